@@ -1,0 +1,326 @@
+"""The procedure catalogue (the "e-handbook"): sectors and the administrative
+procedures a one-stop counter handles, mirroring the national procedure record
+(DOMAIN.md §4): per channel a time limit and fees, the documents to bring, the
+processing stages with their share of the time limit, and the legal basis.
+
+A dossier keeps a snapshot of the terms it was received under (`terms_for`),
+so editing a procedure never changes a dossier already received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.calendar import TimeLimit, TimeUnit, format_amount
+from procedures.search import fold
+
+
+class Channel(models.TextChoices):
+    """How a dossier reaches the office (Hình thức nộp)."""
+
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("By post")
+
+
+class Sector(models.Model):
+    """A field of administration (Lĩnh vực): civil status, certification, ..."""
+
+    code = models.SlugField(_("code"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcedureQuerySet(models.QuerySet["Procedure"]):
+    def active(self) -> ProcedureQuerySet:
+        return self.filter(is_active=True)
+
+    def matching(self, words: str) -> ProcedureQuerySet:
+        """Procedures whose code, name or result hold every word typed, with
+        or without diacritics."""
+        queryset = self
+        for word in fold(words).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+
+procedure_code_validator = RegexValidator(
+    r"^[0-9]+\.[0-9]+$", _("A procedure code is digits, a dot and digits, e.g. 1.001193.")
+)
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) as the national
+    procedure database publishes it."""
+
+    class Level(models.TextChoices):
+        COMMUNE = "commune", _("Commune")
+        PROVINCE = "province", _("Province")
+
+    class OnlineLevel(models.TextChoices):
+        # Decree 42/2022/NĐ-CP: full (toàn trình) or partial (một phần).
+        FULL = "full", _("Full online")
+        PARTIAL = "partial", _("Partly online")
+        OFFLINE = "offline", _("In person only")
+
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[procedure_code_validator])
+    name = models.CharField(_("name"), max_length=1000)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.COMMUNE)
+    applicants = models.TextField(_("who may apply"), blank=True)
+    steps = models.TextField(_("steps"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    result = models.TextField(_("result"), blank=True)
+    result_code = models.CharField(
+        _("result code"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. KQ.G15.000031; several separated by commas."),
+    )
+    decision_number = models.CharField(_("announcing decision"), max_length=100, blank=True)
+    online_level = models.CharField(
+        _("online level"), max_length=16, choices=OnlineLevel.choices, default=OnlineLevel.OFFLINE
+    )
+    is_location_independent = models.BooleanField(
+        _("any counter of the province may receive it"),
+        default=False,
+        help_text=_(
+            "Location-independent (phi địa giới): received anywhere in the province, "
+            "handled by the competent office."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    # Code, name and result folded for search without diacritics (search.fold).
+    search_text = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+        # The catalogue lists active procedures of a sector.
+        indexes = [models.Index(fields=["sector", "is_active"], name="procedure_sector_active")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.code} {self.name} {self.result} {self.result_code}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:detail", args=[self.code])
+
+    def channel(self, channel: str) -> ProcedureChannel | None:
+        return next((c for c in self.channels.all() if c.channel == channel), None)
+
+    def stage_shares(self) -> dict[str, Decimal]:
+        """Each stage's share of the time limit in percent; the default split
+        when the procedure defines none (the national records publish none)."""
+        shares = {stage.kind: stage.share_percent for stage in self.stages.all()}
+        return shares or dict(DEFAULT_STAGE_SHARES)
+
+    def terms_for(self, channel: str) -> dict:
+        """The terms a dossier on `channel` is received under, as plain data to
+        keep with the dossier: time limit, fees, documents, stage shares."""
+        option = self.channel(channel)
+        if option is None:
+            raise ValidationError(
+                _("%(procedure)s cannot be submitted %(channel)s."),
+                params={"procedure": self.code, "channel": Channel(channel).label.lower()},
+            )
+        return {
+            "procedure": self.code,
+            "channel": channel,
+            "time_limit": {"amount": str(option.time_limit_amount), "unit": option.time_limit_unit},
+            "fees": [
+                {"name": fee.name, "amount_vnd": fee.amount_vnd, "exemption_note": fee.exemption_note}
+                for fee in self.fees.all()
+                if fee.channel == channel
+            ],
+            "documents": [
+                {
+                    "id": doc.pk,
+                    "name": doc.name,
+                    "case": doc.case_name,
+                    "originals": doc.originals,
+                    "copies": doc.copies,
+                    "is_mandatory": doc.is_mandatory,
+                }
+                for doc in self.documents.all()
+            ],
+            "stages": {kind: str(share) for kind, share in self.stage_shares().items()},
+        }
+
+
+class ProcedureChannel(models.Model):
+    """One way to submit a procedure, with its own time limit (Cách thức thực hiện)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    time_limit_amount = models.DecimalField(
+        _("time limit"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Fractions allowed: 0.5 working day = 4 working hours. Ignored for same day."),
+    )
+    time_limit_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel and time limit")
+        verbose_name_plural = _("channels and time limits")
+        ordering = ["procedure", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "channel"], name="one_row_per_procedure_channel"),
+            models.CheckConstraint(condition=Q(time_limit_amount__gte=0), name="time_limit_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.time_limit}"
+
+    @property
+    def time_limit(self) -> TimeLimit:
+        return TimeLimit(self.time_limit_amount, TimeUnit(self.time_limit_unit))
+
+
+class Fee(models.Model):
+    """A fee or charge (phí, lệ phí) for one channel, in whole VND."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    name = models.CharField(_("name"), max_length=300)
+    amount_vnd = models.BigIntegerField(_("amount (VND)"), validators=[MinValueValidator(0)])
+    exemption_note = models.TextField(_("exemptions and notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+        ordering = ["procedure", "channel", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount_vnd__gte=0), name="fee_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount_vnd:,} VND"
+
+
+class RequiredDocument(models.Model):
+    """A document to bring (Thành phần hồ sơ), possibly for one case only."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    case_name = models.CharField(
+        _("case"), max_length=500, blank=True, help_text=_("Blank when the document is needed in every case.")
+    )
+    name = models.TextField(_("name"))
+    originals = models.PositiveSmallIntegerField(_("originals"), default=1)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    template = models.FileField(_("form template"), upload_to="forms/", blank=True)
+    template_name = models.CharField(
+        _("form template name"), max_length=300, blank=True, help_text=_("The published form's file name.")
+    )
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    """A processing stage and its share of the procedure's time limit."""
+
+    class Kind(models.TextChoices):
+        RECEIVE = "receive", _("Receive")
+        APPRAISE = "appraise", _("Appraise")
+        APPROVE = "approve", _("Approve")
+        STAMP = "stamp", _("Stamp and issue")
+        RETURN = "return", _("Return the result")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(_("stage"), max_length=16, choices=Kind.choices)
+    share_percent = models.DecimalField(
+        _("share of the time limit (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+
+    class Meta:
+        verbose_name = _("processing stage")
+        verbose_name_plural = _("processing stages")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "kind"], name="one_share_per_stage"),
+            models.CheckConstraint(
+                condition=Q(share_percent__gte=0) & Q(share_percent__lte=100), name="stage_share_is_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {format_amount(self.share_percent)} %"
+
+
+# The national records publish no stage split. This one gives the appraising
+# specialist most of the time and keeps the counter's hand-over short.
+DEFAULT_STAGE_SHARES: dict[str, Decimal] = {
+    Stage.Kind.RECEIVE: Decimal(5),
+    Stage.Kind.APPRAISE: Decimal(60),
+    Stage.Kind.APPROVE: Decimal(20),
+    Stage.Kind.STAMP: Decimal(10),
+    Stage.Kind.RETURN: Decimal(5),
+}
+
+
+def check_stage_shares(shares: Iterable[Decimal]) -> None:
+    """The stages of a procedure share its whole time limit: 100 %, no more,
+    no less. No stages at all is allowed: the default split applies."""
+    shares = [Decimal(share) for share in shares]
+    if shares and sum(shares) != 100:
+        raise ValidationError(
+            _("The stages' shares of the time limit add up to %(total)s %%; they must add up to 100 %%."),
+            code="stage_shares",
+            params={"total": format_amount(sum(shares))},
+        )
+
+
+class LegalDocument(models.Model):
+    """A legal document the procedure rests on (Căn cứ pháp lý)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="legal_basis")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    number = models.CharField(_("number"), max_length=100, help_text=_("E.g. 60/2014/QH13."))
+    title = models.TextField(_("title"), blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal basis")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.number

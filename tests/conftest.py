@@ -1,0 +1,90 @@
+"""Shared test set-up: fast settings and a few named people.
+
+The people: Lan, a citizen; Chi, a clerk of commune A (Phường Ba Đình);
+Binh, a clerk of commune B (Xã Tây Tựu); Son, a specialist of commune A;
+Hoa, an approver of commune A; Tuan, a supervisor of the province; and Mai, a
+catalogue administrator of the province.
+"""
+
+import pytest
+
+from portal.models import Membership, User
+from tests import factories
+
+Role = Membership.Role
+
+
+@pytest.fixture(scope="session")
+def _static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("static")
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, _static_root):
+    # Static files are served from the source folders, no collectstatic needed.
+    settings.STATIC_ROOT = _static_root
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def province(db):
+    return factories.OfficeFactory(code="000.00.00.H01", name="Tỉnh Mẫu", level="province", parent=None)
+
+
+@pytest.fixture
+def office_a(province):
+    return factories.OfficeFactory(code="000.01.00.H01", name="Phường Ba Đình", parent=province)
+
+
+@pytest.fixture
+def office_b(province):
+    return factories.OfficeFactory(code="000.02.00.H01", name="Xã Tây Tựu", parent=province)
+
+
+def _staff(username, full_name, office, role) -> User:
+    user = factories.UserFactory(username=username, full_name=full_name)
+    Membership.objects.create(user=user, office=office, role=role)
+    return user
+
+
+@pytest.fixture
+def lan(db):
+    return factories.UserFactory(username="lan", full_name="Nguyễn Thị Lan")
+
+
+@pytest.fixture
+def chi(office_a):
+    return _staff("chi", "Trần Thị Chi", office_a, Role.CLERK)
+
+
+@pytest.fixture
+def binh(office_b):
+    return _staff("binh", "Lê Văn Bình", office_b, Role.CLERK)
+
+
+@pytest.fixture
+def son(office_a):
+    return _staff("son", "Phạm Văn Sơn", office_a, Role.SPECIALIST)
+
+
+@pytest.fixture
+def hoa(office_a):
+    return _staff("hoa", "Đỗ Thị Hoa", office_a, Role.APPROVER)
+
+
+@pytest.fixture
+def tuan(province):
+    return _staff("tuan", "Vũ Minh Tuấn", province, Role.SUPERVISOR)
+
+
+@pytest.fixture
+def mai(province):
+    return _staff("mai", "Hoàng Thị Mai", province, Role.CATALOGUE_ADMIN)

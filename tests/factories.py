@@ -1,0 +1,68 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from portal.models import Office, User
+from procedures.models import Fee, Procedure, ProcedureChannel, RequiredDocument, Sector
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class OfficeFactory(DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"000.{n:02d}.00.H99")
+    name = factory.Sequence(lambda n: f"Xã số {n}")
+    level = Office.Level.COMMUNE
+    parent = None
+
+
+class SectorFactory(DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ["code"]
+
+    code = "ho-tich"
+    name = "Hộ tịch"
+
+
+class ProcedureFactory(DjangoModelFactory):
+    """A procedure on every channel, 3 working days, one 8,000 VND fee in
+    person, two documents (one mandatory)."""
+
+    class Meta:
+        model = Procedure
+        django_get_or_create = ["code"]
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"9.{n:06d}")
+    name = factory.Sequence(lambda n: f"Thủ tục thử số {n}")
+    sector = factory.SubFactory(SectorFactory)
+    level = Procedure.Level.COMMUNE
+    online_level = Procedure.OnlineLevel.PARTIAL
+
+    @factory.post_generation
+    def terms(procedure, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        for channel in ("online", "in_person", "post"):
+            ProcedureChannel.objects.create(
+                procedure=procedure, channel=channel, time_limit_amount=3, time_limit_unit="working_days"
+            )
+        Fee.objects.create(procedure=procedure, channel="in_person", name="Lệ phí", amount_vnd=8000)
+        RequiredDocument.objects.create(procedure=procedure, position=1, name="Tờ khai", originals=1)
+        RequiredDocument.objects.create(
+            procedure=procedure, position=2, name="Giấy ủy quyền (nếu có)", originals=1, is_mandatory=False
+        )
