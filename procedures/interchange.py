@@ -36,6 +36,7 @@ from procedures.models import (
     Sector,
     Stage,
 )
+from procedures.national import online_level
 from procedures.serializers import ProcedureRecordSerializer, flatten_errors
 
 FORMAT = "one-stop-catalogue"
@@ -332,3 +333,52 @@ def _normalised(record: dict) -> dict:
             for doc in record["legal_basis"]
         ],
     }
+
+
+# The national portal's records --------------------------------------------
+
+
+@dataclass
+class NationalImport:
+    """What became of each record of a national file."""
+
+    full: list = field(default_factory=list)  # ParsedRecord, imported as published
+    partial: list = field(default_factory=list)  # imported, with parts left out (see .problems)
+    none: list = field(default_factory=list)  # not imported
+    summary: ImportSummary = field(default_factory=ImportSummary)
+
+
+def import_national(parsed_records, completions: dict[str, dict] | None = None) -> NationalImport:
+    """Import what the national parser could read with confidence.
+
+    `completions` maps a procedure code to fields that replace the parsed
+    ones (a channel list, `is_location_independent`, ...): what an
+    administrator knows that the published record leaves out. Each record is
+    validated like any catalogue record and saved on its own.
+    """
+    report = NationalImport()
+    completions = completions or {}
+    for parsed in parsed_records:
+        record = parsed.record
+        if record is not None and parsed.code in completions:
+            completion = completions[parsed.code]
+            record = {**record, **completion}
+            if "channels" in completion and "online_level" not in completion:
+                record["online_level"] = online_level(record["channels"])
+        if record is None or not record["channels"]:
+            report.none.append(parsed)
+            continue
+        with transaction.atomic():
+            Sector.objects.get_or_create(code=record["sector"], defaults={"name": parsed.sector_name})
+            serializer = ProcedureRecordSerializer(data=record, context={"sectors": {record["sector"]}})
+            if not serializer.is_valid():
+                parsed.problems.extend(
+                    f"{path}: {message}" for path, message in flatten_errors(serializer.errors)
+                )
+                report.none.append(parsed)
+                transaction.set_rollback(True)
+                continue
+            outcome = save_record(serializer.validated_data)
+        getattr(report.summary, outcome).append(parsed.code)
+        (report.partial if parsed.problems else report.full).append(parsed)
+    return report

@@ -8,7 +8,7 @@ catalogue administrator of the province.
 
 import pytest
 
-from portal.models import Membership, User
+from portal.models import Membership
 from tests import factories
 
 Role = Membership.Role
@@ -49,12 +49,6 @@ def office_b(province):
     return factories.OfficeFactory(code="000.02.00.H01", name="Xã Tây Tựu", parent=province)
 
 
-def _staff(username, full_name, office, role) -> User:
-    user = factories.UserFactory(username=username, full_name=full_name)
-    Membership.objects.create(user=user, office=office, role=role)
-    return user
-
-
 @pytest.fixture
 def lan(db):
     return factories.UserFactory(username="lan", full_name="Nguyễn Thị Lan")
@@ -62,29 +56,29 @@ def lan(db):
 
 @pytest.fixture
 def chi(office_a):
-    return _staff("chi", "Trần Thị Chi", office_a, Role.CLERK)
+    return factories.staff_member("chi", "Trần Thị Chi", office_a, Role.CLERK)
 
 
 @pytest.fixture
 def binh(office_b):
-    return _staff("binh", "Lê Văn Bình", office_b, Role.CLERK)
+    return factories.staff_member("binh", "Lê Văn Bình", office_b, Role.CLERK)
 
 
 @pytest.fixture
 def son(office_a):
-    return _staff("son", "Phạm Văn Sơn", office_a, Role.SPECIALIST)
+    return factories.staff_member("son", "Phạm Văn Sơn", office_a, Role.SPECIALIST)
 
 
 @pytest.fixture
 def hoa(office_a):
-    return _staff("hoa", "Đỗ Thị Hoa", office_a, Role.APPROVER)
+    return factories.staff_member("hoa", "Đỗ Thị Hoa", office_a, Role.APPROVER)
 
 
 @pytest.fixture
 def tuan(province):
-    return _staff("tuan", "Vũ Minh Tuấn", province, Role.SUPERVISOR)
+    return factories.staff_member("tuan", "Vũ Minh Tuấn", province, Role.SUPERVISOR)
 
 
 @pytest.fixture
 def mai(province):
-    return _staff("mai", "Hoàng Thị Mai", province, Role.CATALOGUE_ADMIN)
+    return factories.staff_member("mai", "Hoàng Thị Mai", province, Role.CATALOGUE_ADMIN)

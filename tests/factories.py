@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from portal.models import Office, User
+from portal.models import Membership, Office, User
 from procedures.models import Fee, Procedure, ProcedureChannel, RequiredDocument, Sector
 
 PASSWORD = "correct-horse-battery"
@@ -66,3 +66,9 @@ class ProcedureFactory(DjangoModelFactory):
         RequiredDocument.objects.create(
             procedure=procedure, position=2, name="Giấy ủy quyền (nếu có)", originals=1, is_mandatory=False
         )
+
+
+def staff_member(username: str, full_name: str, office: Office, role: str) -> User:
+    user = UserFactory(username=username, full_name=full_name)
+    Membership.objects.create(user=user, office=office, role=role)
+    return user

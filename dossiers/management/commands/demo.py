@@ -1,0 +1,124 @@
+"""Demo data: a province with three one-stop counters, one account per role,
+the public holidays, and the real national catalogue. Safe to run again."""
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import CalendarDay, Membership, Office, User
+from procedures.interchange import import_national
+from procedures.national import load_completions, parse_file
+
+Role = Membership.Role
+DATA = Path(__file__).resolve().parents[3] / "procedures" / "data"
+PASSWORD = "demo-2026"
+
+PROVINCE = {
+    "code": "000.00.00.H37",
+    "name": "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình",
+    "address": "Số 2 Đinh Tiên Hoàng, Ninh Bình",
+    "phone": "0229 3871 000",
+}
+COMMUNES = [
+    {
+        "code": "000.01.00.H37",
+        "name": "Bộ phận Một cửa phường Hoa Lư",
+        "address": "Số 8 Lê Hồng Phong, phường Hoa Lư",
+        "phone": "0229 3872 101",
+    },
+    {
+        "code": "000.02.00.H37",
+        "name": "Bộ phận Một cửa xã Gia Viễn",
+        "address": "Thôn Tập Ninh, xã Gia Viễn",
+        "phone": "0229 3872 202",
+        "opens_saturday_morning": True,
+    },
+    {
+        "code": "000.03.00.H37",
+        "name": "Bộ phận Một cửa phường Tam Điệp",
+        "address": "Số 15 Quang Trung, phường Tam Điệp",
+        "phone": "0229 3872 303",
+    },
+]
+# username, full name, office (index into COMMUNES, or None for the province), role
+STAFF = [
+    ("clerk", "Trần Thị Chi", 0, Role.CLERK),
+    ("specialist", "Phạm Văn Sơn", 0, Role.SPECIALIST),
+    ("approver", "Đỗ Thị Hoa", 0, Role.APPROVER),
+    ("clerk2", "Lê Văn Bình", 1, Role.CLERK),
+    ("specialist2", "Ngô Thị Hằng", 1, Role.SPECIALIST),
+    ("approver2", "Bùi Văn Long", 1, Role.APPROVER),
+    ("clerk3", "Đinh Thị Thu", 2, Role.CLERK),
+    ("specialist3", "Lý Văn Minh", 2, Role.SPECIALIST),
+    ("approver3", "Vương Thị Yến", 2, Role.APPROVER),
+    ("supervisor", "Vũ Minh Tuấn", None, Role.SUPERVISOR),
+    ("cataloguer", "Hoàng Thị Mai", None, Role.CATALOGUE_ADMIN),
+]
+CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912 345 678")
+
+
+class Command(BaseCommand):
+    help = "Create the demo province, counters, accounts, holidays and catalogue (safe to run again)."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        province, communes = self.offices()
+        self.accounts(province, communes)
+        this_year = timezone.localdate().year
+        CalendarDay.seed_public_holidays("VN", [this_year - 1, this_year, this_year + 1])
+        self.catalogue()
+        self.stdout.write(f"Demo data ready in {time.monotonic() - started:.1f} s.")
+        self.stdout.write(
+            f"Accounts (password {PASSWORD} for all): admin (superuser), "
+            + ", ".join(f"{username} ({role.label})" for username, _name, _office, role in STAFF)
+            + f", {CITIZEN[0]} (citizen)."
+        )
+
+    @transaction.atomic
+    def offices(self) -> tuple[Office, list[Office]]:
+        province, _ = Office.objects.update_or_create(
+            code=PROVINCE["code"], defaults={**PROVINCE, "level": Office.Level.PROVINCE, "parent": None}
+        )
+        communes = [
+            Office.objects.update_or_create(
+                code=commune["code"],
+                defaults={**commune, "level": Office.Level.COMMUNE, "parent": province},
+            )[0]
+            for commune in COMMUNES
+        ]
+        return province, communes
+
+    @transaction.atomic
+    def accounts(self, province: Office, communes: list[Office]) -> None:
+        admin = self.user("admin", "Quản trị hệ thống")
+        if not admin.is_superuser:
+            admin.is_superuser = admin.is_staff = True
+            admin.save(update_fields=["is_superuser", "is_staff"])
+        for username, full_name, office_index, role in STAFF:
+            user = self.user(username, full_name)
+            office = province if office_index is None else communes[office_index]
+            Membership.objects.get_or_create(user=user, office=office, role=role)
+        citizen = self.user(CITIZEN[0], CITIZEN[1])
+        citizen.phone = CITIZEN[2]
+        citizen.save(update_fields=["phone"])
+
+    def user(self, username: str, full_name: str) -> User:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"full_name": full_name, "email": f"{username}@demo.example.vn"}
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def catalogue(self) -> None:
+        completions = load_completions(DATA / "completions.json")
+        result = import_national(parse_file(DATA / "commune-procedures.jsonl.gz"), completions)
+        self.stdout.write(
+            f"National catalogue: {len(result.full)} procedures imported fully, "
+            f"{len(result.partial)} partly, "
+            f"{len(result.none)} not at all ({result.summary})."
+        )
