@@ -21,12 +21,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from os import PathLike
 from typing import Any, TypeVar
+
+from procedures.search import fold
 
 T = TypeVar("T")
 
@@ -167,9 +168,7 @@ def _unwrap(note: str) -> str:
 def sector_code(name: str) -> str:
     """Slug for a sector name: lowercase ASCII, diacritics removed (đ→d, Đ→D too),
     words joined by '-'. 'Hộ tịch' -> 'ho-tich'; max 120 chars."""
-    text = _text(name).replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+    slug = "-".join(re.findall(r"[a-z0-9]+", fold(_text(name))))
     return slug[:120].strip("-")
 
 
@@ -488,7 +487,16 @@ _COUNT_BLOCKERS = frozenset(" \t\r\n\xa0);.,:")
 _BULLETS = re.compile(r"^[\s\-–—+•*·]+")
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|xlsx?|pdf|rtf|odt|ods|zip|rar|png|jpe?g)$", re.IGNORECASE)
 _FILE_BOUNDARY_AFTER = frozenset(').;:]”’"')
-_CONDITIONAL_START = re.compile(r"^(?:trường hợp|đối với trường hợp|trong trường hợp|nếu)\b", re.IGNORECASE)
+# A document needed only in some cases. Marking one mandatory would stop a
+# counter from receiving every dossier without it, so the doubtful go optional:
+# "(nếu có)", a row that opens with a condition, or "trong/đối với trường hợp
+# ..." anywhere in its first sentence ("Văn bản ủy quyền ... trong trường hợp
+# ủy quyền"). A later sentence "Trường hợp ... đã có trong Cơ sở dữ liệu thì"
+# is an exemption note and keeps the document mandatory.
+_CONDITIONAL_START = re.compile(
+    r"^(?:\w\)\s*)?(?:trường hợp|đối với|trong trường hợp|trừ trường hợp|nếu)\b", re.I
+)
+_CONDITIONAL_CLAUSE = re.compile(r"^[^.]*?\b(?:trong|đối với) trường hợp\b|\(nếu\b|\(trường hợp", re.I)
 
 
 def _file_like(text: str) -> bool:
@@ -619,7 +627,7 @@ def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
                 )
             if len(template) > MAX_TEMPLATE_NAME:
                 template = _truncate(template, MAX_TEMPLATE_NAME)
-            mandatory = not ("(nếu có)" in name.lower() or _CONDITIONAL_START.match(name))
+            mandatory = not (_CONDITIONAL_START.match(name) or _CONDITIONAL_CLAUSE.search(name))
             document = {
                 "name": name,
                 "case": case,
@@ -881,7 +889,7 @@ def _results(text: str, problems: list[str]) -> tuple[str, str]:
 # ---------------------------------------------------------------- records
 
 
-def parse_record(raw: dict) -> ParsedRecord:
+def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     """One portal record as a catalogue record, with its problems.
 
     Rules: see the module docstring; every field is read on its own, so one
@@ -898,13 +906,16 @@ def parse_record(raw: dict) -> ParsedRecord:
     sector = sector_code(sector_name)
     steps = _published(_text(raw.get("trinh_tu_thuc_hien")))
 
-    channels = _guarded(
-        problems, "channels", lambda: _channels(_text(raw.get("cach_thuc_thuc_hien")), steps, problems), []
+    channels: list[dict[str, Any]] = _guarded(
+        problems,
+        "channels",
+        lambda: _channels(_text(raw.get("cach_thuc_thuc_hien")), steps, problems),
+        [],
     )
-    documents = _guarded(
+    documents: list[dict[str, Any]] = _guarded(
         problems, "documents", lambda: _documents(_text(raw.get("thanh_phan_ho_so")), problems), []
     )
-    legal = _guarded(
+    legal: list[dict[str, Any]] = _guarded(
         problems, "legal basis", lambda: _legal_basis(_text(raw.get("can_cu_phap_ly")), problems), []
     )
     result, result_code = _guarded(

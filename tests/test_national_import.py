@@ -74,7 +74,13 @@ def test_the_command_reports_every_record_that_was_not_imported_fully(tmp_path):
     out = io.StringIO()
     report = tmp_path / "report.json"
     call_command(
-        "import_national_catalogue", str(NATIONAL), "--sector", "Chứng thực", "--report", str(report), stdout=out
+        "import_national_catalogue",
+        str(NATIONAL),
+        "--sector",
+        "Chứng thực",
+        "--report",
+        str(report),
+        stdout=out,
     )
     text = out.getvalue()
     assert "12 records: 1 imported fully, 0 partly, 11 not at all" in text

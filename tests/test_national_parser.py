@@ -692,3 +692,19 @@ def test_parse_file_reads_gzipped_files(tmp_path):
     with gzip.open(path, "wt", encoding="utf-8") as target:
         target.write(json.dumps(raw(), ensure_ascii=False) + "\n")
     assert [p.outcome for p in parse_file(path)] == ["full"]
+
+
+def test_documents_needed_only_in_some_cases_are_not_mandatory():
+    # A counter cannot receive a dossier until every mandatory document is
+    # ticked, so a power of attorney "in case of authorisation" must not be.
+    documents = real("1.001193").record["documents"]
+    assert [(d["name"].split()[:3], d["is_mandatory"]) for d in documents] == [
+        (["Trường", "hợp", "trẻ"], False),
+        (["Văn", "bản", "ủy"], False),
+        (["Trường", "hợp", "khai"], False),
+        (["Giấy", "chứng", "sinh;"], True),
+        (["Giấy", "tờ", "có"], False),
+        (["Hộ", "chiếu/Thẻ", "căn"], True),
+        (["Tờ", "khai", "đăng"], False),
+        (["Mẫu", "hộ", "tịch"], True),
+    ]
