@@ -3,6 +3,7 @@ working calendar, and user accounts."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CalendarDay, Membership, Office, User
@@ -62,7 +63,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, day: CalendarDay) -> str:
-        return day.date.strftime("%a")
+        return date_format(day.date, "l")
 
 
 @admin.register(User)

@@ -293,8 +293,8 @@ class CalendarDay(models.Model):
     )
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name = _("day in the calendar")
+        verbose_name_plural = _("days in the calendar")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(

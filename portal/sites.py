@@ -10,6 +10,7 @@ class PortalAdminSite(admin.AdminSite):
     site_header = _("One-stop portal administration")
     site_title = _("One-stop portal")
     index_title = _("Catalogue, offices and calendar")
+    enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
         return request.user.is_authenticated and request.user.may_administer

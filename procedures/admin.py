@@ -178,6 +178,12 @@ class ProcedureAdmin(admin.ModelAdmin):
     actions = ["export_json"]
     change_list_template = "admin/procedures/procedure/change_list.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "name":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (None, {"fields": ["code", "name", "sector", "level", "is_active"]}),
         (
