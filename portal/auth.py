@@ -30,12 +30,14 @@ _ORGANISATION = [
     for action in ("add", "change", "delete", "view")
 ]
 
+_DOSSIERS = ["dossiers.view_dossier", "dossiers.view_notification"]
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset(),
     Role.SPECIALIST: frozenset(),
     Role.APPROVER: frozenset(),
-    Role.SUPERVISOR: frozenset(p for p in _CATALOGUE + _ORGANISATION if ".view_" in p),
-    Role.CATALOGUE_ADMIN: frozenset(_CATALOGUE + _ORGANISATION),
+    Role.SUPERVISOR: frozenset([p for p in _CATALOGUE + _ORGANISATION if ".view_" in p] + _DOSSIERS),
+    Role.CATALOGUE_ADMIN: frozenset(_CATALOGUE + _ORGANISATION + _DOSSIERS),
 }
 
 

@@ -191,9 +191,7 @@ class Office(models.Model):
         One small query; callers that need many calendars keep them.
         """
         offices = [self.pk] if self.parent_id is None else [self.pk, self.parent_id]
-        days = CalendarDay.objects.filter(
-            Q(country=self.holiday_country, office=None) | Q(office__in=offices)
-        )
+        days = CalendarDay.objects.filter(Q(country=self.holiday_country, office=None) | Q(office__in=offices))
         days_off: dict[dt.date, str] = {}
         working_days: dict[dt.date, str] = {}
         # National rows first, then the province's, then the office's own:
@@ -230,9 +228,7 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
     )
-    office = models.ForeignKey(
-        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="memberships"
-    )
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -288,9 +284,7 @@ class CalendarDay(models.Model):
         related_name="calendar_days",
         help_text=_("For a closure: the office, or the province office to close all its counters."),
     )
-    source = models.CharField(
-        _("source"), max_length=16, choices=Source.choices, default=Source.ADMINISTRATOR
-    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ADMINISTRATOR)
 
     class Meta:
         verbose_name = _("day in the calendar")

@@ -36,7 +36,5 @@ def public_days(country: str, year: int, language: str | None = None) -> list[Pu
         for match in _SUBSTITUTED.finditer(name):
             month, day, year_ = (int(part) for part in match.groups())
             worked = dt.date(year_, month, day)
-            days.append(
-                PublicDay(worked, True, _("Make-up working day for %(date)s") % {"date": f"{date:%d/%m/%Y}"})
-            )
+            days.append(PublicDay(worked, True, _("Make-up working day for %(date)s") % {"date": f"{date:%d/%m/%Y}"}))
     return sorted(days, key=lambda d: d.date)

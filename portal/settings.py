@@ -178,6 +178,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+# SMS: a class with send(phone, text); the console backend logs the message.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "dossiers.sms.ConsoleBackend")
 
 CACHES = {
     "default": (

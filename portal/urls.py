@@ -9,6 +9,7 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("procedures/", include("procedures.urls")),
+    path("counter/", include("dossiers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -60,9 +60,7 @@ class FeeFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             data = form.cleaned_data
             if data and not data.get("DELETE") and data.get("channel") not in offered:
-                form.add_error(
-                    "channel", _("The procedure is not offered on this channel: add the channel first.")
-                )
+                form.add_error("channel", _("The procedure is not offered on this channel: add the channel first."))
 
 
 def _offered_channels(data) -> set[str]:
@@ -83,9 +81,7 @@ class StageFormSet(forms.BaseInlineFormSet):
         shares = [
             f.cleaned_data["share_percent"]
             for f in self.forms
-            if f.cleaned_data
-            and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("share_percent") is not None
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("share_percent") is not None
         ]
         check_stage_shares(shares)
 
@@ -96,9 +92,7 @@ class ChannelInline(admin.TabularInline):
     extra = 0
     fields = ["channel", "time_limit_amount", "time_limit_unit", "description"]
     formfield_overrides = {
-        ProcedureChannel._meta.get_field("description").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2})
-        }
+        ProcedureChannel._meta.get_field("description").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
     }
 
 

@@ -178,9 +178,7 @@ def validate_catalogue(data: Any) -> tuple[list[dict], list[Problem]]:
     known_sectors = set(Sector.objects.values_list("code", flat=True))
     for index, sector in enumerate(sectors, start=1):
         if not isinstance(sector, dict) or not sector.get("code") or not sector.get("name"):
-            problems.append(
-                Problem(None, "", f"sectors[{index - 1}]", _("A sector needs a code and a name."))
-            )
+            problems.append(Problem(None, "", f"sectors[{index - 1}]", _("A sector needs a code and a name.")))
         else:
             known_sectors.add(sector["code"])
 
@@ -197,9 +195,7 @@ def validate_catalogue(data: Any) -> tuple[list[dict], list[Problem]]:
                 problems.append(Problem(position, code, path, message))
             continue
         if code in seen_codes:
-            problems.append(
-                Problem(position, code, "code", _("Repeats procedure #%(n)s.") % {"n": seen_codes[code]})
-            )
+            problems.append(Problem(position, code, "code", _("Repeats procedure #%(n)s.") % {"n": seen_codes[code]}))
             continue
         seen_codes[code] = position
         records.append(serializer.validated_data)
@@ -272,9 +268,7 @@ def save_record(record: dict) -> str:
             time_limit_unit=option["time_limit"]["unit"],
             description=option["description"],
         )
-        Fee.objects.bulk_create(
-            Fee(procedure=procedure, channel=option["channel"], **fee) for fee in option["fees"]
-        )
+        Fee.objects.bulk_create(Fee(procedure=procedure, channel=option["channel"], **fee) for fee in option["fees"])
     RequiredDocument.objects.bulk_create(
         RequiredDocument(
             procedure=procedure,
@@ -314,10 +308,7 @@ def _normalised(record: dict) -> dict:
             for option in sorted(record["channels"], key=lambda o: o["channel"])
         ],
         "documents": [
-            {
-                key: doc[key]
-                for key in ("name", "case", "originals", "copies", "is_mandatory", "template_name")
-            }
+            {key: doc[key] for key in ("name", "case", "originals", "copies", "is_mandatory", "template_name")}
             for doc in record["documents"]
         ],
         "stages": [
@@ -372,9 +363,7 @@ def import_national(parsed_records, completions: dict[str, dict] | None = None) 
             Sector.objects.get_or_create(code=record["sector"], defaults={"name": parsed.sector_name})
             serializer = ProcedureRecordSerializer(data=record, context={"sectors": {record["sector"]}})
             if not serializer.is_valid():
-                parsed.problems.extend(
-                    f"{path}: {message}" for path, message in flatten_errors(serializer.errors)
-                )
+                parsed.problems.extend(f"{path}: {message}" for path, message in flatten_errors(serializer.errors))
                 report.none.append(parsed)
                 transaction.set_rollback(True)
                 continue

@@ -80,9 +80,7 @@ class Procedure(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[procedure_code_validator])
     name = models.CharField(_("name"), max_length=1000)
-    sector = models.ForeignKey(
-        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures"
-    )
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures")
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.COMMUNE)
     applicants = models.TextField(_("who may apply"), blank=True)
     steps = models.TextField(_("steps"), blank=True)
@@ -102,8 +100,7 @@ class Procedure(models.Model):
         _("any counter of the province may receive it"),
         default=False,
         help_text=_(
-            "Location-independent (phi địa giới): received anywhere in the province, "
-            "handled by the competent office."
+            "Location-independent (phi địa giới): received anywhere in the province, handled by the competent office."
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -349,21 +349,15 @@ def _time_limit(row: _Row, steps: str, problems: list[str]) -> dict[str, str] | 
         )
         return None
     if row.no_time or row.amount is None:
-        problems.append(
-            f"{label} channel: no time limit published ({_quote(row.time_text)}); channel not imported"
-        )
+        problems.append(f"{label} channel: no time limit published ({_quote(row.time_text)}); channel not imported")
         return None
     amount = row.amount
     shown = _format_amount(amount)
     if amount <= 0:
-        problems.append(
-            f"{label} channel: time limit of {shown} ({_quote(row.time_text)}); channel not imported"
-        )
+        problems.append(f"{label} channel: time limit of {shown} ({_quote(row.time_text)}); channel not imported")
         return None
     if amount > MAX_TIME_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        problems.append(
-            f"{label} channel: time limit {shown} does not fit the catalogue; channel not imported"
-        )
+        problems.append(f"{label} channel: time limit {shown} does not fit the catalogue; channel not imported")
         return None
     if row.unit == "ngày làm việc":
         unit = "working_days"
@@ -371,9 +365,7 @@ def _time_limit(row: _Row, steps: str, problems: list[str]) -> dict[str, str] | 
         unit = "working_hours"
         if amount > 8:
             # Every "Giờ" limit seen so far is a part of one working day.
-            problems.append(
-                f"{label} channel: {shown} hours is more than a working day; imported as working hours"
-            )
+            problems.append(f"{label} channel: {shown} hours is more than a working day; imported as working hours")
     elif row.unit == "ngày":
         # "Ngày" is calendar days unless the same number is stated as working days.
         unit = "working_days" if _states_working_days(amount, row.description, steps) else "calendar_days"
@@ -415,9 +407,7 @@ def _fees(row: _Row, problems: list[str]) -> list[dict[str, Any]]:
         problems.append(f"fee for {label}: fee cell not recognised ({_quote(fee.text)}); no fee imported")
         return []
     if not fee.note_closed:
-        problems.append(
-            f"fee for {label}: the note's parenthesis is not closed; the rest of the row is kept as note"
-        )
+        problems.append(f"fee for {label}: the note's parenthesis is not closed; the rest of the row is kept as note")
     note = fee.note.strip()
     cell_amount = 0 if fee.kind == "free" else fee.amount
     cell_words = "says free" if fee.kind == "free" else f"says {_vnd(cell_amount)}"
@@ -493,9 +483,7 @@ _FILE_BOUNDARY_AFTER = frozenset(').;:]”’"')
 # ..." anywhere in its first sentence ("Văn bản ủy quyền ... trong trường hợp
 # ủy quyền"). A later sentence "Trường hợp ... đã có trong Cơ sở dữ liệu thì"
 # is an exemption note and keeps the document mandatory.
-_CONDITIONAL_START = re.compile(
-    r"^(?:\w\)\s*)?(?:trường hợp|đối với|trong trường hợp|trừ trường hợp|nếu)\b", re.I
-)
+_CONDITIONAL_START = re.compile(r"^(?:\w\)\s*)?(?:trường hợp|đối với|trong trường hợp|trừ trường hợp|nếu)\b", re.I)
 _CONDITIONAL_CLAUSE = re.compile(r"^[^.]*?\b(?:trong|đối với) trường hợp\b|\(nếu\b|\(trường hợp", re.I)
 
 
@@ -573,9 +561,7 @@ def _clean_label(text: str) -> str:
 
 def _accepted_counts(body: str) -> list[re.Match[str]]:
     matches = [
-        match
-        for match in _COUNT.finditer(body)
-        if match.end() == len(body) or body[match.end()] not in _COUNT_BLOCKERS
+        match for match in _COUNT.finditer(body) if match.end() == len(body) or body[match.end()] not in _COUNT_BLOCKERS
     ]
     # "…: 01 bản chính1 bản chính": the first count is part of the name.
     return [
@@ -614,9 +600,7 @@ def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
             if originals == 0 and copies == 0:
                 continue
             if not name:
-                problems.append(
-                    f"documents: a count ({_quote(match.group(0))}) with no document name was skipped"
-                )
+                problems.append(f"documents: a count ({_quote(match.group(0))}) with no document name was skipped")
                 continue
             name, template, confident = _split_template(name)
             name = name.rstrip(" ;,")
@@ -646,9 +630,7 @@ def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
         elif _clean_label(tail) and counts:
             problems.append(f"documents: text after the last count ignored ({_quote(_clean_label(tail))})")
         elif not counts and _clean_label(tail):
-            problems.append(
-                f"documents: a table without counts ({_quote(_clean_label(tail))}) was not imported"
-            )
+            problems.append(f"documents: a table without counts ({_quote(_clean_label(tail))}) was not imported")
     if not documents and not any(problem.startswith("documents:") for problem in problems):
         problems.append("documents: the documents table has no document to bring; no documents imported")
     return documents
@@ -695,9 +677,7 @@ _AGENCIES = [
 # Known issuers first: a glued lowercase title ("TT-BTCsửa đổi") must not
 # shorten "BTC". The fallback takes capitals not followed by a lowercase
 # letter, so capitals glued to a title end one letter early ("BHXHThông").
-_ISSUER = (
-    r"(?:QH\d{2}|" + "|".join(sorted(_AGENCIES, key=len, reverse=True)) + r"|[A-ZĐƯ]{1,12}(?![a-zà-ỹđ]))"
-)
+_ISSUER = r"(?:QH\d{2}|" + "|".join(sorted(_AGENCIES, key=len, reverse=True)) + r"|[A-ZĐƯ]{1,12}(?![a-zà-ỹđ]))"
 _KINDS = r"(?:[A-ZĐƯ]{1,10}-)+"
 _LEGAL_NUMBER = re.compile(
     r"\d{1,4}(?:\.\d{1,3})?/\d{4}/(?:QH\d{2}|" + _KINDS + _ISSUER + ")"
@@ -786,9 +766,7 @@ def _legal_basis(text: str, problems: list[str]) -> list[dict[str, Any]]:
     if cut := re.fullmatch(r"(.*?)(\d{1,4}(?:\.\d{1,3})?/\d{4})", rest):
         # "…của Chính phủ167/2025": the number cell lost its issuer code.
         pairs.append((cut.group(1), cut.group(2)))
-        problems.append(
-            f"legal basis: document number '{cut.group(2)}' has no issuer code; kept as published"
-        )
+        problems.append(f"legal basis: document number '{cut.group(2)}' has no issuer code; kept as published")
         rest = ""
     if rest:
         if pairs:
@@ -842,9 +820,7 @@ def _read_result_code(text: str, start: int) -> tuple[str, int]:
             break
         following = text[end + 1] if end + 1 < len(text) else ""
         # The next result's name is glued on: "KQ.G12.000082Giấy rút…", "KQ.G12.001299xác nhận…".
-        if end > start and (
-            (char.isupper() and following.islower()) or (char.islower() and text[end - 1].isdigit())
-        ):
+        if end > start and ((char.isupper() and following.islower()) or (char.islower() and text[end - 1].isdigit())):
             break
         end += 1
     return text[start:end], end
@@ -878,8 +854,7 @@ def _results(text: str, problems: list[str]) -> tuple[str, str]:
         candidate = f"{joined}, {code}" if joined else code
         if len(candidate) > MAX_RESULT_CODE:
             problems.append(
-                f"result: {len(codes)} result codes do not fit {MAX_RESULT_CODE} characters; "
-                f"kept the first {count}"
+                f"result: {len(codes)} result codes do not fit {MAX_RESULT_CODE} characters; kept the first {count}"
             )
             break
         joined = candidate
@@ -896,9 +871,7 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     unreadable table costs that table (reported), not the whole record.
     """
     if not isinstance(raw, dict):
-        return ParsedRecord(
-            code="", record=None, sector_name="", problems=["record: not a JSON object; not imported"]
-        )
+        return ParsedRecord(code="", record=None, sector_name="", problems=["record: not a JSON object; not imported"])
     problems: list[str] = []
     code = _text(raw.get("ma_thu_tuc")).strip()
     sector_name = _text(raw.get("linh_vuc")).strip()

@@ -8,7 +8,8 @@ catalogue administrator of the province.
 
 import pytest
 
-from portal.models import Membership
+from dossiers.sms import MemoryBackend
+from portal.models import CalendarDay, Membership
 from tests import factories
 
 Role = Membership.Role
@@ -32,6 +33,22 @@ def _fast_settings(settings, _static_root):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"
+    settings.SMS_BACKEND = "dossiers.sms.MemoryBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(monkeypatch):
+    # django-q2 reads its configuration once; async_task checks Conf.SYNC on
+    # every call, so this runs queued tasks in the test's own process.
+    monkeypatch.setattr("django_q.conf.Conf.SYNC", True)
+    MemoryBackend.outbox.clear()
+
+
+@pytest.fixture
+def vn_holidays(db):
+    """The real Vietnamese public holidays of 2025–2027."""
+    CalendarDay.seed_public_holidays("VN", [2025, 2026, 2027])
 
 
 @pytest.fixture
@@ -82,3 +99,15 @@ def tuan(province):
 @pytest.fixture
 def mai(province):
     return factories.staff_member("mai", "Hoàng Thị Mai", province, Role.CATALOGUE_ADMIN)
+
+
+@pytest.fixture
+def specialist_b(office_b):
+    return factories.staff_member("khanh", "Đinh Văn Khánh", office_b, Role.SPECIALIST)
+
+
+@pytest.fixture
+def procedure(db):
+    """Three working days on every channel; a mandatory form and an optional
+    power of attorney."""
+    return factories.ProcedureFactory(code="1.000001", name="Thủ tục thử nghiệm")

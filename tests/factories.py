@@ -72,3 +72,14 @@ def staff_member(username: str, full_name: str, office: Office, role: str) -> Us
     user = UserFactory(username=username, full_name=full_name)
     Membership.objects.create(user=user, office=office, role=role)
     return user
+
+
+def applicant(**overrides) -> dict:
+    return {
+        "name": "Nguyễn Thị Lan",
+        "id_number": "001190012345",
+        "phone": "0912345678",
+        "email": "lan@example.org",
+        "address": "Số 1 phố Hàng Bạc, phường Hoàn Kiếm",
+        **overrides,
+    }

@@ -68,9 +68,7 @@ def test_tet_2026_is_skipped_and_named_in_the_explanation():
     deadline = VN.deadline(at("12/02/2026", "10:00"), limit(5))
     # Thu 5 h + Fri 8 h, then 23, 24, 25/02 (24 h), then 3 h on Thu 26/02.
     assert deadline.due_at == at("26/02/2026", "10:00")
-    assert deadline.closed_periods == (
-        ClosedPeriod(dt.date(2026, 2, 14), dt.date(2026, 2, 22), "Tết Nguyên Đán"),
-    )
+    assert deadline.closed_periods == (ClosedPeriod(dt.date(2026, 2, 14), dt.date(2026, 2, 22), "Tết Nguyên Đán"),)
     assert str(deadline.closed_periods[0]) == "Tết Nguyên Đán 14/02–22/02"
 
 
@@ -79,9 +77,7 @@ def test_tet_2025_with_a_saturday_holiday():
     # then Mon 03/02 8 h, Tue 04/02 07:00 + 7 h = 16:00.
     deadline = VN.deadline(at("24/01/2025", "16:00"), limit(2))
     assert deadline.due_at == at("04/02/2025", "16:00")
-    assert [(p.first_day, p.last_day) for p in deadline.closed_periods] == [
-        (dt.date(2025, 1, 25), dt.date(2025, 2, 2))
-    ]
+    assert [(p.first_day, p.last_day) for p in deadline.closed_periods] == [(dt.date(2025, 1, 25), dt.date(2025, 2, 2))]
     assert deadline.closed_periods[0].name == "Tết"
 
 
@@ -147,13 +143,9 @@ def test_same_day_with_the_three_pm_cut_off(received, due):
 
 
 def test_calendar_days_never_end_on_a_day_off():
-    assert VN.deadline(at("22/04/2026", "10:00"), limit(7, TimeUnit.CALENDAR_DAYS)).due_at == at(
-        "29/04/2026", "17:00"
-    )
+    assert VN.deadline(at("22/04/2026", "10:00"), limit(7, TimeUnit.CALENDAR_DAYS)).due_at == at("29/04/2026", "17:00")
     # 30/04 and 01/05 are holidays, then a weekend: Monday 04/05.
-    assert VN.deadline(at("22/04/2026", "10:00"), limit(8, TimeUnit.CALENDAR_DAYS)).due_at == at(
-        "04/05/2026", "17:00"
-    )
+    assert VN.deadline(at("22/04/2026", "10:00"), limit(8, TimeUnit.CALENDAR_DAYS)).due_at == at("04/05/2026", "17:00")
 
 
 def test_saturday_morning_counts_where_the_office_opens():
@@ -165,15 +157,9 @@ def test_saturday_morning_counts_where_the_office_opens():
 
 
 def test_working_time_between_two_moments():
-    assert VN.working_time_between(at("12/02/2026", "10:00"), at("23/02/2026", "09:00")) == dt.timedelta(
-        hours=15
-    )
-    assert VN.working_time_between(at("09/01/2026", "16:00"), at("12/01/2026", "08:00")) == dt.timedelta(
-        hours=2
-    )
-    assert VN.working_time_between(at("12/01/2026", "11:00"), at("12/01/2026", "14:00")) == dt.timedelta(
-        hours=1
-    )
+    assert VN.working_time_between(at("12/02/2026", "10:00"), at("23/02/2026", "09:00")) == dt.timedelta(hours=15)
+    assert VN.working_time_between(at("09/01/2026", "16:00"), at("12/01/2026", "08:00")) == dt.timedelta(hours=2)
+    assert VN.working_time_between(at("12/01/2026", "11:00"), at("12/01/2026", "14:00")) == dt.timedelta(hours=1)
     assert VN.working_time_between(at("12/01/2026", "14:00"), at("12/01/2026", "11:00")) == dt.timedelta(0)
 
 
@@ -215,9 +201,7 @@ def test_an_emergency_closure_closes_one_office_or_a_whole_province(seeded):
     dry = OfficeFactory(parent=province)
     CalendarDay.objects.create(date=dt.date(2026, 1, 14), kind="closure", name="Lũ lụt", office=flooded)
     # Tue 13/01 17:00 is closing time: the clock starts Wed 07:00, or Thu where closed.
-    assert flooded.calendar().deadline(at("13/01/2026", "17:00"), limit(1)).due_at == at(
-        "15/01/2026", "17:00"
-    )
+    assert flooded.calendar().deadline(at("13/01/2026", "17:00"), limit(1)).due_at == at("15/01/2026", "17:00")
     assert dry.calendar().deadline(at("13/01/2026", "17:00"), limit(1)).due_at == at("14/01/2026", "17:00")
 
     CalendarDay.objects.create(date=dt.date(2026, 1, 21), kind="closure", name="Bão", office=province)

@@ -29,9 +29,7 @@ def birth_registration() -> dict:
             {
                 "channel": "in_person",
                 "time_limit": {"amount": "0", "unit": "same_day"},
-                "fees": [
-                    {"name": "Lệ phí", "amount_vnd": 0, "exemption_note": "Miễn lệ phí đăng ký đúng hạn"}
-                ],
+                "fees": [{"name": "Lệ phí", "amount_vnd": 0, "exemption_note": "Miễn lệ phí đăng ký đúng hạn"}],
             },
         ],
         "documents": [
@@ -273,9 +271,7 @@ def test_the_admin_exports_the_selected_procedures(client, mai):
     chosen = ProcedureFactory(code="1.000001")
     ProcedureFactory(code="1.000002")
     client.login(username="mai", password=PASSWORD)
-    response = client.post(
-        "/admin/procedures/procedure/", {"action": "export_json", "_selected_action": [chosen.pk]}
-    )
+    response = client.post("/admin/procedures/procedure/", {"action": "export_json", "_selected_action": [chosen.pk]})
     assert response["Content-Disposition"].startswith('attachment; filename="catalogue-')
     data = json.loads(response.content)
     assert [p["code"] for p in data["procedures"]] == ["1.000001"]
@@ -317,9 +313,7 @@ def test_a_fee_for_a_channel_not_offered_is_refused_in_the_admin(client, mai):
     client.login(username="mai", password=PASSWORD)
     data = _change_form_data(procedure)
     data["channels-2-DELETE"] = "on"  # stop offering "post"
-    data.update(
-        {"fees-TOTAL_FORMS": "2", "fees-1-channel": "post", "fees-1-name": "Phí", "fees-1-amount_vnd": "5"}
-    )
+    data.update({"fees-TOTAL_FORMS": "2", "fees-1-channel": "post", "fees-1-name": "Phí", "fees-1-amount_vnd": "5"})
     response = client.post(f"/admin/procedures/procedure/{procedure.pk}/change/", data)
     assert "The procedure is not offered on this channel" in response.content.decode()
     assert procedure.channels.count() == 3

@@ -170,12 +170,10 @@ def test_certification_without_time_limit_is_not_imported_and_usd_row_is_dropped
     assert parsed.code == "2.000815"
     assert parsed.sector_name == "Chứng thực"
     assert any(
-        p.startswith("in-person channel: a row with a fee in USD ('10 USD(/bản)') was dropped")
-        for p in parsed.problems
+        p.startswith("in-person channel: a row with a fee in USD ('10 USD(/bản)') was dropped") for p in parsed.problems
     )
     assert any(
-        p.startswith("in-person channel: no time limit published ('Không có thông tin')")
-        for p in parsed.problems
+        p.startswith("in-person channel: no time limit published ('Không có thông tin')") for p in parsed.problems
     )
     assert any(p.startswith("channels:") for p in parsed.problems)
 
@@ -227,9 +225,7 @@ def test_template_file_name_is_split_off():
 
 
 def test_template_file_name_with_accents_is_split_at_the_glue():
-    names = {
-        d["template_name"]: d["name"] for d in real("1.014061").record["documents"] if d["template_name"]
-    }
+    names = {d["template_name"]: d["name"] for d in real("1.014061").record["documents"] if d["template_name"]}
     assert "Mẫu DC02 Phiếu đề nghị giải quyết thủ tục về căn cước.doc" in names
     assert names["Mẫu DC02 Phiếu đề nghị giải quyết thủ tục về căn cước.doc"].endswith("của Bộ Công an)")
 
@@ -241,9 +237,7 @@ def test_unclear_template_start_keeps_the_whole_name_and_is_reported():
     assert document["name"] == "Bản chính Văn bản đề nghị theo quy địnhvăn bản đề nghị.docx"
     assert document["template_name"] == "nghị.docx"
     assert parsed.outcome == "partial"
-    assert any(
-        p.startswith("documents: cannot tell where the form file name starts") for p in parsed.problems
-    )
+    assert any(p.startswith("documents: cannot tell where the form file name starts") for p in parsed.problems)
     # "Tờ khai phí theo mẫu số 01/PH01-PH.doc": form "01/PH" and file "01-PH.doc"? Not certain.
     problems = real("1.008325").problems
     assert any("form file name" in p and "template 'PH01-PH.doc'" in p for p in problems)
@@ -252,10 +246,7 @@ def test_unclear_template_start_keeps_the_whole_name_and_is_reported():
 def test_result_codes_are_split_from_glued_names_and_page_junk():
     record = real("1.013965").record
     assert record["result_code"] == "KQ.G10.000910, KQ.G10.000913, KQ.G10.000911, KQ.G10.000912"
-    assert (
-        record["result"].split("; ")[0]
-        == "Phương án sử dụng đất kết hợp đối với trường hợp phê duyệt lần đầu"
-    )
+    assert record["result"].split("; ")[0] == "Phương án sử dụng đất kết hợp đối với trường hợp phê duyệt lần đầu"
     assert "Từ khóa" not in record["result"]
     # "Mã: KQ.G12.001299xác nhận của cơ quan hải quan…"
     record = real("1.009069").record
@@ -451,8 +442,7 @@ def test_channel_words_inside_a_description_do_not_start_rows():
     parsed = parse_record(raw(cach_thuc_thuc_hien=text))
     assert [c["channel"] for c in parsed.record["channels"]] == ["in_person", "post"]
     assert channel(parsed, "in_person")["description"] == (
-        "Nộp hồ sơ trực tiếp tại UBND. Trực tiếp thực hiện hoặc ủy quyền; "
-        "Trực tuyến: nộp qua Cổng dịch vụ công."
+        "Nộp hồ sơ trực tiếp tại UBND. Trực tiếp thực hiện hoặc ủy quyền; Trực tuyến: nộp qua Cổng dịch vụ công."
     )
     assert parsed.outcome == "full"
 
@@ -503,13 +493,9 @@ def test_fee_cells():
         "Dịch vụ bưu chính2 Ngày làm việcMiễn phí(Miễn cho hộ nghèo)Mô tả C"
     )
     parsed = parse_record(raw(cach_thuc_thuc_hien=text))
-    assert channel(parsed, "online")["fees"] == [
-        {"name": "Lệ phí", "amount_vnd": 8000, "exemption_note": "/trang"}
-    ]
+    assert channel(parsed, "online")["fees"] == [{"name": "Lệ phí", "amount_vnd": 8000, "exemption_note": "/trang"}]
     assert channel(parsed, "online")["description"] == "Mô tả A"
-    assert channel(parsed, "in_person")["fees"] == [
-        {"name": "Lệ phí", "amount_vnd": 10000, "exemption_note": ""}
-    ]
+    assert channel(parsed, "in_person")["fees"] == [{"name": "Lệ phí", "amount_vnd": 10000, "exemption_note": ""}]
     assert channel(parsed, "post")["fees"] == [
         {"name": "Lệ phí", "amount_vnd": 0, "exemption_note": "Miễn cho hộ nghèo"}
     ]
@@ -575,8 +561,7 @@ def test_documents_cases_conditions_notes_and_duplicates():
     parsed = parse_record(raw(thanh_phan_ho_so=text))
     assert parsed.outcome == "full", parsed.problems
     assert [
-        (d["case"], d["name"], d["originals"], d["copies"], d["is_mandatory"])
-        for d in parsed.record["documents"]
+        (d["case"], d["name"], d["originals"], d["copies"], d["is_mandatory"]) for d in parsed.record["documents"]
     ] == [
         ("Giấy tờ phải nộp", "Tờ khai theo Mẫu số 01", 1, 0, True),
         ("Giấy tờ phải nộp", "Văn bản ủy quyền (nếu có)", 0, 1, False),

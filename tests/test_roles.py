@@ -18,9 +18,7 @@ def test_a_clerk_sees_their_own_office_and_nothing_of_another_commune(chi, offic
 
 def test_a_province_supervisor_oversees_every_commune_of_the_province(tuan, province, office_a, office_b):
     other_province = Office.objects.create(code="000.00.00.H02", name="Tỉnh Khác", level="province")
-    elsewhere = Office.objects.create(
-        code="000.01.00.H02", name="Xã Khác", level="commune", parent=other_province
-    )
+    elsewhere = Office.objects.create(code="000.01.00.H02", name="Xã Khác", level="commune", parent=other_province)
     visible = set(Office.objects.visible_to(tuan))
     assert visible == {province, office_a, office_b}
     assert tuan.has_role("supervisor", office_b)

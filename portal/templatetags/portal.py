@@ -18,3 +18,9 @@ def vnd(amount) -> str:
     if (get_language() or "vi").startswith("vi"):
         return f"{amount:,}".replace(",", ".") + " đ"
     return f"{amount:,} VND"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping|get_item:key — a dictionary lookup with a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -8,8 +8,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from dossiers import synthetic
+from dossiers.models import Dossier
 from portal.models import CalendarDay, Membership, Office, User
 from procedures.interchange import import_national
+from procedures.models import Procedure
 from procedures.national import load_completions, parse_file
 
 Role = Membership.Role
@@ -60,16 +63,46 @@ STAFF = [
 CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912 345 678")
 
 
-class Command(BaseCommand):
-    help = "Create the demo province, counters, accounts, holidays and catalogue (safe to run again)."
+# The procedures of the demo history, most asked first, then the rest of
+# their sectors. Residence and household business dossiers lead: their
+# limits run over days, so that most dossiers can finish early (a same-day
+# procedure finished the same day is on time, never early).
+POPULAR = {
+    "1.004194": 10,  # đăng ký tạm trú
+    "1.004222": 8,  # đăng ký thường trú
+    "1.001612": 6,  # đăng ký thành lập hộ kinh doanh
+    "1.004873": 6,  # xác nhận tình trạng hôn nhân
+    "2.000720": 4,  # thay đổi nội dung đăng ký hộ kinh doanh
+    "2.000815": 3,  # chứng thực bản sao từ bản chính (same day)
+    "1.001193": 2,  # đăng ký khai sinh (same day)
+    "1.000656": 1,  # đăng ký khai tử (same day)
+    "2.000884": 1,  # chứng thực chữ ký (same day)
+    "2.000635": 1,  # bản sao trích lục hộ tịch (same day)
+    "1.000894": 1,  # đăng ký kết hôn (same day)
+}
+OTHERS_WEIGHT = 0.08
+HISTORY_SECTORS = [
+    "ho-tich",
+    "chung-thuc",
+    "dang-ky-quan-ly-cu-tru",
+    "thanh-lap-va-hoat-dong-doanh-nghiep-ho-kinh-doanh",
+]
 
-    def handle(self, *args, **options):
+
+class Command(BaseCommand):
+    help = "Create the demo province, counters, accounts, holidays, catalogue and dossiers (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dossiers", type=int, default=10000, help="historical dossiers over the last 12 months")
+
+    def handle(self, *args, dossiers, **options):
         started = time.monotonic()
         province, communes = self.offices()
         self.accounts(province, communes)
         this_year = timezone.localdate().year
         CalendarDay.seed_public_holidays("VN", [this_year - 1, this_year, this_year + 1])
         self.catalogue()
+        self.history(communes, dossiers)
         self.stdout.write(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         self.stdout.write(
             f"Accounts (password {PASSWORD} for all): admin (superuser), "
@@ -113,6 +146,18 @@ class Command(BaseCommand):
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
         return user
+
+    def history(self, communes: list[Office], count: int) -> None:
+        if Dossier.objects.exists():
+            self.stdout.write("Dossiers: kept the ones already there.")
+            return
+        active = Procedure.objects.active().prefetch_related("channels", "fees", "documents", "stages")
+        popular = {p.code: p for p in active.filter(code__in=POPULAR)}
+        others = active.filter(sector__code__in=HISTORY_SECTORS).exclude(code__in=POPULAR).order_by("code")
+        procedures = [popular[code] for code in POPULAR if code in popular] + list(others)
+        weights = [POPULAR.get(p.code, OTHERS_WEIGHT) for p in procedures]
+        written = synthetic.generate(count, communes, procedures, weights=weights)
+        self.stdout.write(f"Dossiers: {written} over the last 12 months.")
 
     def catalogue(self) -> None:
         completions = load_completions(DATA / "completions.json")

@@ -10,9 +10,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="file to write, or - for standard output")
-        parser.add_argument(
-            "--code", action="append", default=[], help="only this procedure code (repeatable)"
-        )
+        parser.add_argument("--code", action="append", default=[], help="only this procedure code (repeatable)")
         parser.add_argument("--sector", help="only this sector code")
 
     def handle(self, *args, path, code, sector, **options):

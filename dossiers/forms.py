@@ -1,0 +1,141 @@
+"""Forms of the counter: the walk-in intake, an action on a dossier, a scan."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Delivery
+from dossiers.uploads import check_upload
+from dossiers.workflow import NOTE_REQUIRED
+from portal.models import Office
+from procedures.models import Procedure
+
+_ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
+_PHONE = re.compile(r"^\+?\d{9,12}$")
+
+
+class ApplicantForm(forms.Form):
+    """Who the dossier belongs to (chủ hồ sơ)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=20,
+        required=False,
+        help_text=_("Citizen identity card: 12 digits (or an old 9-digit card)."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+    def clean_id_number(self) -> str:
+        value = re.sub(r"\s", "", self.cleaned_data["id_number"])
+        if value and not _ID_NUMBER.match(value):
+            raise forms.ValidationError(_("An ID number has 12 digits (or 9 on an old card)."))
+        return value
+
+    def clean_phone(self) -> str:
+        value = re.sub(r"[\s.\-()]", "", self.cleaned_data["phone"])
+        if value and not _PHONE.match(value):
+            raise forms.ValidationError(_("Enter a phone number of 9 to 12 digits, e.g. 0912 345 678."))
+        return value
+
+    def applicant(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("name", "id_number", "phone", "email", "address")}
+
+
+class IntakeForm(ApplicantForm):
+    """A walk-in citizen at the counter: who, which documents they brought,
+    and where the result goes."""
+
+    delivery = forms.ChoiceField(
+        label=_("Result delivery"), choices=Delivery.choices, initial=Delivery.COUNTER, widget=forms.RadioSelect
+    )
+    delivery_address = forms.CharField(label=_("Postal address for the result"), max_length=300, required=False)
+    competent_office = forms.ModelChoiceField(
+        label=_("Competent office"),
+        queryset=Office.objects.none(),
+        required=False,
+        help_text=_("The commune that handles the dossier; the result comes back here."),
+    )
+    documents = forms.TypedMultipleChoiceField(
+        label=_("Documents received"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, procedure: Procedure, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.office = office
+        self.fields["documents"].choices = [
+            (position, document) for position, document in enumerate(procedure.documents.all(), start=1)
+        ]
+        if procedure.is_location_independent:
+            self.fields["competent_office"].queryset = Office.objects.in_province(office.province).filter(
+                level=Office.Level.COMMUNE, is_active=True
+            )
+            self.fields["competent_office"].initial = office if office.level == Office.Level.COMMUNE else None
+        else:
+            del self.fields["competent_office"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery") == Delivery.POST and not data.get("delivery_address"):
+            self.add_error("delivery_address", _("Give the address the result is posted to."))
+        if data.get("delivery") == Delivery.ELECTRONIC and not data.get("email"):
+            self.add_error("email", _("An email address is needed to send the result electronically."))
+        return data
+
+
+class ActionForm(forms.Form):
+    """One action on a dossier, from the dossier page's buttons."""
+
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note or reasons"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to ask for a supplement, refuse, reject or apologise: the citizen reads it."),
+    )
+    new_appointment = forms.DateTimeField(
+        label=_("New appointment (for an apology)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    documents = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action in NOTE_REQUIRED and not (data.get("note") or "").strip():
+            self.add_error("note", _("Write the reasons: the citizen will read them."))
+        if action == "apologise" and not data.get("new_appointment"):
+            self.add_error("new_appointment", _("Give the new appointment date and time."))
+        appointment = data.get("new_appointment")
+        if appointment is not None and timezone.is_naive(appointment):
+            data["new_appointment"] = timezone.make_aware(appointment)
+        return data
+
+
+class AttachmentForm(forms.Form):
+    """A scan of one of the dossier's documents."""
+
+    document = forms.TypedChoiceField(label=_("Document"), coerce=int, required=False)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = [("", _("Other"))] + [
+            (doc.pk, doc.name[:90]) for doc in dossier.documents.all()
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.checked = check_upload(upload)
+        return upload

@@ -1,0 +1,77 @@
+"""What the citizen and the staff are told, and by which medium.
+
+Messages are rendered from templates (templates/dossiers/messages/: a
+subject, a text and an SMS per kind) in the portal's language, and written as
+`Notification` rows in the transaction of the change; `tasks` sends them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from dossiers.models import Dossier, Notification
+
+Kind = Notification.Kind
+
+# The action that prompts each message to the applicant.
+KIND_FOR_ACTION = {
+    "receive": Kind.RECEIVED,
+    "request_supplement": Kind.SUPPLEMENT,
+    "stamp": Kind.RESULT_READY,
+    "apologise": Kind.APOLOGY,
+    "refuse": Kind.REFUSED,
+    "reject": Kind.REJECTED,
+}
+
+
+def for_action(dossier: Dossier, action: str, note: str = "") -> list[Notification]:
+    """Write the messages `action` owes the applicant: an email if they gave
+    an address, an SMS if they gave a phone number."""
+    kind = KIND_FOR_ACTION.get(action)
+    if kind is None:
+        return []
+    context = {"dossier": dossier, "note": note, "site_url": settings.SITE_URL}
+    written = []
+    with translation.override(settings.LANGUAGE_CODE):
+        if dossier.applicant_email:
+            written.append(
+                Notification.objects.create(
+                    dossier=dossier,
+                    kind=kind,
+                    medium=Notification.Medium.EMAIL,
+                    recipient=dossier.applicant_email,
+                    subject=_render(f"{kind}.subject.txt", context).replace("\n", " "),
+                    body=_render(f"{kind}.txt", context),
+                )
+            )
+        if dossier.applicant_phone:
+            written.append(
+                Notification.objects.create(
+                    dossier=dossier,
+                    kind=kind,
+                    medium=Notification.Medium.SMS,
+                    recipient=dossier.applicant_phone,
+                    body=_render(f"{kind}.sms.txt", context).replace("\n", " "),
+                )
+            )
+    return written
+
+
+def deadline_digest(recipient: str, due_soon: list[Dossier], overdue: list[Dossier], at) -> Notification:
+    """One email a day to a member of staff: what is due soon and overdue."""
+    context = {"due_soon": due_soon, "overdue": overdue, "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        return Notification.objects.create(
+            kind=Kind.DEADLINE_WARNING,
+            medium=Notification.Medium.EMAIL,
+            recipient=recipient,
+            subject=_render("deadline_warning.subject.txt", context).replace("\n", " "),
+            body=_render("deadline_warning.txt", context),
+            created_at=at,
+        )
+
+
+def _render(name: str, context: dict) -> str:
+    return render_to_string(f"dossiers/messages/{name}", context).strip()

@@ -1,0 +1,36 @@
+"""How states and timeliness look on a page."""
+
+from django import template
+
+register = template.Library()
+
+_STATE_TONES = {
+    "submitted": "info",
+    "received": "info",
+    "appraised": "info",
+    "approved": "info",
+    "stamped": "ok",
+    "returned": "ok",
+    "supplement_requested": "warn",
+    "refused": "bad",
+    "rejected": "bad",
+    "withdrawn": "",
+}
+_TIMELINESS_TONES = {"early": "ok", "on_time": "ok", "within": "info", "late": "bad", "overdue": "bad"}
+
+
+@register.filter
+def state_tone(state: str) -> str:
+    return _STATE_TONES.get(state, "")
+
+
+@register.filter
+def timeliness_tone(timeliness: str) -> str:
+    return _TIMELINESS_TONES.get(timeliness, "")
+
+
+@register.filter
+def state_label(state: str) -> str:
+    from dossiers.models import State
+
+    return State(state).label if state in State.values else state

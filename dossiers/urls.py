@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dossiers.views import counter
+
+app_name = "counter"
+urlpatterns = [
+    path("", counter.workspace, name="workspace"),
+    path("queue/<slug:slug>/", counter.queue, name="queue"),
+    path("intake/", counter.intake_start, name="intake_start"),
+    path("intake/<str:procedure_code>/", counter.intake, name="intake"),
+    path("dossiers/<str:code>/", counter.dossier_detail, name="dossier"),
+    path("dossiers/<str:code>/act/", counter.dossier_act, name="act"),
+    path("dossiers/<str:code>/attachments/", counter.attachment_upload, name="attach"),
+    path("dossiers/<str:code>/attachments/<int:pk>/", counter.attachment_download, name="attachment"),
+]

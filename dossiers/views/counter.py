@@ -1,0 +1,302 @@
+"""The counter workspace: queues of what needs doing at my office, a
+dossier's page with the actions I may take, and the walk-in intake.
+
+Server-rendered, no JavaScript needed. Every dossier is fetched through
+`Dossier.objects.visible_to(user)`, so a clerk of one commune sees nothing of
+another; every change goes through `workflow`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dossiers import queues
+from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
+from dossiers.models import Attachment, Dossier, State
+from dossiers.uploads import EXTENSIONS
+from dossiers.workflow import ACTION_LABELS, ActionError, Conflict, available_actions, open_dossier, perform
+from portal.models import Membership, Office
+from procedures.models import Channel, Procedure
+
+Role = Membership.Role
+PRIMARY_ACTIONS = {"receive", "appraise", "approve", "stamp", "return", "supplement"}
+WARNING_ACTIONS = {"refuse", "reject", "withdraw"}
+
+
+def staff_only(view):
+    """Signed-in members of an office's staff (or superusers)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_office_staff or request.user.is_superuser):
+            raise PermissionDenied(_("The counter workspace is for the staff of a one-stop office."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def current_office(request) -> tuple[Office, list[Office]]:
+    """The office the person works at now, chosen with ?office= and kept in
+    the session; their first office otherwise."""
+    offices = list(Office.objects.visible_to(request.user).filter(is_active=True).order_by("-level", "name"))
+    if not offices:
+        raise PermissionDenied(_("You are not staff of any active office."))
+    wanted = request.GET.get("office") or request.session.get("counter_office")
+    office = next((o for o in offices if o.code == wanted), None)
+    if office is None:
+        own = {m.office_id for m in request.user.memberships.all()}
+        office = next((o for o in offices if o.pk in own), offices[0])
+    request.session["counter_office"] = office.code
+    return office, offices
+
+
+def visible_dossier(request, code: str) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.visible_to(request.user).select_related(
+            "procedure", "receiving_office", "competent_office", "received_by", "specialist", "approver"
+        ),
+        code=code,
+    )
+
+
+@staff_only
+def workspace(request):
+    office, offices = current_office(request)
+    query = request.GET.get("q", "").strip()
+    found = None
+    if query:
+        visible = Dossier.objects.visible_to(request.user)
+        exact = visible.filter(code__iexact=query).first()
+        if exact is not None:
+            return redirect(exact.get_absolute_url())
+        digits = "".join(ch for ch in query if ch.isdigit())
+        condition = Q(code__icontains=query) | Q(applicant_name__icontains=query)
+        if len(digits) >= 4:
+            condition |= Q(applicant_phone__contains=digits) | Q(applicant_id_number__contains=digits)
+        found = visible.filter(condition).select_related("procedure").order_by("-submitted_at")[:50]
+    counts = queues.counts(office)
+    roles = request.user.roles_at(office)
+    tiles = [
+        {"queue": queue, "count": counts[queue.slug], "mine": bool(roles & set(queue.roles))} for queue in queues.QUEUES
+    ]
+    context = {
+        "office": office,
+        "offices": offices,
+        "tiles": tiles,
+        "query": query,
+        "found": found,
+        "may_take_in": Role.CLERK in roles,
+    }
+    return render(request, "dossiers/counter/workspace.html", context)
+
+
+@staff_only
+def queue(request, slug: str):
+    office, offices = current_office(request)
+    chosen = queues.BY_SLUG.get(slug)
+    if chosen is None:
+        raise Http404
+    page = Paginator(queues.dossiers_in(chosen, office), 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(dossier, dossier.timeliness(today)) for dossier in page]
+    context = {"office": office, "offices": offices, "queue": chosen, "page": page, "rows": rows}
+    return render(request, "dossiers/counter/queue.html", context)
+
+
+@staff_only
+def dossier_detail(request, code: str):
+    dossier = visible_dossier(request, code)
+    return _render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}))
+
+
+def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
+    actions = available_actions(dossier, request.user)
+    context = {
+        "dossier": dossier,
+        "timeliness": dossier.timeliness(),
+        "explanation": dossier.explain_deadline(),
+        "documents": list(dossier.documents.all()),
+        "events": dossier.events.select_related("actor"),
+        "attachments": dossier.attachments.select_related("document"),
+        "notifications": dossier.notifications.all()[:20],
+        "actions": [
+            {
+                "name": action,
+                "label": ACTION_LABELS[action],
+                "tone": "primary" if action in PRIMARY_ACTIONS else "warning" if action in WARNING_ACTIONS else "",
+            }
+            for action in actions
+        ],
+        "action_labels": ACTION_LABELS,
+        "form": form,
+        "checks_documents": "receive" in actions,
+        "may_apologise": "apologise" in actions,
+        "attachment_form": AttachmentForm(dossier=dossier) if request.user.is_office_staff else None,
+    }
+    return render(request, "dossiers/counter/dossier.html", context, status=status)
+
+
+@staff_only
+@require_POST
+def dossier_act(request, code: str):
+    dossier = visible_dossier(request, code)
+    form = ActionForm(request.POST)
+    form.fields["documents"].choices = [(doc.position, doc.position) for doc in dossier.documents.all()]
+    if not form.is_valid():
+        return _render_dossier(request, dossier, form, status=400)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if data["action"] == "receive" and dossier.state == State.SUBMITTED:
+                ticked = set(data["documents"])
+                for document in dossier.documents.all():
+                    if document.is_received != (document.position in ticked):
+                        document.is_received = document.position in ticked
+                        document.save(update_fields=["is_received"])
+            dossier = perform(
+                dossier,
+                data["action"],
+                actor=request.user,
+                note=data["note"],
+                version=data["version"],
+                new_appointment=data["new_appointment"],
+            )
+    except ActionError as error:
+        form.add_error(None, error.message)
+        dossier.refresh_from_db()
+        return _render_dossier(request, dossier, form, status=409 if isinstance(error, Conflict) else 400)
+    messages.success(
+        request,
+        _("%(action)s: dossier %(code)s is now “%(state)s”.")
+        % {"action": ACTION_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
+    )
+    return redirect(dossier.get_absolute_url())
+
+
+@staff_only
+def intake_start(request):
+    office, offices = current_office(request)
+    if Role.CLERK not in request.user.roles_at(office):
+        raise PermissionDenied(_("Only the counter's clerks take dossiers in."))
+    query = request.GET.get("q", "").strip()
+    procedures = Procedure.objects.active().select_related("sector")
+    if query:
+        results = list(procedures.matching(query).order_by("code")[:40])
+    else:
+        # The procedures this counter received most in the last three months.
+        since = timezone.now() - dt.timedelta(days=90)
+        results = list(
+            procedures.filter(dossiers__receiving_office=office, dossiers__submitted_at__gte=since)
+            .annotate(used=Count("dossiers"))
+            .order_by("-used")[:15]
+        )
+    context = {"office": office, "offices": offices, "query": query, "results": results}
+    return render(request, "dossiers/counter/intake_start.html", context)
+
+
+@staff_only
+def intake(request, procedure_code: str):
+    office, offices = current_office(request)
+    if Role.CLERK not in request.user.roles_at(office):
+        raise PermissionDenied(_("Only the counter's clerks take dossiers in."))
+    procedure = get_object_or_404(
+        Procedure.objects.active().prefetch_related("documents", "channels"), code=procedure_code
+    )
+    if procedure.channel(Channel.IN_PERSON) is None:
+        messages.error(request, _("This procedure is not received in person."))
+        return redirect("counter:intake_start")
+    form = IntakeForm(request.POST or None, procedure=procedure, office=office)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = open_dossier(
+                procedure=procedure,
+                receiving_office=office,
+                competent_office=data.get("competent_office") or office,
+                channel=Channel.IN_PERSON,
+                applicant=form.applicant(),
+                delivery=data["delivery"],
+                delivery_address=data["delivery_address"],
+                received_documents=set(data["documents"]),
+                actor=request.user,
+                receive=True,
+            )
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Dossier %(code)s received. Appointment: %(date)s.")
+                % {
+                    "code": dossier.code,
+                    "date": timezone.localtime(dossier.appointment_at).strftime("%H:%M %d/%m/%Y"),
+                },
+            )
+            return redirect(dossier.get_absolute_url())
+    ticked = {int(value) for value in request.POST.getlist("documents") if value.isdigit()}
+    context = {
+        "office": office,
+        "offices": offices,
+        "procedure": procedure,
+        "form": form,
+        "terms": procedure.terms_for(Channel.IN_PERSON),
+        "time_limit": procedure.channel(Channel.IN_PERSON).time_limit,
+        "ticked": ticked,
+    }
+    return render(request, "dossiers/counter/intake.html", context, status=400 if form.errors else 200)
+
+
+@staff_only
+@require_POST
+def attachment_upload(request, code: str):
+    dossier = visible_dossier(request, code)
+    form = AttachmentForm(request.POST, request.FILES, dossier=dossier)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(dossier.get_absolute_url())
+    checked = form.checked
+    upload = form.cleaned_data["file"]
+    document = dossier.documents.filter(pk=form.cleaned_data["document"]).first()
+    attachment = Attachment(
+        dossier=dossier,
+        document=document,
+        original_name=upload.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=request.user,
+    )
+    attachment.file.save(
+        f"{dossier.code}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}",
+        ContentFile(upload.read()),
+        save=False,
+    )
+    attachment.save()
+    messages.success(request, _("File %(name)s attached.") % {"name": attachment.original_name})
+    return redirect(dossier.get_absolute_url())
+
+
+@staff_only
+def attachment_download(request, code: str, pk: int):
+    dossier = visible_dossier(request, code)
+    attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    )

@@ -1,0 +1,284 @@
+"""The one write path for dossiers: open one, and act on one.
+
+`perform` locks the dossier's row, checks that it has not changed since the
+actor looked at it, that the action is possible from its state and that this
+person may take it, runs the transition, saves, writes the audit event and
+queues the notifications, in one transaction; the notifications go out once
+it commits. The counter pages and the API both call it; nothing else changes
+a dossier's state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed, has_transition_perm
+
+from dossiers import notifications
+from dossiers.models import Dossier, DossierDocument, DossierEvent
+from portal.models import Membership, Office
+from procedures.models import Procedure
+
+# Action name (what people and the API say) → transition method.
+ACTIONS = {
+    "receive": "receive",
+    "request_supplement": "request_supplement",
+    "supplement": "supplement",
+    "refuse": "refuse",
+    "appraise": "appraise",
+    "reject": "reject",
+    "approve": "approve",
+    "stamp": "stamp",
+    "return": "return_result",
+    "withdraw": "withdraw",
+    "apologise": "apologise",
+}
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submitted"),
+    "receive": gettext_lazy("Receive"),
+    "request_supplement": gettext_lazy("Request a supplement"),
+    "supplement": gettext_lazy("Supplement received"),
+    "refuse": gettext_lazy("Refuse"),
+    "appraise": gettext_lazy("Appraised"),
+    "reject": gettext_lazy("Reject"),
+    "approve": gettext_lazy("Approve"),
+    "stamp": gettext_lazy("Stamp and issue"),
+    "return": gettext_lazy("Hand over the result"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "apologise": gettext_lazy("Apologise and re-appoint"),
+}
+# Actions whose note is required (the reasons go to the citizen).
+NOTE_REQUIRED = {"request_supplement", "refuse", "reject", "apologise"}
+
+
+class ActionError(Exception):
+    """An action that cannot be taken, with a message for the person."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or [message]
+
+
+class NotPossible(ActionError):
+    """Not possible from the dossier's state."""
+
+
+class NotAllowed(ActionError):
+    """Possible, but not for this person."""
+
+
+class Conflict(ActionError):
+    """Someone else changed the dossier first."""
+
+
+class Invalid(ActionError):
+    """A rule of the action is broken (a reason missing, a document not ticked)."""
+
+
+def perform(
+    dossier: Dossier | int,
+    action: str,
+    *,
+    actor,
+    note: str = "",
+    version: int | None = None,
+    new_appointment: dt.datetime | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Take `action` on a dossier as `actor`; raise an ActionError if it
+    cannot be taken, leaving the dossier as it was."""
+    if action not in ACTIONS:
+        raise NotPossible(_("There is no action called “%(action)s”.") % {"action": action})
+    at = at or timezone.now()
+    note = (note or "").strip()
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure", "receiving_office", "competent_office")
+            .get(pk=pk)
+        )
+        if version is not None and dossier.version != version:
+            raise Conflict(
+                _("Dossier %(code)s changed since you opened it (now: %(state)s). Look at it again before acting.")
+                % {"code": dossier.code, "state": dossier.get_state_display()}
+            )
+        method = getattr(dossier, ACTIONS[action])
+        if not can_proceed(method):
+            raise NotPossible(
+                _("“%(action)s” is not possible for a dossier in the state “%(state)s”.")
+                % {"action": ACTION_LABELS[action], "state": dossier.get_state_display()}
+            )
+        if not has_transition_perm(method, actor):
+            raise NotAllowed(
+                _("You may not “%(action)s” dossier %(code)s: it needs another role or another office.")
+                % {"action": ACTION_LABELS[action], "code": dossier.code}
+            )
+        offered = {
+            "actor": actor,
+            "at": at,
+            "note": note,
+            "new_appointment": new_appointment,
+            "calendar": dossier.competent_office.calendar(),
+        }
+        accepted = inspect.signature(method).parameters
+        from_state = dossier.state
+        try:
+            with transaction.atomic():
+                method(**{name: value for name, value in offered.items() if name in accepted})
+        except ValidationError as error:
+            raise Invalid(" ".join(error.messages), error.messages) from None
+        dossier.version += 1
+        dossier.save()
+        details = {}
+        if action == "apologise":
+            details["new_appointment"] = timezone.localtime(dossier.appointment_at).isoformat()
+        record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=details)
+        queue_notifications(dossier, action, note)
+    return dossier
+
+
+def record_event(dossier: Dossier, action: str, from_state: str, *, actor, at, note="", details=None):
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        from_state=from_state,
+        to_state=dossier.state,
+        actor=actor,
+        at=at,
+        note=note,
+        details=details or {},
+    )
+
+
+def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
+    """Write the notifications with the change; send them after it commits."""
+    from dossiers import tasks
+
+    for notification in notifications.for_action(dossier, action, note):
+        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk))
+
+
+# Opening a dossier ------------------------------------------------------------
+
+
+def open_dossier(
+    *,
+    procedure: Procedure,
+    receiving_office: Office,
+    channel: str,
+    applicant: dict,
+    actor,
+    competent_office: Office | None = None,
+    delivery: str = "counter",
+    delivery_address: str = "",
+    received_documents: set[int] | None = None,
+    citizen=None,
+    receive: bool = False,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Create a dossier under the procedure's current terms for `channel`.
+
+    Online, it waits in `submitted` for the counter. At the counter
+    (`receive=True`) it is received at once, which needs every mandatory
+    document ticked; if anything fails, nothing is created.
+    `received_documents` holds the positions (1-based) of the ticked documents.
+    """
+    at = at or timezone.now()
+    competent_office = competent_office or receiving_office
+    _check_offices(procedure, receiving_office, competent_office)
+    if receive and not actor.has_role(Membership.Role.CLERK, receiving_office):
+        raise NotAllowed(_("Only a clerk of %(office)s receives dossiers there.") % {"office": receiving_office})
+    try:
+        terms = procedure.terms_for(channel)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages)) from None
+    received_documents = received_documents or set()
+
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            code=mint_code(competent_office, timezone.localdate(at)),
+            procedure=procedure,
+            receiving_office=receiving_office,
+            competent_office=competent_office,
+            citizen=citizen,
+            channel=channel,
+            delivery=delivery,
+            delivery_address=delivery_address,
+            time_limit_amount=terms["time_limit"]["amount"],
+            time_limit_unit=terms["time_limit"]["unit"],
+            fees=terms["fees"],
+            stage_shares=terms["stages"],
+            submitted_at=at,
+            **{f"applicant_{key}": value for key, value in applicant.items()},
+        )
+        DossierDocument.objects.bulk_create(
+            DossierDocument(
+                dossier=dossier,
+                position=position,
+                name=doc["name"],
+                case_name=doc["case"],
+                originals=doc["originals"],
+                copies=doc["copies"],
+                is_mandatory=doc["is_mandatory"],
+                is_received=position in received_documents,
+            )
+            for position, doc in enumerate(terms["documents"], start=1)
+        )
+        record_event(dossier, "submit", "", actor=actor, at=at)
+        if receive:
+            dossier = perform(dossier, "receive", actor=actor, at=at)
+    return dossier
+
+
+def _check_offices(procedure: Procedure, receiving: Office, competent: Office) -> None:
+    if not procedure.is_active:
+        raise Invalid(_("Procedure %(code)s is not in service.") % {"code": procedure.code})
+    if competent == receiving:
+        return
+    if not procedure.is_location_independent:
+        raise Invalid(
+            _("Procedure %(code)s is handled only by the office that receives it.") % {"code": procedure.code}
+        )
+    if competent.province != receiving.province:
+        raise Invalid(
+            _("Any counter of the province may receive this procedure, but %(office)s is in another province.")
+            % {"office": competent}
+        )
+
+
+# Dossier codes ----------------------------------------------------------------
+
+_NEXT_NUMBER = """
+    INSERT INTO dossiers_codesequence (office_id, day, last) VALUES (%s, %s, 1)
+    ON CONFLICT (office_id, day) DO UPDATE SET last = dossiers_codesequence.last + 1
+    RETURNING last
+"""
+
+
+def mint_code(office: Office, day: dt.date) -> str:
+    """The next dossier code of `office` for `day`: OFFICE-YYMMDD-NNNN.
+
+    One atomic upsert (PostgreSQL and SQLite ≥ 3.35 alike): two clerks
+    receiving at the same instant get consecutive numbers, and a rolled back
+    dossier gives its number back with its transaction.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER, [office.pk, day])
+        (number,) = cursor.fetchone()
+    return f"{office.code}-{day:%y%m%d}-{number:04d}"
+
+
+def available_actions(dossier: Dossier, user) -> list[str]:
+    """The actions `user` may take on `dossier` now, in the order of the
+    lifecycle, for the buttons of the dossier page."""
+    names = {t.name for t in dossier.get_available_user_state_transitions(user)}
+    return [action for action, method in ACTIONS.items() if method in names]

@@ -1,0 +1,84 @@
+"""Two people acting at the same instant, with real concurrent transactions
+on PostgreSQL (SQLite serialises writers, so it cannot show the race)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from dossiers.models import Dossier, DossierEvent
+from dossiers.workflow import ActionError, Conflict, open_dossier, perform
+from tests.factories import applicant
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    assert connection.vendor == "postgresql", "run these with DATABASE_URL set to PostgreSQL"
+
+
+def race(*jobs):
+    """Run the jobs in threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:  # the outcome is what the test looks at
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_staff_acting_at_once_one_wins_and_the_other_is_told(procedure, office_a, chi, son, attempt):
+    dossier = open_dossier(
+        procedure=procedure,
+        receiving_office=office_a,
+        channel="in_person",
+        applicant=applicant(),
+        actor=chi,
+        received_documents={1},
+        receive=True,
+    )
+    seen = dossier.version
+    results = race(
+        lambda: perform(dossier.pk, "appraise", actor=son, version=seen),
+        lambda: perform(dossier.pk, "request_supplement", actor=son, note="Thiếu", version=seen),
+    )
+    winners = [r for r in results if isinstance(r, Dossier)]
+    losers = [r for r in results if isinstance(r, ActionError)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert isinstance(losers[0], Conflict)
+    assert "changed since you opened it" in losers[0].message
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    assert (fresh.state, fresh.version) == (winners[0].state, seen + 1)
+    assert DossierEvent.objects.filter(dossier=dossier).count() == 3  # submit, receive, the winner
+
+
+def test_codes_stay_unique_and_consecutive_when_clerks_receive_at_once(procedure, office_a, chi):
+    def receive_one():
+        return open_dossier(
+            procedure=procedure,
+            receiving_office=office_a,
+            channel="in_person",
+            applicant=applicant(),
+            actor=chi,
+            received_documents={1},
+            receive=True,
+        ).code
+
+    codes = race(*[receive_one for _ in range(8)])
+    assert all(isinstance(code, str) for code in codes), codes
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert numbers == list(range(1, 9))
