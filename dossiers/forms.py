@@ -100,7 +100,7 @@ class ActionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to ask for a supplement, refuse, reject or apologise: the citizen reads it."),
+        help_text=_("Required to ask for a supplement, refuse, reject, withdraw or apologise: the citizen reads it."),
     )
     new_appointment = forms.DateTimeField(
         label=_("New appointment (for an apology)"),

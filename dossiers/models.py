@@ -308,7 +308,19 @@ class Dossier(FSMModelMixin, models.Model):
         )
 
     def missing_documents(self) -> list[DossierDocument]:
-        return [doc for doc in self.documents.all() if doc.is_mandatory and not doc.is_received]
+        """The mandatory documents not yet received. Documents listed for a
+        case (Trường hợp ...) are needed for that case only: the dossier
+        needs the documents of every case-free line and of one case in full,
+        the case it lacks least of."""
+        missing_by_case: dict[str, list[DossierDocument]] = {}
+        for doc in self.documents.all():
+            bucket = missing_by_case.setdefault(doc.case_name, [])
+            if doc.is_mandatory and not doc.is_received:
+                bucket.append(doc)
+        common = missing_by_case.pop("", [])
+        if not missing_by_case:
+            return common
+        return common + min(missing_by_case.values(), key=len)
 
     # Transitions. They check their own rules and raise ValidationError with
     # a message for the person acting; they never save and do no I/O.
@@ -422,8 +434,10 @@ class Dossier(FSMModelMixin, models.Model):
         target=State.WITHDRAWN,
         permission=_may_withdraw,
     )
-    def withdraw(self, *, at: dt.datetime, calendar) -> None:
-        """Rút hồ sơ: the citizen takes the dossier back."""
+    def withdraw(self, *, note: str, at: dt.datetime, calendar) -> None:
+        """Rút hồ sơ: the citizen takes the dossier back, with a word on why
+        (which also keeps a stray click from withdrawing anything)."""
+        _require(note, _("Say why the dossier is withdrawn (the citizen's request)."))
         self.end_pause(at, calendar, move_deadline=False)
         self.finished_at = at
 

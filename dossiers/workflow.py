@@ -40,13 +40,13 @@ ACTIONS = {
     "withdraw": "withdraw",
     "apologise": "apologise",
 }
+# What the buttons say.
 ACTION_LABELS = {
-    "submit": gettext_lazy("Submitted"),
     "receive": gettext_lazy("Receive"),
     "request_supplement": gettext_lazy("Request a supplement"),
-    "supplement": gettext_lazy("Supplement received"),
+    "supplement": gettext_lazy("Record the supplement"),
     "refuse": gettext_lazy("Refuse"),
-    "appraise": gettext_lazy("Appraised"),
+    "appraise": gettext_lazy("Appraise"),
     "reject": gettext_lazy("Reject"),
     "approve": gettext_lazy("Approve"),
     "stamp": gettext_lazy("Stamp and issue"),
@@ -54,8 +54,23 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("Withdraw"),
     "apologise": gettext_lazy("Apologise and re-appoint"),
 }
+# What the timeline says happened.
+EVENT_LABELS = {
+    "submit": gettext_lazy("Submitted"),
+    "receive": gettext_lazy("Received"),
+    "request_supplement": gettext_lazy("Supplement requested"),
+    "supplement": gettext_lazy("Supplement received"),
+    "refuse": gettext_lazy("Refused"),
+    "appraise": gettext_lazy("Appraised"),
+    "reject": gettext_lazy("Rejected"),
+    "approve": gettext_lazy("Approved"),
+    "stamp": gettext_lazy("Stamped and issued"),
+    "return": gettext_lazy("Result handed over"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "apologise": gettext_lazy("Apology and new appointment"),
+}
 # Actions whose note is required (the reasons go to the citizen).
-NOTE_REQUIRED = {"request_supplement", "refuse", "reject", "apologise"}
+NOTE_REQUIRED = {"request_supplement", "refuse", "reject", "apologise", "withdraw"}
 
 
 class ActionError(Exception):

@@ -140,7 +140,7 @@ def test_acting_from_the_page(client, procedure, office_a, chi, son):
     dossier.refresh_from_db()
     assert dossier.state == State.APPRAISED
     page = client.get(dossier.get_absolute_url()).content.decode()
-    assert "Appraised: dossier" in page and "Đủ" in page
+    assert "Appraised — dossier" in page and "Đủ" in page
 
 
 def test_a_missing_reason_is_explained_and_changes_nothing(client, procedure, office_a, chi, son):

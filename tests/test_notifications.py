@@ -58,8 +58,8 @@ def test_messages_are_written_in_the_portal_language(
             receive=True,
         )
     _phone, text = MemoryBackend.outbox[0]
-    assert text.startswith(f"Hồ sơ {dossier.code}")
-    assert "đã được tiếp nhận" in text
+    assert text.startswith(f"Đã tiếp nhận hồ sơ {dossier.code}.")
+    assert "Ngày hẹn trả kết quả" in text
 
 
 def test_a_supplement_request_tells_the_citizen_what_to_bring(received, son, django_capture_on_commit_callbacks):

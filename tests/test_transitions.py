@@ -364,3 +364,24 @@ def test_an_ordinary_procedure_stays_with_the_office_that_receives_it(procedure,
     with pytest.raises(Invalid, match="in another province"):
         walk_in(copies, office_a, chi, competent_office=far_commune)
     assert not Dossier.objects.exists()
+
+
+def test_documents_of_one_case_are_enough(office_a, chi):
+    residence = ProcedureFactory(code="1.004194", terms=False)
+    residence.channels.create(channel="in_person", time_limit_amount=3, time_limit_unit="working_days")
+    for position, (case, name) in enumerate(
+        [
+            ("", "Tờ khai CT01"),
+            ("Nhà thuộc sở hữu của mình", "Giấy chứng nhận quyền sở hữu nhà"),
+            ("Nhà thuê, mượn, ở nhờ", "Hợp đồng thuê nhà"),
+            ("Nhà thuê, mượn, ở nhờ", "Văn bản đồng ý của chủ nhà"),
+        ],
+        start=1,
+    ):
+        residence.documents.create(position=position, case_name=case, name=name)
+    with pytest.raises(Invalid, match="not ticked as received: Giấy chứng nhận quyền sở hữu nhà"):
+        walk_in(residence, office_a, chi, received_documents={1})
+    with pytest.raises(Invalid, match="not ticked as received: Tờ khai CT01"):
+        walk_in(residence, office_a, chi, received_documents={3, 4})
+    assert walk_in(residence, office_a, chi, received_documents={1, 3, 4}).state == State.RECEIVED
+    assert walk_in(residence, office_a, chi, received_documents={1, 2}).state == State.RECEIVED

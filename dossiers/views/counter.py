@@ -26,9 +26,17 @@ from django.views.decorators.http import require_POST
 
 from dossiers import queues
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
-from dossiers.models import Attachment, Dossier, State
+from dossiers.models import Attachment, Dossier, DossierDocument, State
 from dossiers.uploads import EXTENSIONS
-from dossiers.workflow import ACTION_LABELS, ActionError, Conflict, available_actions, open_dossier, perform
+from dossiers.workflow import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    ActionError,
+    Conflict,
+    available_actions,
+    open_dossier,
+    perform,
+)
 from portal.models import Membership, Office
 from procedures.models import Channel, Procedure
 
@@ -142,7 +150,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
             }
             for action in actions
         ],
-        "action_labels": ACTION_LABELS,
+        "event_labels": EVENT_LABELS,
         "form": form,
         "checks_documents": "receive" in actions,
         "may_apologise": "apologise" in actions,
@@ -182,8 +190,8 @@ def dossier_act(request, code: str):
         return _render_dossier(request, dossier, form, status=409 if isinstance(error, Conflict) else 400)
     messages.success(
         request,
-        _("%(action)s: dossier %(code)s is now “%(state)s”.")
-        % {"action": ACTION_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
+        _("%(event)s — dossier %(code)s is now “%(state)s”.")
+        % {"event": EVENT_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
     )
     return redirect(dossier.get_absolute_url())
 
@@ -249,6 +257,18 @@ def intake(request, procedure_code: str):
             )
             return redirect(dossier.get_absolute_url())
     ticked = {int(value) for value in request.POST.getlist("documents") if value.isdigit()}
+    checklist = [
+        DossierDocument(
+            position=position,
+            name=doc.name,
+            case_name=doc.case_name,
+            originals=doc.originals,
+            copies=doc.copies,
+            is_mandatory=doc.is_mandatory,
+            is_received=position in ticked,
+        )
+        for position, doc in enumerate(procedure.documents.all(), start=1)
+    ]
     context = {
         "office": office,
         "offices": offices,
@@ -256,7 +276,7 @@ def intake(request, procedure_code: str):
         "form": form,
         "terms": procedure.terms_for(Channel.IN_PERSON),
         "time_limit": procedure.channel(Channel.IN_PERSON).time_limit,
-        "ticked": ticked,
+        "documents": checklist,
     }
     return render(request, "dossiers/counter/intake.html", context, status=400 if form.errors else 200)
 

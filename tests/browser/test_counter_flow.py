@@ -1,0 +1,104 @@
+"""A clerk takes a walk-in citizen from intake to returned result, and the
+specialist and the leader do their part, all in the browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vn_holidays")]
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+
+
+def act(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def test_walk_in_to_returned_result(page: Page, live_server, procedure, chi, son, hoa, tmp_path):
+    base = live_server.url
+    sign_in(page, base, "chi")
+    page.get_by_role("link", name="Counter", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phường Ba Đình")
+    page.get_by_role("link", name="New walk-in dossier").click()
+
+    # Find the procedure by typing without diacritics, keyboard only.
+    page.keyboard.type("thu nghiem")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=re.compile("Thủ tục thử nghiệm")).click()
+
+    # Submitting without the mandatory document explains and keeps what was typed.
+    page.get_by_label("Full name").fill("Phạm Thị Hương")
+    page.get_by_label("ID number").fill("001190012345")
+    page.get_by_label("Phone").fill("0987 654 321")
+    page.get_by_role("button", name="Receive the dossier").click()
+    expect(page.locator(".error-summary")).to_contain_text("These mandatory documents are not ticked as received")
+    expect(page.get_by_label("Full name")).to_have_value("Phạm Thị Hương")
+
+    page.get_by_role("checkbox", name=re.compile(r"Tờ khai \(mandatory\)")).check()
+    page.get_by_role("button", name="Receive the dossier").click()
+    expect(page.locator(".state")).to_have_text("Received, being appraised")
+    code = page.locator(".dossier-code").inner_text()
+    assert re.fullmatch(r"000\.01\.00\.H01-\d{6}-0001", code)
+    expect(page.locator(".messages")).to_contain_text(f"Dossier {code} received")
+    page.screenshot(path=str(tmp_path / "1-received.png"), full_page=True)
+    sign_out(page)
+
+    # The specialist finds it by code and appraises it.
+    sign_in(page, base, "son")
+    page.goto(f"{base}/counter/")
+    page.get_by_label("Find a dossier").fill(code)
+    page.keyboard.press("Enter")
+    page.get_by_label("Note or reasons").fill("Hồ sơ hợp lệ, đủ điều kiện")
+    act(page, "Appraise")
+    expect(page.locator(".state")).to_have_text("Appraised, waiting for approval")
+    sign_out(page)
+
+    sign_in(page, base, "hoa")
+    page.goto(f"{base}/counter/queue/to_approve/")
+    page.get_by_role("link", name=code).click()
+    act(page, "Approve")
+    expect(page.locator(".state")).to_have_text("Approved, waiting for the stamp")
+    sign_out(page)
+
+    sign_in(page, base, "chi")
+    page.goto(f"{base}/counter/queue/to_stamp/")
+    page.get_by_role("link", name=code).click()
+    act(page, "Stamp and issue")
+    expect(page.locator(".state")).to_have_text("Result ready")
+    act(page, "Hand over the result")
+    expect(page.locator(".state")).to_have_text("Result handed over")
+    expect(page.locator(".timeline li")).to_have_count(6)
+    expect(page.locator(".timeline")).to_contain_text("Hồ sơ hợp lệ, đủ điều kiện")
+    page.screenshot(path=str(tmp_path / "2-returned.png"), full_page=True)
+
+
+def test_a_reason_is_asked_for_before_a_rejection(page: Page, live_server, procedure, chi, son):
+    from dossiers.workflow import open_dossier
+    from tests.factories import applicant
+
+    dossier = open_dossier(
+        procedure=procedure,
+        receiving_office=chi.memberships.get().office,
+        channel="in_person",
+        applicant=applicant(),
+        actor=chi,
+        received_documents={1},
+        receive=True,
+    )
+    sign_in(page, live_server.url, "son")
+    page.goto(f"{live_server.url}/counter/dossiers/{dossier.code}/")
+    act(page, "Reject")
+    expect(page.locator(".error-summary")).to_contain_text("Write the reasons: the citizen will read them.")
+    expect(page.locator(".state")).to_have_text("Received, being appraised")
