@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,3 +83,36 @@ def explain(
             % {"at": f"{timezone.localtime(appointment_at):%d/%m/%Y %H:%M}"}
         )
     return parts
+
+
+# The processing stages in the order a dossier goes through them.
+STAGE_ORDER = ("receive", "appraise", "approve", "stamp", "return")
+
+
+def stage_deadlines(
+    *,
+    received_at: dt.datetime,
+    limit: TimeLimit,
+    shares: dict[str, Decimal],
+    pauses: Iterable[PauseSpan],
+    calendar: Calendar,
+) -> dict[str, dt.datetime]:
+    """When each stage should be done: its cumulative share of the limit's
+    working time from the start of the clock, moved by the pauses that began
+    before it (Phiếu kiểm soát: each hand-over has its own appointment)."""
+    deadline = calendar.deadline(received_at, limit)
+    span = calendar.working_time_between(deadline.clock_started_at, deadline.due_at)
+    pauses = list(pauses)
+    due: dict[str, dt.datetime] = {}
+    cumulative = Decimal(0)
+    for kind in STAGE_ORDER:
+        if kind not in shares:
+            continue
+        cumulative += Decimal(shares[kind])
+        moment = calendar.add_working_time(deadline.clock_started_at, span * float(cumulative / 100))
+        paused = sum(
+            (p.working_time for p in pauses if p.ended_at is not None and p.started_at < moment),
+            dt.timedelta(0),
+        )
+        due[kind] = calendar.add_working_time(moment, paused) if paused else moment
+    return due

@@ -380,7 +380,7 @@ class Dossier(FSMModelMixin, models.Model):
         pause.ended_at = at
         pause.working_seconds = int(paused.total_seconds())
         pause.save(update_fields=["ended_at", "working_seconds"])
-        if move_deadline and self.due_at is not None:
+        if move_deadline and self.due_at is not None and paused:
             self.paused_seconds += pause.working_seconds
             self.due_at = calendar.add_working_time(self.due_at, paused)
             self.appointment_at = calendar.add_working_time(self.appointment_at, paused)
@@ -641,3 +641,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_medium_display()} → {self.recipient}: {self.get_kind_display()}"
+
+
+class Slip(models.Model):
+    """An official slip (Circular 01/2018/TT-VPCP, as replaced by Circular
+    03/2025/TT-VPCP), issued by the transition that needs it.
+
+    What it says is frozen at issue (`context`); its PDF is rendered once,
+    stored with its SHA-256, and never rendered again: a download returns the
+    same bytes. The check code printed beside its QR code lets anyone confirm
+    on /verify/ that the paper is genuine.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt and appointment slip")
+        SUPPLEMENT = "supplement", _("Supplement request slip")
+        REFUSAL = "refusal", _("Refusal slip")
+        APOLOGY = "apology", _("Apology and new appointment")
+        STOP = "stop", _("Stop notice")
+        CONTROL = "control", _("Process control sheet")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="slips")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
+    event = models.ForeignKey(DossierEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    check_code = models.CharField(_("check code"), max_length=16, unique=True)
+    language = models.CharField(max_length=8)
+    context = models.JSONField(default=dict)
+    file = models.FileField(upload_to="slips/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("slip")
+        verbose_name_plural = _("slips")
+        ordering = ["dossier", "issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "number"], name="one_slip_number_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} · {self.get_kind_display()} {self.number}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.dossier.code}-{self.kind}-{self.number}.pdf"

@@ -18,7 +18,7 @@ from django.utils.html import linebreaks
 from django_q.tasks import async_task
 
 from dossiers import notifications
-from dossiers.models import Dossier, Notification
+from dossiers.models import Dossier, Notification, Slip
 from dossiers.sms import send_sms
 from portal.calendar import WORKING_DAY
 from portal.models import Membership, Office
@@ -61,6 +61,20 @@ def send_notification(pk: int) -> str:
         notification.last_error = ""
         notification.save(update_fields=["status", "attempts", "sent_at", "last_error"])
         return "sent"
+
+
+def enqueue_slip(pk: int) -> None:
+    async_task("dossiers.tasks.render_slip", pk, task_name=f"slip-{pk}")
+
+
+def render_slip(pk: int) -> str:
+    """Render and store an issued slip's PDF (a second run changes nothing)."""
+    from dossiers.slips import ensure_file
+
+    if not Slip.objects.filter(pk=pk).exists():
+        return "gone"
+    ensure_file(pk)
+    return "stored"
 
 
 def retry_failed_notifications() -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers.views import counter
+from dossiers.views import counter, slips
 
 app_name = "counter"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("dossiers/<str:code>/act/", counter.dossier_act, name="act"),
     path("dossiers/<str:code>/attachments/", counter.attachment_upload, name="attach"),
     path("dossiers/<str:code>/attachments/<int:pk>/", counter.attachment_download, name="attachment"),
+    path("dossiers/<str:code>/slips/<int:pk>/", slips.counter_slip, name="slip"),
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import notifications
+from dossiers import notifications, slips, tasks
 from dossiers.models import Dossier, DossierDocument, DossierEvent
 from portal.models import Membership, Office
 from procedures.models import Procedure
@@ -156,7 +156,10 @@ def perform(
         details = {}
         if action == "apologise":
             details["new_appointment"] = timezone.localtime(dossier.appointment_at).isoformat()
-        record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=details)
+        event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=details)
+        slip = slips.issue_for(dossier, action, event)
+        if slip is not None:
+            transaction.on_commit(partial(tasks.enqueue_slip, slip.pk))
         queue_notifications(dossier, action, note)
     return dossier
 
@@ -176,8 +179,6 @@ def record_event(dossier: Dossier, action: str, from_state: str, *, actor, at, n
 
 def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
     """Write the notifications with the change; send them after it commits."""
-    from dossiers import tasks
-
     for notification in notifications.for_action(dossier, action, note):
         transaction.on_commit(partial(tasks.enqueue_notification, notification.pk))
 

@@ -39,6 +39,7 @@ class OfficeAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "level", "parent", "is_active"]}),
         (_("Contact"), {"fields": ["address", "phone", "email"]}),
+        (_("Official slips"), {"fields": ["authority", "locality", "language"]}),
         (
             _("Office hours"),
             {

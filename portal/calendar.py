@@ -218,6 +218,9 @@ class Calendar:
         """The moment `amount` of working time after `start` is used up."""
         if amount < dt.timedelta(0):
             raise ValueError("cannot add negative working time")
+        if not amount:
+            # Nothing to add: a due date at closing time stays at closing time.
+            return self._local(start)
         remaining = amount
         for begin, end in self.working_intervals(start):
             if remaining <= end - begin:

@@ -83,6 +83,10 @@ def default_holiday_country() -> str:
     return settings.HOLIDAY_COUNTRY
 
 
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
 class OfficeQuerySet(models.QuerySet["Office"]):
     def counters(self) -> OfficeQuerySet:
         return self.filter(is_active=True)
@@ -121,6 +125,15 @@ class Office(models.Model):
         help_text=_("The unit identifier (Circular 10/2016/TT-BTTTT) used in dossier codes."),
     )
     name = models.CharField(_("name"), max_length=200)
+    authority = models.CharField(
+        _("governing authority"),
+        max_length=200,
+        blank=True,
+        help_text=_("The line above the office's name on official slips, e.g. UBND phường Hoa Lư."),
+    )
+    locality = models.CharField(
+        _("locality"), max_length=100, blank=True, help_text=_("The place written before the date on slips.")
+    )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -144,6 +157,9 @@ class Office(models.Model):
         max_length=2,
         default=default_holiday_country,
         help_text=_("Country whose public holidays close this office (VN, TH, ...)."),
+    )
+    language = models.CharField(
+        _("language of slips"), max_length=8, choices=settings.LANGUAGES, default=default_language
     )
     is_active = models.BooleanField(_("active"), default=True)
 

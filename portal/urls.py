@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dossiers.views import slips as slip_views
 from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("procedures/", include("procedures.urls")),
     path("counter/", include("dossiers.urls")),
+    path("verify/<str:code>/", slip_views.verify, name="verify"),
+    path("my/dossiers/<str:code>/slips/<int:pk>/", slip_views.citizen_slip, name="citizen_slip"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -237,3 +237,10 @@ def test_seeding_again_changes_nothing_and_keeps_what_an_administrator_set(seede
     assert result == {"created": 0, "updated": 0, "kept": 1}
     assert CalendarDay.objects.count() == count
     assert CalendarDay.objects.get(date=dt.date(2026, 11, 24), country="VN").kind == "working_day"
+
+
+def test_adding_no_working_time_keeps_the_moment():
+    # A pause that took no working time (asked and answered after hours)
+    # must not push a deadline at closing time to the next morning.
+    assert VN.add_working_time(at("27/11/2026", "17:00"), dt.timedelta(0)) == at("27/11/2026", "17:00")
+    assert VN.add_working_time(at("28/11/2026", "10:00"), dt.timedelta(0)) == at("28/11/2026", "10:00")

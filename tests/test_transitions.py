@@ -385,3 +385,11 @@ def test_documents_of_one_case_are_enough(office_a, chi):
         walk_in(residence, office_a, chi, received_documents={3, 4})
     assert walk_in(residence, office_a, chi, received_documents={1, 3, 4}).state == State.RECEIVED
     assert walk_in(residence, office_a, chi, received_documents={1, 2}).state == State.RECEIVED
+
+
+def test_a_pause_outside_office_hours_moves_nothing(procedure, office_a, chi, son):
+    dossier = walk_in(procedure, office_a, chi)  # due Thu 15/01 09:00
+    perform(dossier, "request_supplement", actor=son, note="Thiếu", at=at("12/01/2026", "18:00"))
+    dossier = perform(dossier, "supplement", actor=chi, at=at("12/01/2026", "19:30"))
+    assert dossier.pauses.get().working_seconds == 0
+    assert dossier.due_at == at("15/01/2026", "09:00")

@@ -142,6 +142,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "events": dossier.events.select_related("actor"),
         "attachments": dossier.attachments.select_related("document"),
         "notifications": dossier.notifications.all()[:20],
+        "slips": dossier.slips.all(),
         "actions": [
             {
                 "name": action,

@@ -1,0 +1,282 @@
+"""Official slips: what each says, frozen when the transition issues it;
+its PDF, rendered once with WeasyPrint and stored with its SHA-256; and the
+check that a paper slip is genuine.
+
+Which action issues which slip (Circular 03/2025/TT-VPCP numbering):
+receive → Mẫu 01 receipt and appointment; request_supplement → Mẫu 02;
+refuse → Mẫu 03; apologise → Mẫu 04; withdraw → Mẫu 05 stop notice;
+return or reject → Mẫu 06 process control sheet, the closing record of each
+stage. The rendering reuses one font configuration and one parsed stylesheet
+per process (parsing the CSS alone costs tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dossiers.deadlines import STAGE_ORDER, PauseSpan, stage_deadlines
+from dossiers.models import Delivery, Dossier, DossierEvent, Slip
+from dossiers.timeliness import Timeliness
+from procedures.models import Channel, Stage
+
+Kind = Slip.Kind
+
+ISSUED_BY = {
+    "receive": Kind.RECEIPT,
+    "request_supplement": Kind.SUPPLEMENT,
+    "refuse": Kind.REFUSAL,
+    "apologise": Kind.APOLOGY,
+    "withdraw": Kind.STOP,
+    "return": Kind.CONTROL,
+    "reject": Kind.CONTROL,
+}
+FORM_NUMBERS = {
+    Kind.RECEIPT: "01",
+    Kind.SUPPLEMENT: "02",
+    Kind.REFUSAL: "03",
+    Kind.APOLOGY: "04",
+    Kind.STOP: "05",
+    Kind.CONTROL: "06",
+}
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "slips" / "slip.css"
+
+
+# Issuing ----------------------------------------------------------------------
+
+
+def issue_for(dossier: Dossier, action: str, event: DossierEvent) -> Slip | None:
+    """Issue the slip `action` calls for, in the caller's transaction."""
+    kind = ISSUED_BY.get(action)
+    if kind is None:
+        return None
+    number = dossier.slips.filter(kind=kind).count() + 1
+    check_code = make_check_code(dossier.code, kind, number, event.at)
+    language = dossier.receiving_office.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = slip_context(dossier, kind, event)
+    context["check_code"] = check_code
+    context["verify_url"] = f"{settings.SITE_URL}/verify/{dossier.code}/?k={check_code}"
+    return Slip.objects.create(
+        dossier=dossier,
+        kind=kind,
+        number=number,
+        event=event,
+        check_code=check_code,
+        language=language,
+        context=context,
+        issued_at=event.at,
+        issued_by=event.actor,
+    )
+
+
+def make_check_code(code: str, kind: str, number: int, at: dt.datetime) -> str:
+    """Eight characters only this portal can produce for this slip."""
+    message = f"{code}|{kind}|{number}|{at.isoformat()}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    text = base64.b32encode(digest).decode()[:8]
+    return f"{text[:4]}-{text[4:]}"
+
+
+def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
+    """What the slip says, in the active language, as plain data."""
+    office = dossier.receiving_office
+    context = {
+        "kind": kind,
+        "form_number": FORM_NUMBERS[kind],
+        "authority": (office.authority or office.province.name).upper(),
+        "office": office.name,
+        "office_address": office.address,
+        "office_phone": office.phone,
+        "competent_office": dossier.competent_office.name if dossier.competent_office_id != office.pk else "",
+        "place_date": place_and_date(office.locality or office.name, event.at),
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "procedure_code": dossier.procedure.code,
+        "applicant": {
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "address": dossier.applicant_address,
+        },
+        "channel": str(Channel(dossier.channel).label),
+        "delivery": str(Delivery(dossier.delivery).label),
+        "delivery_address": dossier.delivery_address,
+        "documents": [
+            {
+                "name": doc.name,
+                "case": doc.case_name,
+                "originals": doc.originals,
+                "copies": doc.copies,
+                "received": doc.is_received,
+            }
+            for doc in dossier.documents.all()
+        ],
+        "time_limit": str(dossier.time_limit),
+        "fees": dossier.fees,
+        "fee_total": dossier.fee_total_vnd,
+        "received_at": moment(dossier.received_at),
+        "due_at": moment(dossier.due_at),
+        "appointment_at": moment(dossier.appointment_at),
+        "note": event.note,
+        "actor": event.actor.get_full_name() if event.actor else "",
+        "state": str(dossier.get_state_display()),
+    }
+    if kind == Kind.SUPPLEMENT:
+        context["missing"] = [doc.name for doc in dossier.missing_documents()]
+        context["pauses_clock"] = dossier.received_at is not None
+    if kind == Kind.APOLOGY:
+        context["new_appointment"] = moment(dossier.appointment_at)
+    if kind == Kind.CONTROL:
+        context["stages"] = control_rows(dossier)
+    return context
+
+
+def control_rows(dossier: Dossier) -> list[dict]:
+    """Each stage: its appointment, when it was handed on, by whom, and
+    whether it kept its share of the time limit (by calendar date)."""
+    calendar = dossier.competent_office.calendar()
+    pauses = [PauseSpan(p.started_at, p.ended_at, p.working_time, p.reason) for p in dossier.pauses.all()]
+    due = stage_deadlines(
+        received_at=dossier.received_at,
+        limit=dossier.time_limit,
+        shares={kind: share for kind, share in dossier.stage_shares.items()},
+        pauses=pauses,
+        calendar=calendar,
+    )
+    done_by_action = {}
+    for event in dossier.events.select_related("actor"):
+        done_by_action.setdefault(event.action, event)
+    ends = {
+        "receive": done_by_action.get("receive"),
+        "appraise": done_by_action.get("appraise") or done_by_action.get("reject"),
+        "approve": done_by_action.get("approve"),
+        "stamp": done_by_action.get("stamp"),
+        "return": done_by_action.get("return"),
+    }
+    rows = []
+    for kind in STAGE_ORDER:
+        if kind not in due:
+            continue
+        event = ends.get(kind)
+        result = ""
+        if event is not None:
+            done_on, due_on = timezone.localdate(event.at), timezone.localdate(due[kind])
+            result = (
+                Timeliness.EARLY if done_on < due_on else Timeliness.ON_TIME if done_on == due_on else Timeliness.LATE
+            ).label
+        rows.append(
+            {
+                "stage": str(Stage.Kind(kind).label),
+                "due": moment(due[kind]),
+                "done": moment(event.at) if event else "",
+                "by": event.actor.get_full_name() if event and event.actor else "",
+                "result": str(result),
+            }
+        )
+    return rows
+
+
+def moment(value: dt.datetime | None) -> str:
+    """09:12 on 12/01/2026, the way the slip's language writes it."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(hour)s:%(minute)s on %(date)s") % {
+        "hour": f"{local:%H}",
+        "minute": f"{local:%M}",
+        "date": f"{local:%d/%m/%Y}",
+    }
+
+
+def place_and_date(place: str, value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return _("%(place)s, %(day)s %(month)s %(year)s") % {
+        "place": place,
+        "day": f"{local:%d}",
+        "month": f"{local:%m}",
+        "year": local.year,
+    }
+
+
+# Rendering ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _renderer():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return fonts, CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
+
+
+def qr_svg(url: str) -> str:
+    """The QR code as inline SVG: vector, sharp at any print size."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#000")
+
+
+def render_html(slip: Slip) -> str:
+    with translation.override(slip.language):
+        return render_to_string(
+            f"slips/{slip.kind}.html",
+            {"c": slip.context, "qr": qr_svg(slip.context["verify_url"]), "title": Kind(slip.kind).label},
+        )
+
+
+def render_pdf(slip: Slip) -> bytes:
+    from weasyprint import HTML
+
+    fonts, css = _renderer()
+    return HTML(string=render_html(slip)).write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def ensure_file(slip_pk: int) -> Slip:
+    """The slip with its PDF stored: rendered now if it was not yet, never
+    again once it was (a second call changes nothing)."""
+    with transaction.atomic():
+        slip = Slip.objects.select_for_update().select_related("dossier").get(pk=slip_pk)
+        if slip.sha256:
+            return slip
+        pdf = render_pdf(slip)
+        slip.file.save(slip.filename, ContentFile(pdf), save=False)
+        slip.sha256 = hashlib.sha256(pdf).hexdigest()
+        slip.save(update_fields=["file", "sha256"])
+        return slip
+
+
+def read(slip: Slip) -> bytes:
+    with slip.file.open("rb") as stored:
+        return stored.read()
+
+
+# Verifying ----------------------------------------------------------------------
+
+
+def find_genuine(code: str, *, check_code: str = "", content: bytes | None = None) -> Slip | None:
+    """The slip of dossier `code` with this check code, or whose stored PDF
+    has exactly these bytes; None otherwise (whether or not the code exists)."""
+    slips = Slip.objects.filter(dossier__code=code).select_related("dossier")
+    if check_code:
+        return slips.filter(check_code=check_code.strip().upper()).first()
+    if content is not None:
+        return slips.filter(sha256=hashlib.sha256(content).hexdigest()).first()
+    return None
+
+
+def initials(name: str) -> str:
+    """Nguyễn Thị Lan → N. T. L. (the verification page shows no more)."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part)

@@ -1,0 +1,60 @@
+"""Slips to print and download, and the public page that tells a genuine
+slip from a forged one."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods
+
+from dossiers import slips
+from dossiers.models import Dossier, Slip
+from dossiers.views.counter import staff_only, visible_dossier
+
+
+def _pdf(slip: Slip) -> HttpResponse:
+    slip = slips.ensure_file(slip.pk)
+    response = HttpResponse(slips.read(slip), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slip.filename}"'
+    response["X-Content-SHA256"] = slip.sha256
+    return response
+
+
+@staff_only
+def counter_slip(request, code: str, pk: int):
+    dossier = visible_dossier(request, code)
+    return _pdf(get_object_or_404(Slip, dossier=dossier, pk=pk))
+
+
+@login_required
+def citizen_slip(request, code: str, pk: int):
+    """A citizen downloads the slips of their own dossiers."""
+    dossier = Dossier.objects.filter(code=code, citizen=request.user).first()
+    if dossier is None:
+        raise Http404
+    return _pdf(get_object_or_404(Slip, dossier=dossier, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code: str):
+    """Public: is this slip genuine? By the check code printed beside its QR
+    code, or by the PDF itself. Shows the procedure, the office, the state
+    and the appointment, and of the applicant only the initials; says the
+    same "not found" whether or not the dossier exists."""
+    check_code = request.GET.get("k") or request.POST.get("k", "")
+    upload = request.FILES.get("file")
+    asked = bool(check_code or upload)
+    slip = None
+    if upload is not None and upload.size <= 20 * 1024 * 1024:
+        slip = slips.find_genuine(code, content=upload.read())
+    elif check_code:
+        slip = slips.find_genuine(code, check_code=check_code)
+    context = {"code": code, "asked": asked, "slip": slip, "check_code": check_code}
+    if slip is not None:
+        dossier = slip.dossier
+        context.update(
+            dossier=dossier,
+            initials=slips.initials(dossier.applicant_name),
+            office=dossier.receiving_office,
+            other_slips=dossier.slips.exclude(pk=slip.pk),
+        )
+    return render(request, "dossiers/verify.html", context, status=200 if slip or not asked else 404)
