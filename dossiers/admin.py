@@ -24,6 +24,9 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
 
 class PauseInline(ReadOnlyMixin, admin.TabularInline):
     model = Pause

@@ -126,7 +126,7 @@ class ActionForm(forms.Form):
 class AttachmentForm(forms.Form):
     """A scan of one of the dossier's documents."""
 
-    document = forms.TypedChoiceField(label=_("Document"), coerce=int, required=False)
+    document = forms.TypedChoiceField(label=_("Document"), coerce=int, required=False, empty_value=None)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
     def __init__(self, *args, dossier, **kwargs):

@@ -24,6 +24,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -32,12 +33,17 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from dossiers.deadlines import PauseSpan, explain
-from dossiers.timeliness import Timeliness, classify
+from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
 from portal.calendar import WORKING_DAY, TimeLimit, TimeUnit
 from portal.models import Membership, Office
 from procedures.models import Channel, Procedure
 
 Role = Membership.Role
+
+
+def private_storage():
+    """Files with personal data: kept out of MEDIA_ROOT (see settings)."""
+    return storages["private"]
 
 
 class State(models.TextChoices):
@@ -73,20 +79,20 @@ class Delivery(models.TextChoices):
 MAX_REAPPOINTMENTS = getattr(settings, "DOSSIER_MAX_REAPPOINTMENTS", 1)
 
 
-def _clerk_here(dossier: Dossier, user) -> bool:
-    return user.has_role(Role.CLERK, dossier.receiving_office) or user.has_role(Role.CLERK, dossier.competent_office)
-
-
 def _receiving_clerk(dossier: Dossier, user) -> bool:
     return user.has_role(Role.CLERK, dossier.receiving_office)
 
 
-def _specialist(dossier: Dossier, user) -> bool:
-    return user.has_role(Role.SPECIALIST, dossier.competent_office)
+def _competent(role: str):
+    def check(dossier: Dossier, user) -> bool:
+        return user.has_role(role, dossier.competent_office)
+
+    return check
 
 
-def _approver(dossier: Dossier, user) -> bool:
-    return user.has_role(Role.APPROVER, dossier.competent_office)
+_specialist = _competent(Role.SPECIALIST)
+_approver = _competent(Role.APPROVER)
+_competent_clerk = _competent(Role.CLERK)
 
 
 def _owner(dossier: Dossier, user) -> bool:
@@ -94,15 +100,17 @@ def _owner(dossier: Dossier, user) -> bool:
 
 
 def _may_request_supplement(dossier: Dossier, user) -> bool:
-    # At intake the counter asks; during processing the specialist finds the
-    # gap and the counter passes the request on.
+    # At intake the receiving counter asks. During processing the competent
+    # office does (its specialist finds the gap, its one-stop clerk passes it
+    # on): a receiving counter elsewhere does not stop another office's clock.
     if dossier.state == State.SUBMITTED:
         return _receiving_clerk(dossier, user)
-    return _specialist(dossier, user) or _receiving_clerk(dossier, user)
+    return _specialist(dossier, user) or _competent_clerk(dossier, user)
 
 
 def _may_supplement(dossier: Dossier, user) -> bool:
-    return _owner(dossier, user) or _receiving_clerk(dossier, user)
+    # The citizen brings what was asked to the counter they used, or sends it online.
+    return _owner(dossier, user) or _receiving_clerk(dossier, user) or _competent_clerk(dossier, user)
 
 
 def _may_reject(dossier: Dossier, user) -> bool:
@@ -110,7 +118,15 @@ def _may_reject(dossier: Dossier, user) -> bool:
 
 
 def _may_stamp(dossier: Dossier, user) -> bool:
-    return _clerk_here(dossier, user) or _approver(dossier, user)
+    return _competent_clerk(dossier, user) or _approver(dossier, user)
+
+
+def _may_return(dossier: Dossier, user) -> bool:
+    # The result goes back where the citizen chose: the counter that received
+    # the dossier, or by post or electronically from the competent office.
+    if dossier.delivery == Delivery.COUNTER:
+        return _receiving_clerk(dossier, user)
+    return _competent_clerk(dossier, user)
 
 
 def _may_withdraw(dossier: Dossier, user) -> bool:
@@ -143,21 +159,6 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 
     def due_soon(self, on: dt.date, until: dt.datetime) -> DossierQuerySet:
         return self.filter(due_soon_on(on, until))
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_default_timezone())
-
-
-def overdue_on(day: dt.date) -> Q:
-    """Open dossiers whose due date is before `day` (DESIGN: compare dates)."""
-    return Q(state__in=OPEN_STATES, due_at__lt=start_of_day(day))
-
-
-def due_soon_on(day: dt.date, until: dt.datetime) -> Q:
-    """Open dossiers not overdue on `day` and due by `until` (one working
-    day from now, by the office's calendar)."""
-    return Q(state__in=OPEN_STATES, due_at__gte=start_of_day(day), due_at__lte=until)
 
 
 class Dossier(FSMModelMixin, models.Model):
@@ -221,6 +222,9 @@ class Dossier(FSMModelMixin, models.Model):
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    paused_at = models.DateTimeField(
+        _("clock paused since"), null=True, blank=True, help_text=_("Set while waiting for a supplement.")
+    )
     paused_seconds = models.PositiveIntegerField(_("paused working time (s)"), default=0)
     supplement_requests = models.PositiveSmallIntegerField(_("supplement requests during processing"), default=0)
     reappointments = models.PositiveSmallIntegerField(_("re-appointments"), default=0)
@@ -259,9 +263,26 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
             # A citizen's own dossiers.
             models.Index(fields=["citizen", "submitted_at"], name="dossier_citizen"),
+            # The intake's "most used here" list: one counter's recent dossiers.
+            models.Index(fields=["receiving_office", "submitted_at"], name="dossier_receiving_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(time_limit_amount__gte=0), name="dossier_time_limit_not_negative"),
+            # The clock has a due date exactly when it has started.
+            models.CheckConstraint(
+                condition=Q(received_at=None, due_at=None) | Q(received_at__isnull=False, due_at__isnull=False),
+                name="dossier_due_once_received",
+            ),
+            # Decided or ended: the finish time is known.
+            models.CheckConstraint(
+                condition=~Q(state__in=FINISHED_STATES) | Q(finished_at__isnull=False),
+                name="dossier_finished_has_time",
+            ),
+            # Paused only while waiting for the citizen.
+            models.CheckConstraint(
+                condition=Q(paused_at=None) | Q(state=State.SUPPLEMENT_REQUESTED),
+                name="dossier_paused_only_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -290,6 +311,7 @@ class Dossier(FSMModelMixin, models.Model):
             due_at=self.due_at,
             finished_at=self.finished_at,
             supplement_requests=self.supplement_requests,
+            paused_at=self.paused_at,
             on=on or timezone.localdate(),
             tz=timezone.get_default_timezone(),
         )
@@ -326,8 +348,13 @@ class Dossier(FSMModelMixin, models.Model):
     # a message for the person acting; they never save and do no I/O.
 
     @transition(field=state, source=State.SUBMITTED, target=State.RECEIVED, permission=_receiving_clerk)
-    def receive(self, *, actor, at: dt.datetime, calendar) -> None:
-        """Tiếp nhận: the documents are complete; the clock starts."""
+    def receive(self, *, actor, at: dt.datetime, calendar, documents: set[int] | None = None) -> None:
+        """Tiếp nhận: the documents are complete; the clock starts.
+        `documents`, when given, are the positions the clerk ticked as
+        handed in (the write path saves the ticks)."""
+        if documents is not None:
+            for doc in self.documents.all():
+                doc.is_received = doc.position in documents
         missing = self.missing_documents()
         if missing:
             raise ValidationError(
@@ -356,7 +383,7 @@ class Dossier(FSMModelMixin, models.Model):
         self.resume_state = self.state
         if self.state != State.SUBMITTED:
             self.supplement_requests += 1
-            self.pauses.create(reason=note, started_at=at)
+            self.paused_at = at
 
     @transition(
         field=state,
@@ -373,15 +400,15 @@ class Dossier(FSMModelMixin, models.Model):
         return resume
 
     def end_pause(self, at: dt.datetime, calendar, *, move_deadline: bool) -> None:
-        pause = self.pauses.filter(ended_at=None).first()
-        if pause is None:
+        """Restart the clock. `ended_pause` tells the write path what to
+        record: (from, until, working time)."""
+        if self.paused_at is None:
             return
-        paused = calendar.working_time_between(pause.started_at, at)
-        pause.ended_at = at
-        pause.working_seconds = int(paused.total_seconds())
-        pause.save(update_fields=["ended_at", "working_seconds"])
+        paused = calendar.working_time_between(self.paused_at, at)
+        self.ended_pause = (self.paused_at, at, paused)
+        self.paused_at = None
         if move_deadline and self.due_at is not None and paused:
-            self.paused_seconds += pause.working_seconds
+            self.paused_seconds += int(paused.total_seconds())
             self.due_at = calendar.add_working_time(self.due_at, paused)
             self.appointment_at = calendar.add_working_time(self.appointment_at, paused)
 
@@ -423,7 +450,7 @@ class Dossier(FSMModelMixin, models.Model):
         not at the hand-over (DOMAIN §1.2, T14)."""
         self.finished_at = at
 
-    @transition(field=state, source=State.STAMPED, target=State.RETURNED, permission=_clerk_here)
+    @transition(field=state, source=State.STAMPED, target=State.RETURNED, permission=_may_return)
     def return_result(self, *, at: dt.datetime) -> None:
         """Trả kết quả: handed over at the counter, posted or sent."""
         self.returned_at = at
@@ -495,6 +522,7 @@ class DossierDocument(models.Model):
         verbose_name = _("dossier document")
         verbose_name_plural = _("dossier documents")
         ordering = ["dossier", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "position"], name="one_document_per_position")]
 
     def __str__(self) -> str:
         return self.name
@@ -507,7 +535,7 @@ class Attachment(models.Model):
     document = models.ForeignKey(
         DossierDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
-    file = models.FileField(upload_to="dossiers/%Y/%m/")
+    file = models.FileField(upload_to="dossiers/%Y/%m/", storage=private_storage)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -539,6 +567,9 @@ class Pause(models.Model):
         verbose_name = _("pause")
         verbose_name_plural = _("pauses")
         ordering = ["dossier", "started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=Q(ended_at=None), name="one_open_pause_per_dossier")
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.reason[:40]}"
@@ -617,6 +648,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -630,6 +662,7 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
@@ -668,7 +701,7 @@ class Slip(models.Model):
     check_code = models.CharField(_("check code"), max_length=16, unique=True)
     language = models.CharField(max_length=8)
     context = models.JSONField(default=dict)
-    file = models.FileField(upload_to="slips/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="slips/%Y/%m/", storage=private_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(

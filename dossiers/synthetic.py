@@ -185,6 +185,7 @@ def simulate(
         back = calendar.add_working_time(cursor, dt.timedelta(hours=rng.randint(3, 40)))
         if not at_or_stop(back):
             sim.pauses.append((cursor, None, 0, reason))
+            sim.fields["paused_at"] = cursor
             return sim
         paused = calendar.working_time_between(cursor, back)
         sim.pauses.append((cursor, back, int(paused.total_seconds()), reason))

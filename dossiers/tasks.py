@@ -13,11 +13,12 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django_q.tasks import async_task
 
-from dossiers import notifications
+from dossiers import notifications, slips
 from dossiers.models import Dossier, Notification, Slip
 from dossiers.sms import send_sms
 from portal.calendar import WORKING_DAY
@@ -32,35 +33,37 @@ def enqueue_notification(pk: int) -> None:
 
 
 def send_notification(pk: int) -> str:
-    # The row lock keeps two workers from sending the same message.
+    """Send one notification. The row is claimed in a short transaction and
+    the message sent outside it: no lock is held on the database while an
+    SMTP server or an SMS gateway takes its time."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=pk).first()
         if notification is None:
             return "gone"
-        if notification.status == Status.SENT:
-            return "already sent"
+        if notification.status in (Status.SENT, Status.SENDING):
+            return "already sent" if notification.status == Status.SENT else "being sent"
+        notification.status = Status.SENDING
         notification.attempts += 1
-        try:
-            if notification.medium == Notification.Medium.EMAIL:
-                send_mail(
-                    notification.subject,
-                    notification.body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [notification.recipient],
-                    html_message=linebreaks(notification.body),
-                )
-            else:
-                send_sms(notification.recipient, notification.body)
-        except Exception as error:
-            notification.status = Status.FAILED
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            notification.save(update_fields=["status", "attempts", "last_error"])
-            return "failed"
-        notification.status = Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["status", "attempts", "sent_at", "last_error"])
-        return "sent"
+        notification.claimed_at = timezone.now()
+        notification.save(update_fields=["status", "attempts", "claimed_at"])
+    try:
+        if notification.medium == Notification.Medium.EMAIL:
+            send_mail(
+                notification.subject,
+                notification.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.recipient],
+                html_message=linebreaks(notification.body, autoescape=True),
+            )
+        else:
+            send_sms(notification.recipient, notification.body)
+    except Exception as error:
+        Notification.objects.filter(pk=pk).update(
+            status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return "failed"
+    Notification.objects.filter(pk=pk).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
 
 
 def enqueue_slip(pk: int) -> None:
@@ -69,19 +72,29 @@ def enqueue_slip(pk: int) -> None:
 
 def render_slip(pk: int) -> str:
     """Render and store an issued slip's PDF (a second run changes nothing)."""
-    from dossiers.slips import ensure_file
-
     if not Slip.objects.filter(pk=pk).exists():
         return "gone"
-    ensure_file(pk)
+    slips.ensure_file(pk)
     return "stored"
 
 
+# A message still waiting this long was never queued (the broker was down),
+# or its worker died while sending: try again.
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
 def retry_failed_notifications() -> int:
-    """Queue again every failed notification that has attempts left."""
-    pks = list(
-        Notification.objects.filter(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
+    """Queue again every notification that failed, or stayed pending or
+    half-sent too long, and has attempts left."""
+    stuck = timezone.now() - STUCK_AFTER
+    retry = Notification.objects.filter(attempts__lt=MAX_ATTEMPTS).filter(
+        Q(status=Status.FAILED)
+        | Q(status=Status.PENDING, created_at__lt=stuck)
+        | Q(status=Status.SENDING, claimed_at__lt=stuck)
     )
+    pks = list(retry.values_list("pk", flat=True))
+    # A half-sent message is released so that the next attempt may claim it.
+    Notification.objects.filter(pk__in=pks, status=Status.SENDING).update(status=Status.FAILED)
     for pk in pks:
         enqueue_notification(pk)
     return len(pks)

@@ -82,6 +82,6 @@ def _check_image(upload) -> int:
     try:
         with Image.open(upload) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
         raise ValidationError(_("The image cannot be read: it may be damaged."), code="damaged") from error
     return 1

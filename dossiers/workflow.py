@@ -15,6 +15,7 @@ import inspect
 from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from dossiers import notifications, slips, tasks
-from dossiers.models import Dossier, DossierDocument, DossierEvent
+from dossiers.models import FINISHED_STATES, Attachment, Dossier, DossierDocument, DossierEvent, Pause
+from dossiers.uploads import EXTENSIONS
 from portal.models import Membership, Office
 from procedures.models import Procedure
 
@@ -68,6 +70,7 @@ EVENT_LABELS = {
     "return": gettext_lazy("Result handed over"),
     "withdraw": gettext_lazy("Withdrawn"),
     "apologise": gettext_lazy("Apology and new appointment"),
+    "attach": gettext_lazy("File attached"),
 }
 # Actions whose note is required (the reasons go to the citizen).
 NOTE_REQUIRED = {"request_supplement", "refuse", "reject", "apologise", "withdraw"}
@@ -106,10 +109,12 @@ def perform(
     note: str = "",
     version: int | None = None,
     new_appointment: dt.datetime | None = None,
+    documents: set[int] | None = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
-    cannot be taken, leaving the dossier as it was."""
+    cannot be taken, leaving the dossier as it was. `documents` are the
+    positions of the documents ticked as handed in, for `receive`."""
     if action not in ACTIONS:
         raise NotPossible(_("There is no action called “%(action)s”.") % {"action": action})
     at = at or timezone.now()
@@ -119,6 +124,7 @@ def perform(
         dossier = (
             Dossier.objects.select_for_update()
             .select_related("procedure", "receiving_office", "competent_office")
+            .prefetch_related("documents")
             .get(pk=pk)
         )
         if version is not None and dossier.version != version:
@@ -142,6 +148,7 @@ def perform(
             "at": at,
             "note": note,
             "new_appointment": new_appointment,
+            "documents": documents,
             "calendar": dossier.competent_office.calendar(),
         }
         accepted = inspect.signature(method).parameters
@@ -153,15 +160,35 @@ def perform(
             raise Invalid(" ".join(error.messages), error.messages) from None
         dossier.version += 1
         dossier.save()
-        details = {}
-        if action == "apologise":
-            details["new_appointment"] = timezone.localtime(dossier.appointment_at).isoformat()
+        details = record_side_rows(dossier, action, note, documents)
         event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=details)
         slip = slips.issue_for(dossier, action, event)
         if slip is not None:
-            transaction.on_commit(partial(tasks.enqueue_slip, slip.pk))
+            transaction.on_commit(partial(tasks.enqueue_slip, slip.pk), robust=True)
         queue_notifications(dossier, action, note)
     return dossier
+
+
+def record_side_rows(dossier: Dossier, action: str, note: str, documents: set[int] | None) -> dict:
+    """Save what the transition decided besides the dossier's own fields:
+    the documents ticked at receipt, the pause it opened or closed. Returns
+    the details the audit event keeps."""
+    details: dict = {}
+    if action == "receive" and documents is not None:
+        DossierDocument.objects.bulk_update(dossier.documents.all(), ["is_received"])
+        details["documents_received"] = sorted(documents)
+    if action == "apologise":
+        details["new_appointment"] = timezone.localtime(dossier.appointment_at).isoformat()
+    if action == "request_supplement" and dossier.paused_at is not None:
+        Pause.objects.create(dossier=dossier, reason=note, started_at=dossier.paused_at)
+    ended = getattr(dossier, "ended_pause", None)
+    if ended is not None:
+        _started, until, paused = ended
+        Pause.objects.filter(dossier=dossier, ended_at=None).update(
+            ended_at=until, working_seconds=int(paused.total_seconds())
+        )
+        details["paused_working_seconds"] = int(paused.total_seconds())
+    return details
 
 
 def record_event(dossier: Dossier, action: str, from_state: str, *, actor, at, note="", details=None):
@@ -180,7 +207,77 @@ def record_event(dossier: Dossier, action: str, from_state: str, *, actor, at, n
 def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
     """Write the notifications with the change; send them after it commits."""
     for notification in notifications.for_action(dossier, action, note):
-        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk))
+        # robust: a broker that is down must not turn a committed action into
+        # an error page; the retry sweep sends what stayed pending.
+        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+
+
+# Files ------------------------------------------------------------------------
+
+ATTACHING_ROLES = (Membership.Role.CLERK, Membership.Role.SPECIALIST, Membership.Role.APPROVER)
+
+
+def attach(
+    dossier: Dossier,
+    *,
+    content: bytes,
+    name: str,
+    checked,
+    document: DossierDocument | None,
+    actor,
+    at: dt.datetime | None = None,
+) -> Attachment:
+    """Add a file (a scan at the counter, an upload by the citizen) to a
+    dossier still being handled, with an audit event; `checked` is what
+    `uploads.check_upload` found in it. Nothing is kept if anything fails."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update()
+            .select_related("receiving_office", "competent_office")
+            .get(pk=dossier.pk)
+        )
+        if dossier.state in FINISHED_STATES:
+            raise NotPossible(_("Dossier %(code)s is closed: no file can be added.") % {"code": dossier.code})
+        staff = any(
+            actor.has_role(role, office)
+            for role in ATTACHING_ROLES
+            for office in (dossier.receiving_office, dossier.competent_office)
+        )
+        if not (staff or (dossier.citizen_id == actor.pk and dossier.state in OPEN_TO_CITIZEN_FILES)):
+            raise NotAllowed(_("You may not add files to dossier %(code)s.") % {"code": dossier.code})
+        attachment = Attachment(
+            dossier=dossier,
+            document=document,
+            original_name=name[:255],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=actor,
+            uploaded_at=at,
+        )
+        stored_as = f"{dossier.code}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}"
+        attachment.file.save(stored_as, ContentFile(content), save=False)
+        try:
+            attachment.save()
+            record_event(
+                dossier,
+                "attach",
+                dossier.state,
+                actor=actor,
+                at=at,
+                note=attachment.original_name,
+                details={"document": document.position if document else None, "sha256": checked.sha256},
+            )
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+# A citizen adds files while the counter has not received the dossier, or
+# when it asked for a supplement.
+OPEN_TO_CITIZEN_FILES = ("submitted", "supplement_requested")
 
 
 # Opening a dossier ------------------------------------------------------------
@@ -283,7 +380,10 @@ _NEXT_NUMBER = """
 def mint_code(office: Office, day: dt.date) -> str:
     """The next dossier code of `office` for `day`: OFFICE-YYMMDD-NNNN.
 
-    One atomic upsert (PostgreSQL and SQLite ≥ 3.35 alike): two clerks
+    The code is given when the dossier is opened, so that a citizen who
+    submits online has the reference at once, as the national portal gives
+    it; its date is then the day of submission, the day of receipt for a
+    walk-in dossier. One atomic upsert (PostgreSQL and SQLite ≥ 3.35 alike): two clerks
     receiving at the same instant get consecutive numbers, and a rolled back
     dossier gives its number back with its transaction.
     """

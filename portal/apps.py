@@ -8,6 +8,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Organisation and calendar")
 
+    def ready(self) -> None:
+        from portal import checks  # noqa: F401 - registers the deployment checks
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin, with the site that opens to roles (portal.sites.PortalAdminSite)."""

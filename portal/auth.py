@@ -7,7 +7,7 @@ model-level questions Django's admin asks.
 
 from django.contrib.auth.backends import ModelBackend
 
-from portal.models import Membership
+from portal.models import Membership, Office
 
 Role = Membership.Role
 
@@ -36,8 +36,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset(),
     Role.SPECIALIST: frozenset(),
     Role.APPROVER: frozenset(),
-    Role.SUPERVISOR: frozenset([p for p in _CATALOGUE + _ORGANISATION if ".view_" in p] + _DOSSIERS),
-    Role.CATALOGUE_ADMIN: frozenset(_CATALOGUE + _ORGANISATION + _DOSSIERS),
+    Role.SUPERVISOR: frozenset([p for p in _CATALOGUE if ".view_" in p] + _DOSSIERS),
+    Role.CATALOGUE_ADMIN: frozenset(_CATALOGUE + _DOSSIERS),
+}
+# Offices, staff and the calendar are a province's business: these come only
+# with a role at a province office, and the admin scopes them to that province.
+PROVINCE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SUPERVISOR: frozenset(p for p in _ORGANISATION if ".view_" in p),
+    Role.CATALOGUE_ADMIN: frozenset(_ORGANISATION),
 }
 
 
@@ -46,9 +52,10 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_role_perm_cache"):
-            roles = set(Membership.objects.filter(user=user_obj).values_list("role", flat=True))
             perms: set[str] = set()
-            for role in roles:
+            for role, level in Membership.objects.filter(user=user_obj).values_list("role", "office__level"):
                 perms |= ROLE_PERMISSIONS.get(role, frozenset())
+                if level == Office.Level.PROVINCE:
+                    perms |= PROVINCE_PERMISSIONS.get(role, frozenset())
             user_obj._role_perm_cache = perms
         return super().get_all_permissions(user_obj) | user_obj._role_perm_cache

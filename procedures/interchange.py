@@ -37,7 +37,7 @@ from procedures.models import (
     Stage,
 )
 from procedures.national import online_level
-from procedures.serializers import ProcedureRecordSerializer, flatten_errors
+from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
 
 FORMAT = "one-stop-catalogue"
 VERSION = 1
@@ -175,12 +175,34 @@ def validate_catalogue(data: Any) -> tuple[list[dict], list[Problem]]:
     if not isinstance(sectors, list) or not isinstance(procedures, list):
         return [], [Problem(None, "", "", _("'sectors' and 'procedures' must be lists."))]
 
-    known_sectors = set(Sector.objects.values_list("code", flat=True))
-    for index, sector in enumerate(sectors, start=1):
-        if not isinstance(sector, dict) or not sector.get("code") or not sector.get("name"):
-            problems.append(Problem(None, "", f"sectors[{index - 1}]", _("A sector needs a code and a name.")))
-        else:
-            known_sectors.add(sector["code"])
+    names_in_catalogue = dict(Sector.objects.values_list("name", "code"))
+    known_sectors = set(names_in_catalogue.values())
+    names_in_file: dict[str, str] = {}
+    for index, raw in enumerate(sectors):
+        where = f"sectors[{index}]"
+        serializer = SectorRecordSerializer(data=raw if isinstance(raw, dict) else {})
+        if not serializer.is_valid():
+            for path, message in flatten_errors(serializer.errors):
+                problems.append(Problem(None, "", f"{where}.{path}", message))
+            continue
+        code, name = serializer.validated_data["code"], serializer.validated_data["name"]
+        owner = names_in_file.get(name) or names_in_catalogue.get(name)
+        if owner is not None and owner != code:
+            problems.append(
+                Problem(
+                    None,
+                    "",
+                    f"{where}.name",
+                    _("Sector “%(name)s” already has the code %(code)s.")
+                    % {
+                        "name": name,
+                        "code": owner,
+                    },
+                )
+            )
+            continue
+        names_in_file[name] = code
+        known_sectors.add(code)
 
     records: list[dict] = []
     seen_codes: dict[str, int] = {}

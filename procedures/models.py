@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -235,7 +235,13 @@ class RequiredDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     is_mandatory = models.BooleanField(_("mandatory"), default=True)
-    template = models.FileField(_("form template"), upload_to="forms/", blank=True)
+    template = models.FileField(
+        _("form template"),
+        upload_to="forms/",
+        blank=True,
+        # Served to everyone: documents only, nothing a browser would run.
+        validators=[FileExtensionValidator(["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "rtf"])],
+    )
     template_name = models.CharField(
         _("form template name"), max_length=300, blank=True, help_text=_("The published form's file name.")
     )

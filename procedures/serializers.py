@@ -15,6 +15,11 @@ from portal.calendar import TimeUnit
 from procedures.models import Channel, Procedure, Stage, check_stage_shares, procedure_code_validator
 
 
+class SectorRecordSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=120)
+    name = serializers.CharField(max_length=200)
+
+
 class FeeRecordSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     amount_vnd = serializers.IntegerField(min_value=0)

@@ -21,6 +21,19 @@ def _static_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _files_elsewhere(settings, tmp_path):
+    """Uploaded and generated files go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings, _static_root):
     # Static files are served from the source folders, no collectstatic needed.
     settings.STATIC_ROOT = _static_root

@@ -371,3 +371,22 @@ def _change_form_data(procedure: Procedure) -> dict:
             if prefix == "documents" and row.is_mandatory:
                 data[f"{prefix}-{i}-is_mandatory"] = "on"
     return data
+
+
+@pytest.mark.parametrize(
+    ("sector", "field", "message"),
+    [
+        ({"code": ["a"], "name": "Hộ tịch"}, "sectors[0].code", "valid"),
+        ({"code": "ho-tich-2", "name": "Hộ tịch"}, "sectors[0].name", "Sector “Hộ tịch” already has the code ho-tich."),
+        ({"name": "Không mã"}, "sectors[0].code", "This field is required."),
+    ],
+)
+def test_a_bad_sector_is_reported_like_any_record(sector, field, message):
+    Sector.objects.create(code="ho-tich", name="Hộ tịch")
+    data = catalogue(residence())
+    data["sectors"] = [sector, {"code": "cu-tru", "name": "Cư trú"}]
+    with pytest.raises(CatalogueImportError) as raised:
+        import_catalogue(data)
+    (problem,) = raised.value.problems
+    assert problem.field == field and message in problem.message
+    assert not Procedure.objects.exists()

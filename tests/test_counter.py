@@ -278,3 +278,24 @@ def test_notes_keep_their_line_breaks_and_staff_see_messages_sent(client, proced
     page = sign_in(client, chi).get(dossier.get_absolute_url()).content.decode()
     assert "1. Tờ khai\n2. Ảnh" in page
     assert "Supplement requested" in page and "Waiting to be sent" in page
+
+
+def test_attaching_a_scan_as_other_and_the_rules_of_attaching(client, procedure, office_a, chi, tuan, settings):
+    dossier = walk_in(procedure, office_a, chi)
+    url = f"/counter/dossiers/{dossier.code}/attachments/"
+    sign_in(client, chi)
+    client.post(url, {"document": "", "file": SimpleUploadedFile("khac.pdf", PDF)})
+    attachment = Attachment.objects.get()
+    assert attachment.document is None
+    assert dossier.events.last().action == "attach" and dossier.events.last().note == "khac.pdf"
+    # Scans are kept out of MEDIA_ROOT, which a proxy may serve to anyone.
+    assert str(settings.MEDIA_ROOT) not in attachment.file.path
+
+    sign_in(client, tuan)  # a supervisor looks but does not add files
+    page = client.post(url, {"file": SimpleUploadedFile("x.pdf", PDF)}, follow=True).content.decode()
+    assert "You may not add files" in page
+    perform(dossier, "withdraw", actor=chi, note="Rút")
+    sign_in(client, chi)
+    page = client.post(url, {"file": SimpleUploadedFile("y.pdf", PDF)}, follow=True).content.decode()
+    assert "is closed: no file can be added" in page
+    assert Attachment.objects.count() == 1

@@ -110,3 +110,34 @@ def test_the_daily_sweep_warns_staff_once(received, son, hoa, chi, monkeypatch, 
     assert received.code in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_deadlines() == 0  # already warned today
+
+
+def test_the_html_part_of_an_email_escapes_what_people_typed(
+    procedure, office_a, chi, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_dossier(
+            procedure=procedure,
+            receiving_office=office_a,
+            channel="in_person",
+            applicant=applicant(name='<a href="https://evil.example">Pay here</a>'),
+            actor=chi,
+            received_documents={1},
+            receive=True,
+        )
+    html, _type = mail.outbox[0].alternatives[0]
+    assert "<a href" not in html and "&lt;a href=&quot;https://evil.example&quot;&gt;" in html
+
+
+def test_a_message_never_queued_is_picked_up_by_the_retry_sweep(received, son, monkeypatch):
+    # The broker was down when the supplement was requested: nothing was queued.
+    monkeypatch.setattr("dossiers.tasks.enqueue_notification", lambda pk: None)
+    perform(received, "request_supplement", actor=son, note="Thiếu tờ khai")
+    pending = Notification.objects.filter(status="pending")
+    assert pending.count() == 2
+    monkeypatch.undo()
+    monkeypatch.setattr("django_q.conf.Conf.SYNC", True)
+    assert tasks.retry_failed_notifications() == 0  # not stuck yet
+    pending.update(created_at=dt.datetime(2026, 1, 1, tzinfo=HCM))
+    assert tasks.retry_failed_notifications() == 2
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import Membership, Office
+from portal.models import CalendarDay, Membership, Office, User
 from procedures.models import Procedure
 from tests.factories import PASSWORD, ProcedureFactory, staff_member
 
@@ -71,3 +71,119 @@ def test_signing_in_and_out(client, chi):
     assert client.get("/").context["user"] == chi
     client.post("/accounts/logout/")
     assert not client.get("/").context["user"].is_authenticated
+
+
+# The organisation in the admin: a province manages its own ------------------
+
+
+@pytest.fixture
+def elsewhere(db):
+    other = Office.objects.create(code="000.00.00.H02", name="Tỉnh Khác", level="province")
+    return Office.objects.create(code="000.01.00.H02", name="Xã Khác", level="commune", parent=other)
+
+
+def test_a_catalogue_administrator_signs_in_on_the_admin_page(client, mai, chi):
+    response = client.post("/admin/login/", {"username": "mai", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    client.logout()
+    page = client.post("/admin/login/", {"username": "chi", "password": PASSWORD, "next": "/admin/"})
+    assert page.status_code == 200 and "Please enter the correct" in page.content.decode()
+
+
+def test_a_province_administrator_cannot_touch_a_superuser(client, mai):
+    boss = User.objects.create_superuser("boss", "boss@example.org", "x-secret-1")
+    client.login(username="mai", password=PASSWORD)
+    assert client.get("/admin/portal/user/").context["cl"].result_count == 0
+    assert client.get(f"/admin/portal/user/{boss.pk}/change/").status_code == 302  # "does not exist"
+    response = client.post(
+        f"/admin/portal/user/{boss.pk}/password/", {"password1": "Hijack-123", "password2": "Hijack-123"}
+    )
+    assert response.status_code == 404
+    boss.refresh_from_db()
+    assert boss.check_password("x-secret-1")
+
+
+def test_nobody_gives_themselves_a_role(client, mai, office_a):
+    client.login(username="mai", password=PASSWORD)
+    data = _office_form(office_a)
+    data.update({"memberships-TOTAL_FORMS": "1", "memberships-0-user": mai.pk, "memberships-0-role": "approver"})
+    page = client.post(f"/admin/portal/office/{office_a.pk}/change/", data).content.decode()
+    assert "You cannot change your own roles." in page
+    assert not Membership.objects.filter(user=mai, office=office_a).exists()
+
+
+def test_a_province_administrator_stays_in_the_province(client, mai, elsewhere, office_a):
+    client.login(username="mai", password=PASSWORD)
+    assert client.get(f"/admin/portal/office/{elsewhere.pk}/change/").status_code == 302
+    response = client.post(
+        "/admin/portal/calendarday/add/",
+        {"date": "2026-03-10", "kind": "closure", "name": "Bão", "office": elsewhere.pk},
+    )
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post(
+        "/admin/portal/calendarday/add/",
+        {"date": "2026-03-10", "kind": "closure", "name": "Bão", "office": office_a.pk},
+    )
+    assert response.status_code == 302
+    assert CalendarDay.objects.get(name="Bão").office == office_a
+
+
+def test_the_national_holiday_table_is_for_superusers(client, mai, db):
+    national = CalendarDay.objects.create(date="2026-09-02", kind="day_off", name="Quốc khánh", country="VN")
+    client.login(username="mai", password=PASSWORD)
+    page = client.get(f"/admin/portal/calendarday/{national.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    assert client.post(f"/admin/portal/calendarday/{national.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert CalendarDay.objects.filter(pk=national.pk).exists()
+
+
+def test_new_staff_start_with_a_role_in_the_province(client, mai, office_a, elsewhere):
+    client.login(username="mai", password=PASSWORD)
+    data = {
+        "username": "new-clerk",
+        "full_name": "Lò Văn Mới",
+        "email": "",
+        "phone": "",
+        "office": office_a.pk,
+        "role": "clerk",
+        "password1": "Counter-2026-x",
+        "password2": "Counter-2026-x",
+    }
+    assert client.post("/admin/portal/user/add/", data).status_code == 302
+    assert User.objects.get(username="new-clerk").roles_at(office_a) == {"clerk"}
+    data.update(username="far-clerk", office=elsewhere.pk)
+    assert "Select a valid choice" in client.post("/admin/portal/user/add/", data).content.decode()
+
+
+def test_organisation_rights_come_only_with_a_province_role(client, office_a, tuan, chi):
+    hanh = staff_member("hanh", "Cao Thị Hạnh", office_a, Membership.Role.CATALOGUE_ADMIN)
+    client.login(username="hanh", password=PASSWORD)
+    assert client.get("/admin/procedures/procedure/").status_code == 200
+    assert client.get("/admin/portal/office/").status_code == 403
+    client.login(username="tuan", password=PASSWORD)  # province supervisor: looks at staff of the province
+    listed = client.get("/admin/portal/user/").context["cl"].result_list
+    assert set(listed) == {chi, hanh}  # not citizens, not other provinces, not themselves
+
+
+def _office_form(office: Office) -> dict:
+    return {
+        "code": office.code,
+        "name": office.name,
+        "parent": office.parent_id or "",
+        "is_active": "on",
+        "address": "",
+        "phone": "",
+        "email": "",
+        "authority": "",
+        "locality": "",
+        "language": "vi",
+        "morning_opens_at": "07:00",
+        "morning_closes_at": "11:30",
+        "afternoon_opens_at": "13:30",
+        "afternoon_closes_at": "17:00",
+        "holiday_country": "VN",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }

@@ -10,6 +10,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "a-long-random-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "motcua.example.gov.vn",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+    "SITE_URL": "https://motcua.example.gov.vn",
 }
 
 
@@ -41,3 +42,10 @@ def test_the_portal_refuses_to_start_without_a_secret_key_when_debug_is_off():
 def test_a_secret_key_alone_switches_debug_off():
     result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_deployment_check_asks_for_a_public_site_address():
+    local = {**PRODUCTION, "SITE_URL": "http://127.0.0.1:8000"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **local)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr + result.stdout

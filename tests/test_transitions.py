@@ -393,3 +393,41 @@ def test_a_pause_outside_office_hours_moves_nothing(procedure, office_a, chi, so
     dossier = perform(dossier, "supplement", actor=chi, at=at("12/01/2026", "19:30"))
     assert dossier.pauses.get().working_seconds == 0
     assert dossier.due_at == at("15/01/2026", "09:00")
+
+
+def test_only_the_competent_office_stamps_and_pauses_a_location_independent_dossier(office_a, office_b, chi, binh):
+    specialist_b = staff_member("khanh", "Đinh Văn Khánh", office_b, "specialist")
+    approver_b = staff_member("long", "Bùi Văn Long", office_b, "approver")
+    copies = ProcedureFactory(code="2.000635", is_location_independent=True)
+    dossier = walk_in(copies, office_a, chi, competent_office=office_b, delivery="counter")
+    with pytest.raises(NotAllowed):
+        perform(dossier, "request_supplement", actor=chi, note="Thiếu")  # the receiving counter of A
+    perform(dossier, "appraise", actor=specialist_b)
+    perform(dossier, "approve", actor=approver_b)
+    with pytest.raises(NotAllowed):
+        perform(dossier, "stamp", actor=chi)
+    perform(dossier, "stamp", actor=binh)
+    # Collected at the counter of A, where the citizen handed it in.
+    with pytest.raises(NotAllowed):
+        perform(dossier, "return", actor=binh)
+    assert perform(dossier, "return", actor=chi).state == State.RETURNED
+
+
+def test_a_posted_result_is_sent_by_the_competent_office(office_a, office_b, chi, binh):
+    staff_member("khanh", "Đinh Văn Khánh", office_b, "specialist")
+    copies = ProcedureFactory(code="2.000635", is_location_independent=True)
+    dossier = walk_in(copies, office_a, chi, competent_office=office_b, delivery="post", delivery_address="Hà Nội")
+    Dossier.objects.filter(pk=dossier.pk).update(state=State.STAMPED, finished_at=dossier.received_at)
+    with pytest.raises(NotAllowed):
+        perform(dossier, "return", actor=chi)
+    assert perform(dossier, "return", actor=binh).state == State.RETURNED
+
+
+def test_ticking_documents_at_receipt_is_recorded_in_the_event(procedure, office_a, chi, lan):
+    dossier = online(procedure, office_a, lan)
+    with pytest.raises(Invalid):
+        perform(dossier, "receive", actor=chi, documents=set())
+    assert not dossier.documents.filter(is_received=True).exists()
+    dossier = perform(dossier, "receive", actor=chi, documents={1, 2})
+    assert set(dossier.documents.filter(is_received=True).values_list("position", flat=True)) == {1, 2}
+    assert dossier.events.last().details["documents_received"] == [1, 2]

@@ -14,9 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,13 +24,13 @@ from django.views.decorators.http import require_POST
 
 from dossiers import queues
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
-from dossiers.models import Attachment, Dossier, DossierDocument, State
-from dossiers.uploads import EXTENSIONS
+from dossiers.models import Attachment, Dossier, DossierDocument
 from dossiers.workflow import (
     ACTION_LABELS,
     EVENT_LABELS,
     ActionError,
     Conflict,
+    attach,
     available_actions,
     open_dossier,
     perform,
@@ -170,21 +168,15 @@ def dossier_act(request, code: str):
         return _render_dossier(request, dossier, form, status=400)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            if data["action"] == "receive" and dossier.state == State.SUBMITTED:
-                ticked = set(data["documents"])
-                for document in dossier.documents.all():
-                    if document.is_received != (document.position in ticked):
-                        document.is_received = document.position in ticked
-                        document.save(update_fields=["is_received"])
-            dossier = perform(
-                dossier,
-                data["action"],
-                actor=request.user,
-                note=data["note"],
-                version=data["version"],
-                new_appointment=data["new_appointment"],
-            )
+        dossier = perform(
+            dossier,
+            data["action"],
+            actor=request.user,
+            note=data["note"],
+            version=data["version"],
+            new_appointment=data["new_appointment"],
+            documents=set(data["documents"]) if data["action"] == "receive" else None,
+        )
     except ActionError as error:
         form.add_error(None, error.message)
         dossier.refresh_from_db()
@@ -292,25 +284,23 @@ def attachment_upload(request, code: str):
             for error in errors:
                 messages.error(request, error)
         return redirect(dossier.get_absolute_url())
-    checked = form.checked
     upload = form.cleaned_data["file"]
-    document = dossier.documents.filter(pk=form.cleaned_data["document"]).first()
-    attachment = Attachment(
-        dossier=dossier,
-        document=document,
-        original_name=upload.name[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=request.user,
+    document = (
+        dossier.documents.filter(pk=form.cleaned_data["document"]).first() if form.cleaned_data["document"] else None
     )
-    attachment.file.save(
-        f"{dossier.code}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}",
-        ContentFile(upload.read()),
-        save=False,
-    )
-    attachment.save()
-    messages.success(request, _("File %(name)s attached.") % {"name": attachment.original_name})
+    try:
+        attachment = attach(
+            dossier,
+            content=upload.read(),
+            name=upload.name,
+            checked=form.checked,
+            document=document,
+            actor=request.user,
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("File %(name)s attached.") % {"name": attachment.original_name})
     return redirect(dossier.get_absolute_url())
 
 
