@@ -12,6 +12,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("counter/", include("dossiers.urls")),
     path("verify/<str:code>/", slip_views.verify, name="verify"),
+    path("v/<str:check>", slip_views.verify_short, name="verify_short"),
     path("my/dossiers/<str:code>/slips/<int:pk>/", slip_views.citizen_slip, name="citizen_slip"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

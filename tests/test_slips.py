@@ -116,7 +116,7 @@ def test_the_receipt_is_issued_at_receipt_and_says_what_the_form_says(procedure,
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
         "Trần Thị Chi",
         f"Mã kiểm tra: {slip.check_code}",
-        f"https://motcua.example.gov.vn/verify/{dossier.code}/?k={slip.check_code}",
+        f"https://motcua.example.gov.vn/v/{slip.check_code.replace('-', '')}",
     ]:
         assert expected in text, expected
     assert "Giấy ủy quyền" not in text  # not received, not listed
@@ -285,3 +285,14 @@ def test_rendering_twice_in_the_background_stores_one_file(procedure, office, ch
     assert tasks.render_slip(slip.pk) == "stored"
     slip.refresh_from_db()
     assert hashlib.sha256(slips.read(slip)).hexdigest() == slip.sha256
+
+
+def test_the_qr_code_address_leads_to_the_verification(client, procedure, office, chi):
+    dossier = received(procedure, office, chi)
+    slip = dossier.slips.get()
+    short = slip.context["verify_url"].removeprefix("https://motcua.example.gov.vn")
+    response = client.get(short)
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{dossier.code}/?k={slip.check_code}"
+    assert "Genuine" in client.get(response["Location"]).content.decode()
+    assert client.get("/v/ZZZZ2222").status_code == 404

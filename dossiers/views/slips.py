@@ -3,7 +3,8 @@ slip from a forged one."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dossiers import slips
@@ -58,3 +59,12 @@ def verify(request, code: str):
             other_slips=dossier.slips.exclude(pk=slip.pk),
         )
     return render(request, "dossiers/verify.html", context, status=200 if slip or not asked else 404)
+
+
+def verify_short(request, check: str):
+    """The address in a slip's QR code: /v/<check code>."""
+    slip = Slip.objects.filter(check_code=slips.normalise_check_code(check)).select_related("dossier").first()
+    if slip is None:
+        context = {"code": "", "asked": True, "slip": None, "check_code": check}
+        return render(request, "dossiers/verify.html", context, status=404)
+    return redirect(f"{reverse('verify', args=[slip.dossier.code])}?k={slip.check_code}")

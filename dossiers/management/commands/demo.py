@@ -22,6 +22,8 @@ PASSWORD = "demo-2026"
 PROVINCE = {
     "code": "000.00.00.H37",
     "name": "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình",
+    "authority": "UBND tỉnh Ninh Bình",
+    "locality": "Ninh Bình",
     "address": "Số 2 Đinh Tiên Hoàng, Ninh Bình",
     "phone": "0229 3871 000",
 }
@@ -29,12 +31,16 @@ COMMUNES = [
     {
         "code": "000.01.00.H37",
         "name": "Bộ phận Một cửa phường Hoa Lư",
+        "authority": "UBND phường Hoa Lư",
+        "locality": "Hoa Lư",
         "address": "Số 8 Lê Hồng Phong, phường Hoa Lư",
         "phone": "0229 3872 101",
     },
     {
         "code": "000.02.00.H37",
         "name": "Bộ phận Một cửa xã Gia Viễn",
+        "authority": "UBND xã Gia Viễn",
+        "locality": "Gia Viễn",
         "address": "Thôn Tập Ninh, xã Gia Viễn",
         "phone": "0229 3872 202",
         "opens_saturday_morning": True,
@@ -42,6 +48,8 @@ COMMUNES = [
     {
         "code": "000.03.00.H37",
         "name": "Bộ phận Một cửa phường Tam Điệp",
+        "authority": "UBND phường Tam Điệp",
+        "locality": "Tam Điệp",
         "address": "Số 15 Quang Trung, phường Tam Điệp",
         "phone": "0229 3872 303",
     },
