@@ -281,7 +281,7 @@ def find_genuine(code: str, *, check_code: str = "", content: bytes | None = Non
 
 
 def normalise_check_code(text: str) -> str:
-    """"k7q2 m9xa", "K7Q2M9XA" → "K7Q2-M9XA"."""
+    """Read a check code as people type it: "k7q2 m9xa" → "K7Q2-M9XA"."""
     letters = "".join(ch for ch in text.upper() if ch.isalnum())
     return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else text.strip().upper()
 
