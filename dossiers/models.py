@@ -527,6 +527,24 @@ class DossierDocument(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_terms(cls, dossier: Dossier | None, documents: list[dict], received: set[int]) -> list[DossierDocument]:
+        """The documents of a procedure's terms (`Procedure.terms_for`), unsaved,
+        numbered from 1; those whose position is in `received` are ticked."""
+        return [
+            cls(
+                dossier=dossier,
+                position=position,
+                name=doc["name"],
+                case_name=doc["case"],
+                originals=doc["originals"],
+                copies=doc["copies"],
+                is_mandatory=doc["is_mandatory"],
+                is_received=position in received,
+            )
+            for position, doc in enumerate(documents, start=1)
+        ]
+
 
 class Attachment(models.Model):
     """A file: a scan or an upload of one of the dossier's documents."""
@@ -615,8 +633,8 @@ class DossierEvent(models.Model):
 
 
 class CodeSequence(models.Model):
-    """The last dossier number given by an office on a day (the XXXX of
-    OFFICE-YYMMDD-XXXX, Circular 01/2018 Art. 19)."""
+    """The last dossier number given by an office on a day (the NNNN of
+    OFFICE-YYMMDD-NNNN, Circular 01/2018 Art. 19)."""
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

@@ -357,19 +357,10 @@ def _write(simulated: list[Simulated], batch: int) -> None:
             Dossier.objects.bulk_create(dossiers)
             documents, events, pauses = [], [], []
             for dossier, sim in zip(dossiers, chunk, strict=True):
-                for position, doc in enumerate(dossier._terms["documents"], start=1):
-                    documents.append(
-                        DossierDocument(
-                            dossier=dossier,
-                            position=position,
-                            name=doc["name"],
-                            case_name=doc["case"],
-                            originals=doc["originals"],
-                            copies=doc["copies"],
-                            is_mandatory=doc["is_mandatory"],
-                            is_received=doc["is_mandatory"] or position % 2 == 0,
-                        )
-                    )
+                # The mandatory documents, and every other optional one.
+                listed = dossier._terms["documents"]
+                received = {n for n, doc in enumerate(listed, start=1) if doc["is_mandatory"] or n % 2 == 0}
+                documents += DossierDocument.from_terms(dossier, listed, received)
                 state = ""
                 for action, at, actor, note, details in sim.steps:
                     target = _TARGET.get(action, state)

@@ -333,19 +333,7 @@ def open_dossier(
             submitted_at=at,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
-        DossierDocument.objects.bulk_create(
-            DossierDocument(
-                dossier=dossier,
-                position=position,
-                name=doc["name"],
-                case_name=doc["case"],
-                originals=doc["originals"],
-                copies=doc["copies"],
-                is_mandatory=doc["is_mandatory"],
-                is_received=position in received_documents,
-            )
-            for position, doc in enumerate(terms["documents"], start=1)
-        )
+        DossierDocument.objects.bulk_create(DossierDocument.from_terms(dossier, terms["documents"], received_documents))
         record_event(dossier, "submit", "", actor=actor, at=at)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)

@@ -1,5 +1,7 @@
 """Public catalogue pages (the e-handbook): search and a procedure's page."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +24,7 @@ def procedure_list(request):
         "query": query,
         "sector": sector,
         "sectors": Sector.objects.filter(procedures__is_active=True).distinct(),
+        "extra": urlencode({"q": query, "sector": sector.code if sector else ""}) + "&",
     }
     return render(request, "procedures/procedure_list.html", context)
 

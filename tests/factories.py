@@ -83,3 +83,34 @@ def applicant(**overrides) -> dict:
         "address": "Số 1 phố Hàng Bạc, phường Hoàn Kiếm",
         **overrides,
     }
+
+
+def received_dossier(procedure, office, clerk, *, name: str | None = None, **kwargs):
+    """A walk-in dossier received at the counter, its first document ticked."""
+    from dossiers.workflow import open_dossier
+
+    kwargs.setdefault("received_documents", {1})
+    return open_dossier(
+        procedure=procedure,
+        receiving_office=office,
+        channel="in_person",
+        applicant=applicant(**({"name": name} if name else {})),
+        actor=clerk,
+        receive=True,
+        **kwargs,
+    )
+
+
+def submitted_online(procedure, office, citizen, **kwargs):
+    """A dossier a citizen submitted online, waiting for the counter."""
+    from dossiers.workflow import open_dossier
+
+    return open_dossier(
+        procedure=procedure,
+        receiving_office=office,
+        channel="online",
+        applicant=applicant(),
+        actor=citizen,
+        citizen=citizen,
+        **kwargs,
+    )

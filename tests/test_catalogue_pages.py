@@ -50,3 +50,11 @@ def test_an_inactive_procedure_is_not_shown(client, birth):
     birth.save()
     assert client.get("/procedures/1.001193/").status_code == 404
     assert "Thủ tục đăng ký khai sinh" not in client.get("/procedures/").content.decode()
+
+
+def test_the_next_page_keeps_the_search(client, db):
+    for n in range(30):
+        ProcedureFactory(code=f"1.{n:06d}", name=f"Đăng ký thử {n}")
+    page = client.get("/procedures/", {"q": "dang ky"}).content.decode()
+    assert 'href="?q=dang+ky&amp;sector=&amp;page=2"' in page
+    assert "Page 1 of 2" in page

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from dossiers.models import Dossier, DossierEvent
-from dossiers.workflow import ActionError, Conflict, open_dossier, perform
-from tests.factories import applicant
+from dossiers.workflow import ActionError, Conflict, perform
+from tests.factories import received_dossier
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,15 +42,7 @@ def race(*jobs):
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_staff_acting_at_once_one_wins_and_the_other_is_told(procedure, office_a, chi, son, attempt):
-    dossier = open_dossier(
-        procedure=procedure,
-        receiving_office=office_a,
-        channel="in_person",
-        applicant=applicant(),
-        actor=chi,
-        received_documents={1},
-        receive=True,
-    )
+    dossier = received_dossier(procedure, office_a, chi)
     seen = dossier.version
     results = race(
         lambda: perform(dossier.pk, "appraise", actor=son, version=seen),
@@ -68,15 +60,7 @@ def test_two_staff_acting_at_once_one_wins_and_the_other_is_told(procedure, offi
 
 def test_codes_stay_unique_and_consecutive_when_clerks_receive_at_once(procedure, office_a, chi):
     def receive_one():
-        return open_dossier(
-            procedure=procedure,
-            receiving_office=office_a,
-            channel="in_person",
-            applicant=applicant(),
-            actor=chi,
-            received_documents={1},
-            receive=True,
-        ).code
+        return received_dossier(procedure, office_a, chi).code
 
     codes = race(*[receive_one for _ in range(8)])
     assert all(isinstance(code, str) for code in codes), codes

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dossiers.models import Attachment, Dossier, State
-from dossiers.workflow import open_dossier, perform
-from tests.factories import PASSWORD, ProcedureFactory, applicant
+from dossiers.workflow import perform
+from tests.factories import PASSWORD, ProcedureFactory, received_dossier, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -19,26 +19,7 @@ def sign_in(client, user):
 
 
 def walk_in(procedure, office, clerk, **kwargs):
-    return open_dossier(
-        procedure=procedure,
-        receiving_office=office,
-        channel="in_person",
-        applicant=applicant(**kwargs),
-        actor=clerk,
-        received_documents={1},
-        receive=True,
-    )
-
-
-def submitted_online(procedure, office, citizen):
-    return open_dossier(
-        procedure=procedure,
-        receiving_office=office,
-        channel="online",
-        applicant=applicant(),
-        actor=citizen,
-        citizen=citizen,
-    )
+    return received_dossier(procedure, office, clerk, **kwargs)
 
 
 def test_the_workspace_is_for_signed_in_staff(client, lan, chi):
@@ -77,16 +58,7 @@ def test_the_queues_count_what_needs_doing_at_my_office_only(
 def test_due_soon_and_overdue_follow_the_calendar(client, procedure, office_a, chi, monkeypatch):
     # Received Mon 12/01/2026 09:00, 3 working days: due Thu 15/01 09:00.
     monday = dt.datetime(2026, 1, 12, 9, 0, tzinfo=timezone.get_default_timezone())
-    dossier = open_dossier(
-        procedure=procedure,
-        receiving_office=office_a,
-        channel="in_person",
-        applicant=applicant(),
-        actor=chi,
-        received_documents={1},
-        receive=True,
-        at=monday,
-    )
+    dossier = received_dossier(procedure, office_a, chi, at=monday)
     for now, expected in [
         (dt.datetime(2026, 1, 13, 16, 0), {"due_soon": 0, "overdue": 0}),  # 9 working hours left
         (dt.datetime(2026, 1, 14, 10, 0), {"due_soon": 1, "overdue": 0}),

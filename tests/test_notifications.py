@@ -10,8 +10,8 @@ from django.core import mail
 from dossiers import tasks
 from dossiers.models import Notification
 from dossiers.sms import MemoryBackend
-from dossiers.workflow import open_dossier, perform
-from tests.factories import applicant
+from dossiers.workflow import perform
+from tests.factories import received_dossier
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -20,16 +20,7 @@ pytestmark = pytest.mark.usefixtures("vn_holidays")
 @pytest.fixture
 def received(procedure, office_a, chi, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return open_dossier(
-            procedure=procedure,
-            receiving_office=office_a,
-            channel="in_person",
-            applicant=applicant(),
-            actor=chi,
-            received_documents={1},
-            receive=True,
-            at=dt.datetime(2026, 1, 12, 9, 0, tzinfo=HCM),
-        )
+        return received_dossier(procedure, office_a, chi, at=dt.datetime(2026, 1, 12, 9, 0, tzinfo=HCM))
 
 
 def test_receipt_is_told_by_email_and_by_sms_with_diacritics(received):
@@ -48,15 +39,7 @@ def test_messages_are_written_in_the_portal_language(
 ):
     settings.LANGUAGE_CODE = "vi"
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = open_dossier(
-            procedure=procedure,
-            receiving_office=office_a,
-            channel="in_person",
-            applicant=applicant(),
-            actor=chi,
-            received_documents={1},
-            receive=True,
-        )
+        dossier = received_dossier(procedure, office_a, chi)
     _phone, text = MemoryBackend.outbox[0]
     assert text.startswith(f"Đã tiếp nhận hồ sơ {dossier.code}.")
     assert "Ngày hẹn trả kết quả" in text
@@ -116,15 +99,7 @@ def test_the_html_part_of_an_email_escapes_what_people_typed(
     procedure, office_a, chi, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        open_dossier(
-            procedure=procedure,
-            receiving_office=office_a,
-            channel="in_person",
-            applicant=applicant(name='<a href="https://evil.example">Pay here</a>'),
-            actor=chi,
-            received_documents={1},
-            receive=True,
-        )
+        received_dossier(procedure, office_a, chi, name='<a href="https://evil.example">Pay here</a>')
     html, _type = mail.outbox[0].alternatives[0]
     assert "<a href" not in html and "&lt;a href=&quot;https://evil.example&quot;&gt;" in html
 

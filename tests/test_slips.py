@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 from dossiers import slips
 from dossiers.models import Slip
-from dossiers.workflow import open_dossier, perform
-from tests.factories import PASSWORD, applicant
+from dossiers.workflow import perform
+from tests.factories import PASSWORD, received_dossier, submitted_online
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -47,16 +47,7 @@ def office(office_a):
 
 
 def received(procedure, office, clerk, name="Nguyễn Thị Lan"):
-    return open_dossier(
-        procedure=procedure,
-        receiving_office=office,
-        channel="in_person",
-        applicant=applicant(name=name),
-        actor=clerk,
-        received_documents={1},
-        receive=True,
-        at=dt.datetime(2026, 1, 12, 9, 12, tzinfo=HCM),
-    )
+    return received_dossier(procedure, office, clerk, name=name, at=dt.datetime(2026, 1, 12, 9, 12, tzinfo=HCM))
 
 
 def pdf_of(slip: Slip) -> tuple[bytes, str, PdfReader]:
@@ -178,9 +169,7 @@ def test_each_transition_issues_its_own_slip(procedure, office, chi, son, hoa):
 
 
 def test_refusal_and_stop_notice(procedure, office, chi, lan):
-    online = open_dossier(
-        procedure=procedure, receiving_office=office, channel="online", applicant=applicant(), actor=lan, citizen=lan
-    )
+    online = submitted_online(procedure, office, lan)
     perform(online, "refuse", actor=chi, note="Không thuộc thẩm quyền của phường")
     refusal = pdf_of(online.slips.get(kind="refusal"))[1]
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in refusal and "Không thuộc thẩm quyền của phường" in refusal
@@ -226,9 +215,7 @@ def test_the_counter_prints_and_only_staff_of_the_office_may(client, procedure, 
 
 
 def test_the_citizen_who_owns_the_dossier_downloads_its_slips(client, procedure, office, chi, lan):
-    dossier = open_dossier(
-        procedure=procedure, receiving_office=office, channel="online", applicant=applicant(), actor=lan, citizen=lan
-    )
+    dossier = submitted_online(procedure, office, lan)
     dossier.documents.filter(position=1).update(is_received=True)
     perform(dossier, "receive", actor=chi)
     slip = dossier.slips.get()

@@ -8,8 +8,8 @@ import pytest
 
 from dossiers.models import Dossier
 from dossiers.timeliness import classify
-from dossiers.workflow import open_dossier, perform
-from tests.factories import applicant
+from dossiers.workflow import perform
+from tests.factories import received_dossier
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -60,16 +60,7 @@ def scenarios(vn_holidays, procedure, office_a, chi, son, hoa):
     09:00) and taken to different places."""
 
     def received(name):
-        return open_dossier(
-            procedure=procedure,
-            receiving_office=office_a,
-            channel="in_person",
-            applicant=applicant(name=name),
-            actor=chi,
-            received_documents={1},
-            receive=True,
-            at=at("12/01/2026"),
-        )
+        return received_dossier(procedure, office_a, chi, name=name, at=at("12/01/2026"))
 
     received("running")
     paused_in_time = received("paused in time")

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dossiers.models import Dossier, DossierEvent, Pause, State
-from dossiers.workflow import Conflict, Invalid, NotAllowed, NotPossible, open_dossier, perform
+from dossiers.workflow import Conflict, Invalid, NotAllowed, NotPossible, perform
 from portal.models import Office
-from tests.factories import ProcedureFactory, applicant, staff_member
+from tests.factories import ProcedureFactory, received_dossier, staff_member, submitted_online
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -22,29 +22,11 @@ def at(day: str, time: str) -> dt.datetime:
 
 
 def walk_in(procedure, office, clerk, when=None, **kwargs) -> Dossier:
-    kwargs.setdefault("received_documents", {1})
-    return open_dossier(
-        procedure=procedure,
-        receiving_office=office,
-        channel="in_person",
-        applicant=applicant(),
-        actor=clerk,
-        receive=True,
-        at=when or at("12/01/2026", "09:00"),
-        **kwargs,
-    )
+    return received_dossier(procedure, office, clerk, at=when or at("12/01/2026", "09:00"), **kwargs)
 
 
 def online(procedure, office, citizen, when=None) -> Dossier:
-    return open_dossier(
-        procedure=procedure,
-        receiving_office=office,
-        channel="online",
-        applicant=applicant(),
-        actor=citizen,
-        citizen=citizen,
-        at=when or at("12/01/2026", "09:00"),
-    )
+    return submitted_online(procedure, office, citizen, at=when or at("12/01/2026", "09:00"))
 
 
 def test_the_transition_graph_is_exactly_the_designed_one():

@@ -250,24 +250,14 @@ def intake(request, procedure_code: str):
             )
             return redirect(dossier.get_absolute_url())
     ticked = {int(value) for value in request.POST.getlist("documents") if value.isdigit()}
-    checklist = [
-        DossierDocument(
-            position=position,
-            name=doc.name,
-            case_name=doc.case_name,
-            originals=doc.originals,
-            copies=doc.copies,
-            is_mandatory=doc.is_mandatory,
-            is_received=position in ticked,
-        )
-        for position, doc in enumerate(procedure.documents.all(), start=1)
-    ]
+    terms = procedure.terms_for(Channel.IN_PERSON)
+    checklist = DossierDocument.from_terms(None, terms["documents"], ticked)
     context = {
         "office": office,
         "offices": offices,
         "procedure": procedure,
         "form": form,
-        "terms": procedure.terms_for(Channel.IN_PERSON),
+        "terms": terms,
         "time_limit": procedure.channel(Channel.IN_PERSON).time_limit,
         "documents": checklist,
     }

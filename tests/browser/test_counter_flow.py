@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, received_dossier
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vn_holidays")]
 
@@ -85,18 +85,7 @@ def test_walk_in_to_returned_result(page: Page, live_server, procedure, chi, son
 
 
 def test_a_reason_is_asked_for_before_a_rejection(page: Page, live_server, procedure, chi, son):
-    from dossiers.workflow import open_dossier
-    from tests.factories import applicant
-
-    dossier = open_dossier(
-        procedure=procedure,
-        receiving_office=chi.memberships.get().office,
-        channel="in_person",
-        applicant=applicant(),
-        actor=chi,
-        received_documents={1},
-        receive=True,
-    )
+    dossier = received_dossier(procedure, chi.memberships.get().office, chi)
     sign_in(page, live_server.url, "son")
     page.goto(f"{live_server.url}/counter/dossiers/{dossier.code}/")
     act(page, "Reject")
