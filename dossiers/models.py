@@ -265,6 +265,10 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["citizen", "submitted_at"], name="dossier_citizen"),
             # The intake's "most used here" list: one counter's recent dossiers.
             models.Index(fields=["receiving_office", "submitted_at"], name="dossier_receiving_recent"),
+            # The report's drill-down lists and the register: one office's
+            # dossiers received, or finished, in a period.
+            models.Index(fields=["competent_office", "received_at"], name="dossier_competent_received"),
+            models.Index(fields=["competent_office", "finished_at"], name="dossier_competent_finished"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(time_limit_amount__gte=0), name="dossier_time_limit_not_negative"),
@@ -580,6 +584,10 @@ class Pause(models.Model):
     started_at = models.DateTimeField(_("from"))
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     working_seconds = models.PositiveIntegerField(_("working time (s)"), null=True, blank=True)
+    # The due date in force when the clock stopped, and once it restarted: the
+    # report rebuilds from them where a dossier stood at the end of a past day.
+    due_before = models.DateTimeField(_("due before"), null=True, blank=True)
+    due_after = models.DateTimeField(_("due after"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pause")
@@ -740,3 +748,74 @@ class Slip(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.dossier.code}-{self.kind}-{self.number}.pdf"
+
+
+class TallyColumns(models.Model):
+    """The report's counts for one office and sector over a span of time
+    (see dossiers/tallies.py): what happened in it, and the change in the
+    number of open dossiers by its end."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey("procedures.Sector", on_delete=models.CASCADE, related_name="+")
+    received_online = models.IntegerField(default=0)
+    received_in_person = models.IntegerField(default=0)
+    received_post = models.IntegerField(default=0)
+    finished_early = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    supplement_requests = models.IntegerField(default=0)
+    refusals = models.IntegerField(default=0)
+    withdrawals = models.IntegerField(default=0)
+    apologies = models.IntegerField(default=0)
+    within_change = models.IntegerField(default=0)
+    overdue_change = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.sector_id}"
+
+
+class DailyTally(TallyColumns):
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "sector", "day"], name="one_tally_per_day")]
+        indexes = [models.Index(fields=["day", "office"], name="tally_day")]
+
+
+class MonthlyTally(TallyColumns):
+    month = models.DateField(help_text="The first day of the month.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "sector", "month"], name="one_tally_per_month")]
+        indexes = [models.Index(fields=["month", "office"], name="tally_month")]
+
+
+class OpenBalance(models.Model):
+    """How many dossiers of an office and sector were open when a month
+    began. Past months never change, so each is summed once, when first
+    asked for; a change dated before a month drops the months after it."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey("procedures.Sector", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    within = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "sector", "month"], name="one_balance_per_month")]
+        indexes = [models.Index(fields=["month", "office"], name="balance_month")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.sector_id} {self.month}: {self.within} + {self.overdue}"
+
+
+class BalancedMonth(models.Model):
+    """A month whose opening balances are stored (zero rows are not)."""
+
+    month = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dossiers import stats
 from dossiers.models import CodeSequence, Dossier, DossierDocument, DossierEvent, Pause, State
 from portal.calendar import Calendar, TimeLimit
 from portal.models import Membership, Office, User
@@ -75,7 +76,10 @@ class Simulated:
     applicant: dict
     delivery: str
     steps: list[tuple[str, dt.datetime, User | None, str, dict]] = field(default_factory=list)
-    pauses: list[tuple[dt.datetime, dt.datetime | None, int, str]] = field(default_factory=list)
+    # (from, until, working seconds, reason, due before, due after)
+    pauses: list[tuple[dt.datetime, dt.datetime | None, int, str, dt.datetime, dt.datetime | None]] = field(
+        default_factory=list
+    )
     fields: dict = field(default_factory=dict)
     state: str = State.SUBMITTED
 
@@ -184,12 +188,13 @@ def simulate(
         sim.fields["supplement_requests"] = sim.fields.get("supplement_requests", 0) + 1
         back = calendar.add_working_time(cursor, dt.timedelta(hours=rng.randint(3, 40)))
         if not at_or_stop(back):
-            sim.pauses.append((cursor, None, 0, reason))
+            sim.pauses.append((cursor, None, 0, reason, due_at, None))
             sim.fields["paused_at"] = cursor
             return sim
         paused = calendar.working_time_between(cursor, back)
-        sim.pauses.append((cursor, back, int(paused.total_seconds()), reason))
-        due_at = calendar.add_working_time(due_at, paused)
+        moved = calendar.add_working_time(due_at, paused)
+        sim.pauses.append((cursor, back, int(paused.total_seconds()), reason, due_at, moved))
+        due_at = moved
         sim.fields["due_at"] = sim.fields["appointment_at"] = due_at
         sim.fields["paused_seconds"] = sim.fields.get("paused_seconds", 0) + int(paused.total_seconds())
         sim.steps.append(("supplement", back, clerk, "", {}))
@@ -309,6 +314,8 @@ def generate(
             simulated.append(sim)
     simulated.sort(key=lambda s: (s.office.pk, s.submitted_at))
     _write(simulated, batch)
+    # Written in bulk, not action by action: count the report's rollups again.
+    stats.rebuild()
     return len(simulated)
 
 
@@ -379,7 +386,7 @@ def _write(simulated: list[Simulated], batch: int) -> None:
                         )
                     )
                     state = target
-                for started, ended, seconds, reason in sim.pauses:
+                for started, ended, seconds, reason, due_before, due_after in sim.pauses:
                     pauses.append(
                         Pause(
                             dossier=dossier,
@@ -387,6 +394,8 @@ def _write(simulated: list[Simulated], batch: int) -> None:
                             started_at=started,
                             ended_at=ended,
                             working_seconds=seconds if ended else None,
+                            due_before=due_before,
+                            due_after=due_after,
                         )
                     )
             DossierDocument.objects.bulk_create(documents)

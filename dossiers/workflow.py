@@ -2,9 +2,9 @@
 
 `perform` locks the dossier's row, checks that it has not changed since the
 actor looked at it, that the action is possible from its state and that this
-person may take it, runs the transition, saves, writes the audit event and
-queues the notifications, in one transaction; the notifications go out once
-it commits. The counter pages and the API both call it; nothing else changes
+person may take it, runs the transition, saves, writes the audit event,
+updates the report's rollups and queues the notifications, in one
+transaction; the notifications go out once it commits. The counter pages and the API both call it; nothing else changes
 a dossier's state.
 """
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import notifications, slips, tasks
+from dossiers import notifications, slips, stats, tasks
 from dossiers.models import FINISHED_STATES, Attachment, Dossier, DossierDocument, DossierEvent, Pause
 from dossiers.uploads import EXTENSIONS
 from portal.models import Membership, Office
@@ -153,6 +153,7 @@ def perform(
         }
         accepted = inspect.signature(method).parameters
         from_state = dossier.state
+        before = stats.facts_of(dossier)
         try:
             with transaction.atomic():
                 method(**{name: value for name, value in offered.items() if name in accepted})
@@ -162,6 +163,7 @@ def perform(
         dossier.save()
         details = record_side_rows(dossier, action, note, documents)
         event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=details)
+        stats.record(dossier, before, stats.facts_of(dossier))
         slip = slips.issue_for(dossier, action, event)
         if slip is not None:
             transaction.on_commit(partial(tasks.enqueue_slip, slip.pk), robust=True)
@@ -180,12 +182,12 @@ def record_side_rows(dossier: Dossier, action: str, note: str, documents: set[in
     if action == "apologise":
         details["new_appointment"] = timezone.localtime(dossier.appointment_at).isoformat()
     if action == "request_supplement" and dossier.paused_at is not None:
-        Pause.objects.create(dossier=dossier, reason=note, started_at=dossier.paused_at)
+        Pause.objects.create(dossier=dossier, reason=note, started_at=dossier.paused_at, due_before=dossier.due_at)
     ended = getattr(dossier, "ended_pause", None)
     if ended is not None:
         _started, until, paused = ended
         Pause.objects.filter(dossier=dossier, ended_at=None).update(
-            ended_at=until, working_seconds=int(paused.total_seconds())
+            ended_at=until, working_seconds=int(paused.total_seconds()), due_after=dossier.due_at
         )
         details["paused_working_seconds"] = int(paused.total_seconds())
     return details

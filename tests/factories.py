@@ -90,10 +90,10 @@ def received_dossier(procedure, office, clerk, *, name: str | None = None, **kwa
     from dossiers.workflow import open_dossier
 
     kwargs.setdefault("received_documents", {1})
+    kwargs.setdefault("channel", "in_person")
     return open_dossier(
         procedure=procedure,
         receiving_office=office,
-        channel="in_person",
         applicant=applicant(**({"name": name} if name else {})),
         actor=clerk,
         receive=True,

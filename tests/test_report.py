@@ -1,0 +1,234 @@
+"""The timeliness report, cell by cell, on dossiers built by hand through the
+real transitions. Three working days on office hours 07:00–11:30 and
+13:30–17:00: a dossier received Monday 12/01/2026 09:00 is due Thursday
+15/01 09:00. The rollups, the recount from the dossiers and the drill-down
+lists must all give the numbers worked out here."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dossiers import stats
+from dossiers.models import Dossier, DossierEvent
+from dossiers.stats import MEASURES, Period
+from dossiers.workflow import perform
+from portal.models import Membership
+from tests.factories import ProcedureFactory, SectorFactory, received_dossier, staff_member, submitted_online
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = dt.date(2026, 2, 27)
+pytestmark = pytest.mark.usefixtures("vn_holidays")
+
+
+def at(day: str, time: str = "09:00") -> dt.datetime:
+    return dt.datetime.strptime(f"{day} {time}", "%d/%m/%Y %H:%M").replace(tzinfo=HCM)
+
+
+class Counter:
+    """Commune A's staff, acting at given moments."""
+
+    def __init__(self, clerk, specialist, approver, procedure, office):
+        self.clerk, self.specialist, self.approver = clerk, specialist, approver
+        self.procedure, self.office = procedure, office
+
+    def walk_in(self, when, **kwargs):
+        return received_dossier(self.procedure, self.office, self.clerk, at=at(*when), **kwargs)
+
+    def finish(self, dossier, when):
+        moment = at(*when)
+        for action, actor in (("appraise", self.specialist), ("approve", self.approver), ("stamp", self.clerk)):
+            dossier = perform(dossier, action, actor=actor, at=moment)
+        return dossier
+
+    def act(self, dossier, action, when, actor=None, **kwargs):
+        actor = actor or {"request_supplement": self.specialist, "apologise": self.approver}.get(action, self.clerk)
+        kwargs.setdefault("note", "Lý do")
+        return perform(dossier, action, actor=actor, at=at(*when), **kwargs)
+
+
+@pytest.fixture
+def history(office_a, office_b, chi, son, hoa, binh, specialist_b, lan, procedure):
+    a = Counter(chi, son, hoa, procedure, office_a)
+    approver_b = staff_member("lam", "Lâm Thị Hà", office_b, Membership.Role.APPROVER)
+    other_sector = SectorFactory(code="chung-thuc", name="Chứng thực")
+    b = Counter(binh, specialist_b, approver_b, ProcedureFactory(code="2.000815", sector=other_sector), office_b)
+    made = {}
+    # Finished in January: exactly at the due moment, later on the due day, a day early.
+    made["exactly_at_due"] = a.finish(a.walk_in(("12/01/2026",)), ("15/01/2026", "09:00"))
+    made["on_the_due_day"] = a.finish(a.walk_in(("12/01/2026",)), ("15/01/2026", "16:30"))
+    made["early"] = a.finish(a.walk_in(("12/01/2026",)), ("14/01/2026", "10:00"))
+    # Late, after an apology with a new appointment: still late.
+    late = a.walk_in(("12/01/2026",))
+    late = a.act(late, "apologise", ("14/01/2026",), new_appointment=at("19/01/2026", "16:00"))
+    made["late_after_apology"] = a.finish(late, ("16/01/2026", "10:00"))
+    # Received on 29/12/2025, due 02/01 (01/01 is a holiday), finished on its due day.
+    made["carried_over"] = a.finish(a.walk_in(("29/12/2025",)), ("02/01/2026", "10:00"))
+    # Paused across the month's end: asked 29/01, supplied 03/02 (3 working
+    # days later), so due 30/01 09:00 becomes 04/02 09:00; stamped 04/02 08:00.
+    paused = a.walk_in(("27/01/2026",))
+    paused = a.act(paused, "request_supplement", ("29/01/2026", "10:00"))
+    paused = a.act(paused, "supplement", ("03/02/2026", "10:00"))
+    made["paused_across_months"] = a.finish(paused, ("04/02/2026", "08:00"))
+    # Due 29/01, still open at the end of January, finished in February.
+    made["overdue_across_months"] = a.finish(a.walk_in(("26/01/2026",)), ("03/02/2026",))
+    # Reopened twice by supplements, finished before its due date: late all the same.
+    twice = a.walk_in(("05/01/2026",))
+    for asked, back in (("06/01/2026", "09:00"), ("07/01/2026", "09:00")):
+        twice = a.act(twice, "request_supplement", (asked, back))
+        twice = a.act(twice, "supplement", (asked, "14:00"))
+    made["two_supplements"] = a.finish(twice, ("08/01/2026", "10:00"))
+    made["withdrawn_after_receipt"] = a.act(a.walk_in(("19/01/2026",)), "withdraw", ("20/01/2026",))
+    refused = submitted_online(procedure, office_a, lan, at=at("20/01/2026"))
+    made["refused_at_intake"] = a.act(refused, "refuse", ("20/01/2026", "10:00"))
+    withdrawn = submitted_online(procedure, office_a, lan, at=at("21/01/2026"))
+    made["withdrawn_before_receipt"] = a.act(withdrawn, "withdraw", ("21/01/2026", "10:00"))
+    # Online, received 28/01, due 02/02: within at the end of January, overdue since.
+    online = submitted_online(procedure, office_a, lan, at=at("28/01/2026", "08:00"))
+    made["online_still_open"] = a.act(online, "receive", ("28/01/2026",), documents={1})
+    # Commune B: by post, finished early; and one overdue since 23/01.
+    post = received_dossier(b.procedure, office_b, binh, channel="post", at=at("13/01/2026"))
+    made["b_post_early"] = b.finish(post, ("14/01/2026",))
+    made["b_open_overdue"] = b.walk_in(("20/01/2026",))
+    return made
+
+
+JANUARY_A = {
+    "received_online": 1,
+    "received_in_person": 8,
+    "received_post": 0,
+    "received": 9,
+    "carried_over": 1,
+    "finished_early": 1,
+    "finished_on_time": 4,  # exactly at due, on the due day, carried over, withdrawn after receipt
+    "finished_late": 2,  # after an apology; two supplements
+    "finished": 7,
+    "open_within": 2,  # paused in time; online received 28/01
+    "open_overdue": 1,  # due 29/01
+    "open": 3,
+    "supplement_requests": 3,
+    "refusals": 1,
+    "withdrawals": 2,
+    "apologies": 1,
+}
+JANUARY_B = {
+    **dict.fromkeys(MEASURES, 0),
+    "received_post": 1,
+    "received_in_person": 1,
+    "received": 2,
+    "finished_early": 1,
+    "finished": 1,
+    "open_overdue": 1,
+    "open": 1,
+}
+
+
+def test_every_cell_of_january(history, office_a, office_b):
+    result = stats.report(Period.month(2026, 1), [office_a, office_b], today=TODAY)
+    a, b = result.rows
+    assert (a.label, b.label) == ("Phường Ba Đình", "Xã Tây Tựu")
+    assert a.counts == JANUARY_A
+    assert b.counts == JANUARY_B
+    assert result.total.counts == {m: JANUARY_A[m] + JANUARY_B[m] for m in MEASURES}
+    assert a.on_time_rate == pytest.approx(100 * 5 / 7)
+    assert result.as_of == dt.date(2026, 1, 31)
+
+
+def test_a_dossier_received_before_the_period_is_carried_over_into_it(history, office_a):
+    december = stats.report(Period.month(2025, 12), [office_a], today=TODAY).rows[0]
+    assert (december["received_in_person"], december["open_within"], december["finished"]) == (1, 1, 0)
+    january = stats.report(Period.month(2026, 1), [office_a], today=TODAY).rows[0]
+    assert january["carried_over"] == december["open"] == 1
+
+
+def test_february_finishes_what_january_left_open(history, office_a):
+    february = stats.report(Period.month(2026, 2), [office_a], today=TODAY).rows[0]
+    assert february["carried_over"] == 3
+    assert february["received"] == 0
+    # The pause moved the due date to 04/02 09:00; stamped at 08:00 that day.
+    assert (february["finished_on_time"], february["finished_late"], february["finished_early"]) == (1, 1, 0)
+    assert (february["open_within"], february["open_overdue"]) == (0, 1)
+    assert february["supplement_requests"] == 0  # asked in January
+
+
+def test_a_period_that_has_not_ended_is_reported_as_of_today(history, office_a):
+    result = stats.report(Period.year(2026), [office_a], today=TODAY)
+    assert result.as_of == TODAY
+    row = result.rows[0]
+    assert row["carried_over"] + row["received"] == row["finished"] + row["open"]
+    with pytest.raises(ValueError, match="not begun"):
+        stats.report(Period.month(2026, 3), [office_a], today=TODAY)
+
+
+def test_the_province_total_is_the_sum_of_its_offices(history, office_a, office_b):
+    for period in (Period.month(2026, 1), Period.quarter(2026, 1), Period(dt.date(2026, 1, 10), dt.date(2026, 2, 3))):
+        both = stats.report(period, [office_a, office_b], today=TODAY)
+        alone = [stats.report(period, [office], today=TODAY).total for office in (office_a, office_b)]
+        assert both.total.counts == {m: alone[0][m] + alone[1][m] for m in MEASURES}
+
+
+def test_by_sector_as_the_official_form(history, office_a, office_b):
+    result = stats.report(Period.month(2026, 1), [office_a, office_b], by="sector", today=TODAY)
+    rows = {row.label: row.counts for row in result.rows}
+    assert rows == {"Hộ tịch": JANUARY_A, "Chứng thực": JANUARY_B}
+
+
+PERIODS = [
+    Period.month(2025, 12),
+    Period.month(2026, 1),
+    Period.month(2026, 2),
+    Period(dt.date(2026, 1, 15), dt.date(2026, 1, 15)),
+    Period(dt.date(2026, 1, 29), dt.date(2026, 2, 3)),
+    Period.year(2026),
+]
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=str)
+@pytest.mark.parametrize("by", ["office", "sector"])
+def test_the_rollups_agree_with_a_recount_from_the_dossiers(history, office_a, office_b, period, by):
+    rolled = stats.report(period, [office_a, office_b], by=by, today=TODAY)
+    counted = stats.naive_report(period, [office_a, office_b], by=by, today=TODAY)
+    assert [(r.label, r.counts) for r in rolled.rows] == [(r.label, r.counts) for r in counted.rows]
+
+
+@pytest.mark.parametrize("period", PERIODS[:3], ids=str)
+def test_every_number_lists_exactly_its_dossiers(history, office_a, office_b, period):
+    row = stats.report(period, [office_a], today=TODAY).rows[0]
+    base = Dossier.objects.filter(competent_office=office_a)
+    start, end = stats.start_of(period.start), stats.start_of(period.end + dt.timedelta(days=1))
+    for measure in MEASURES:
+        listed = stats.dossiers_for(measure, period, base, today=TODAY)
+        if measure in ("supplement_requests", "apologies"):
+            # A dossier asked twice is listed once, with both requests.
+            action = {"supplement_requests": "request_supplement", "apologies": "apologise"}[measure]
+            events = DossierEvent.objects.filter(dossier__in=listed, action=action, at__gte=start, at__lt=end)
+            assert events.count() == row[measure], measure
+        else:
+            assert listed.count() == row[measure], measure
+
+
+def test_the_drill_down_names_the_dossiers(history, office_a):
+    january = Period.month(2026, 1)
+
+    def listed(measure):
+        return {d.pk for d in stats.dossiers_for(measure, january, today=TODAY)}
+
+    assert listed("finished_late") == {history["late_after_apology"].pk, history["two_supplements"].pk}
+    assert listed("open_overdue") == {history["overdue_across_months"].pk, history["b_open_overdue"].pk}
+    assert listed("carried_over") == {history["carried_over"].pk}
+
+
+def test_rebuilding_the_rollups_from_scratch_changes_nothing(history, office_a, office_b):
+    before = [stats.report(p, [office_a, office_b], today=TODAY).total.counts for p in PERIODS]
+    stats.rebuild()
+    assert [stats.report(p, [office_a, office_b], today=TODAY).total.counts for p in PERIODS] == before
+
+
+def test_a_later_change_in_the_past_is_not_hidden_by_a_stored_balance(history, office_a, chi):
+    """Opening balances of a month are stored when first read; an action
+    dated before them (an import, a correction) must drop them."""
+    march = stats.report(Period.month(2026, 2), [office_a], today=TODAY).rows[0]
+    late_entry = received_dossier(history["early"].procedure, office_a, chi, at=at("15/01/2026"))
+    again = stats.report(Period.month(2026, 2), [office_a], today=TODAY).rows[0]
+    assert again["carried_over"] == march["carried_over"] + 1
+    assert late_entry.pk in {d.pk for d in stats.dossiers_for("carried_over", Period.month(2026, 2), today=TODAY)}
