@@ -755,7 +755,8 @@ class TallyColumns(models.Model):
     (see dossiers/tallies.py): what happened in it, and the change in the
     number of open dossiers by its end."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    # Looked up by office and time (the indexes below), never by office alone.
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", db_index=False)
     sector = models.ForeignKey("procedures.Sector", on_delete=models.CASCADE, related_name="+")
     received_online = models.IntegerField(default=0)
     received_in_person = models.IntegerField(default=0)
@@ -782,7 +783,7 @@ class DailyTally(TallyColumns):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["office", "sector", "day"], name="one_tally_per_day")]
-        indexes = [models.Index(fields=["day", "office"], name="tally_day")]
+        indexes = [models.Index(fields=["office", "day"], name="tally_day")]
 
 
 class MonthlyTally(TallyColumns):
@@ -790,7 +791,7 @@ class MonthlyTally(TallyColumns):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["office", "sector", "month"], name="one_tally_per_month")]
-        indexes = [models.Index(fields=["month", "office"], name="tally_month")]
+        indexes = [models.Index(fields=["office", "month"], name="tally_month")]
 
 
 class OpenBalance(models.Model):

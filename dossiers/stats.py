@@ -109,6 +109,39 @@ class Period:
     def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """ "2026-11" (a month), "2026-Q3" (a quarter), "2026" (a year)."""
+        try:
+            if "-Q" in text:
+                year, quarter = text.split("-Q")
+                if int(quarter) not in (1, 2, 3, 4):
+                    raise ValueError
+                return cls.quarter(int(year), int(quarter))
+            if "-" in text:
+                year, month = text.split("-")
+                return cls.month(int(year), int(month))
+            return cls.year(int(text))
+        except (ValueError, TypeError):
+            raise ValueError(f"Not a period: {text!r}.") from None
+
+    @property
+    def name(self) -> str:
+        """The short name `parse` reads back, or "from–to"."""
+        for candidate in (
+            f"{self.start:%Y-%m}",
+            f"{self.start.year}-Q{(self.start.month + 2) // 3}",
+            f"{self.start.year}",
+        ):
+            if Period.parse(candidate) == self:
+                return candidate
+        return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+    def __str__(self) -> str:
+        if self.name[0].isdigit() and "/" not in self.name:
+            return _period_label(self)
+        return self.name
+
     def until(self, today: dt.date) -> Period:
         """The part of the period that has happened by `today`."""
         return Period(self.start, min(self.end, max(today, self.start)))
@@ -123,6 +156,38 @@ class Period:
         return spans
 
 
+def _period_label(period: Period) -> str:
+    name = period.name
+    if "-Q" in name:
+        return str(_("Quarter %(quarter)s/%(year)s") % {"quarter": name[-1], "year": name[:4]})
+    if "-" in name:
+        return f"{period.start:%m/%Y}"
+    return str(_("Year %(year)s") % {"year": name})
+
+
+def months_back(today: dt.date, count: int) -> list[Period]:
+    """This month and the `count - 1` before it, newest first."""
+    periods, first = [], today.replace(day=1)
+    for _n in range(count):
+        periods.append(Period.month(first.year, first.month))
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return periods
+
+
+def recent_periods(today: dt.date, months: int = 12) -> list[Period]:
+    """The periods a supervisor picks from: this and the last months, this
+    and the last quarters, this and last year."""
+    periods = months_back(today, months)
+    quarter = (today.month + 2) // 3
+    for n in range(4):
+        q, year = quarter - n, today.year
+        if q < 1:
+            q, year = q + 4, year - 1
+        periods.append(Period.quarter(year, q))
+    periods += [Period.year(today.year), Period.year(today.year - 1)]
+    return periods
+
+
 # Rows ----------------------------------------------------------------------
 
 
@@ -135,7 +200,8 @@ class Row:
     counts: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, measure: str) -> int:
-        return self.counts.get(measure, 0)
+        # A KeyError for anything else: templates then look for an attribute.
+        return self.counts[measure]
 
     @property
     def on_time_rate(self) -> float | None:
@@ -222,6 +288,12 @@ def report(period: Period, offices, *, by: str = "office", today: dt.date | None
     keys, labels = _labels(by, offices)
     counts = {key: value for key, value in counts.items() if key in keys or any(value.values())}
     return _assemble(period, span.end, by, counts, keys, labels)
+
+
+def trend(offices, *, months: int = 12, today: dt.date | None = None) -> list[tuple[Period, Row]]:
+    """The total of each of the last `months` months, oldest first."""
+    today = today or timezone.localdate()
+    return [(period, report(period, offices, today=today).total) for period in reversed(months_back(today, months))]
 
 
 def _sum(queryset, group: str, columns: Iterable[str]) -> dict[int, dict[str, int]]:
@@ -374,6 +446,17 @@ def _upsert(model, span: str, office_id: int, sector_id: int, when: dt.date, col
         cursor.execute(sql, [office_id, sector_id, when, *(columns.get(c, 0) for c in tallies.COLUMNS)])
 
 
+def _insert(model, span: str, rows: dict[tuple[int, int, dt.date], dict[str, int]], batch: int = 10000) -> None:
+    """Plain multi-row inserts: millions of rows in a bulk rebuild."""
+    table, names = model._meta.db_table, ", ".join(tallies.COLUMNS)
+    marks = ", ".join(["%s"] * (3 + len(tallies.COLUMNS)))
+    sql = f"INSERT INTO {table} (office_id, sector_id, {span}, {names}) VALUES ({marks})"
+    values = [(*key, *(columns.get(c, 0) for c in tallies.COLUMNS)) for key, columns in rows.items()]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), batch):
+            cursor.executemany(sql, values[start : start + batch])
+
+
 def rebuild(*, chunk: int = 5000) -> int:
     """Recount the rollups from every dossier (after a bulk import, or to
     repair them); returns the number of dossiers read."""
@@ -411,13 +494,8 @@ def rebuild(*, chunk: int = 5000) -> int:
     with transaction.atomic():
         for model in (DailyTally, MonthlyTally, OpenBalance, BalancedMonth):
             model.objects.all().delete()
-        DailyTally.objects.bulk_create(
-            (DailyTally(office_id=o, sector_id=s, day=d, **c) for (o, s, d), c in daily.items()), batch_size=5000
-        )
-        MonthlyTally.objects.bulk_create(
-            (MonthlyTally(office_id=o, sector_id=s, month=m, **c) for (o, s, m), c in monthly.items()),
-            batch_size=5000,
-        )
+        _insert(DailyTally, "day", daily)
+        _insert(MonthlyTally, "month", monthly)
     return seen
 
 

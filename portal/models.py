@@ -57,6 +57,13 @@ class User(AbstractUser):
         return bool(self._memberships())
 
     @property
+    def may_see_reports(self) -> bool:
+        """Supervisors and office leaders see the timeliness reports."""
+        return self.is_active and (
+            self.is_superuser or any(m.role in Membership.REPORTING_ROLES for m in self._memberships())
+        )
+
+    @property
     def may_administer(self) -> bool:
         """May open the administration site."""
         return self.is_active and (
@@ -235,6 +242,8 @@ class Membership(models.Model):
 
     # Roles that see the communes below a province office, not just the office.
     OVERSEEING_ROLES = (Role.SUPERVISOR, Role.CATALOGUE_ADMIN)
+    # Roles that see the timeliness reports of the offices they cover.
+    REPORTING_ROLES = (Role.SUPERVISOR, Role.APPROVER)
     # Roles that open the administration site (administrators edit, supervisors look).
     ADMIN_ROLES = (Role.SUPERVISOR, Role.CATALOGUE_ADMIN)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("procedures/", include("procedures.urls")),
     path("counter/", include("dossiers.urls")),
+    path("reports/", include("dossiers.reports_urls")),
     path("verify/<str:code>/", slip_views.verify, name="verify"),
     path("v/<str:check>", slip_views.verify_short, name="verify_short"),
     path("my/dossiers/<str:code>/slips/<int:pk>/", slip_views.citizen_slip, name="citizen_slip"),

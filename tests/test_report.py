@@ -1,97 +1,18 @@
-"""The timeliness report, cell by cell, on dossiers built by hand through the
-real transitions. Three working days on office hours 07:00–11:30 and
-13:30–17:00: a dossier received Monday 12/01/2026 09:00 is due Thursday
-15/01 09:00. The rollups, the recount from the dossiers and the drill-down
-lists must all give the numbers worked out here."""
+"""The timeliness report, cell by cell, on the dossiers of the `history`
+fixture (tests/conftest.py), built by hand through the real transitions. The
+rollups, the recount from the dossiers and the drill-down lists must all give
+the numbers worked out here."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from dossiers import stats
 from dossiers.models import Dossier, DossierEvent
 from dossiers.stats import MEASURES, Period
-from dossiers.workflow import perform
-from portal.models import Membership
-from tests.factories import ProcedureFactory, SectorFactory, received_dossier, staff_member, submitted_online
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-TODAY = dt.date(2026, 2, 27)
-pytestmark = pytest.mark.usefixtures("vn_holidays")
-
-
-def at(day: str, time: str = "09:00") -> dt.datetime:
-    return dt.datetime.strptime(f"{day} {time}", "%d/%m/%Y %H:%M").replace(tzinfo=HCM)
-
-
-class Counter:
-    """Commune A's staff, acting at given moments."""
-
-    def __init__(self, clerk, specialist, approver, procedure, office):
-        self.clerk, self.specialist, self.approver = clerk, specialist, approver
-        self.procedure, self.office = procedure, office
-
-    def walk_in(self, when, **kwargs):
-        return received_dossier(self.procedure, self.office, self.clerk, at=at(*when), **kwargs)
-
-    def finish(self, dossier, when):
-        moment = at(*when)
-        for action, actor in (("appraise", self.specialist), ("approve", self.approver), ("stamp", self.clerk)):
-            dossier = perform(dossier, action, actor=actor, at=moment)
-        return dossier
-
-    def act(self, dossier, action, when, actor=None, **kwargs):
-        actor = actor or {"request_supplement": self.specialist, "apologise": self.approver}.get(action, self.clerk)
-        kwargs.setdefault("note", "Lý do")
-        return perform(dossier, action, actor=actor, at=at(*when), **kwargs)
-
-
-@pytest.fixture
-def history(office_a, office_b, chi, son, hoa, binh, specialist_b, lan, procedure):
-    a = Counter(chi, son, hoa, procedure, office_a)
-    approver_b = staff_member("lam", "Lâm Thị Hà", office_b, Membership.Role.APPROVER)
-    other_sector = SectorFactory(code="chung-thuc", name="Chứng thực")
-    b = Counter(binh, specialist_b, approver_b, ProcedureFactory(code="2.000815", sector=other_sector), office_b)
-    made = {}
-    # Finished in January: exactly at the due moment, later on the due day, a day early.
-    made["exactly_at_due"] = a.finish(a.walk_in(("12/01/2026",)), ("15/01/2026", "09:00"))
-    made["on_the_due_day"] = a.finish(a.walk_in(("12/01/2026",)), ("15/01/2026", "16:30"))
-    made["early"] = a.finish(a.walk_in(("12/01/2026",)), ("14/01/2026", "10:00"))
-    # Late, after an apology with a new appointment: still late.
-    late = a.walk_in(("12/01/2026",))
-    late = a.act(late, "apologise", ("14/01/2026",), new_appointment=at("19/01/2026", "16:00"))
-    made["late_after_apology"] = a.finish(late, ("16/01/2026", "10:00"))
-    # Received on 29/12/2025, due 02/01 (01/01 is a holiday), finished on its due day.
-    made["carried_over"] = a.finish(a.walk_in(("29/12/2025",)), ("02/01/2026", "10:00"))
-    # Paused across the month's end: asked 29/01, supplied 03/02 (3 working
-    # days later), so due 30/01 09:00 becomes 04/02 09:00; stamped 04/02 08:00.
-    paused = a.walk_in(("27/01/2026",))
-    paused = a.act(paused, "request_supplement", ("29/01/2026", "10:00"))
-    paused = a.act(paused, "supplement", ("03/02/2026", "10:00"))
-    made["paused_across_months"] = a.finish(paused, ("04/02/2026", "08:00"))
-    # Due 29/01, still open at the end of January, finished in February.
-    made["overdue_across_months"] = a.finish(a.walk_in(("26/01/2026",)), ("03/02/2026",))
-    # Reopened twice by supplements, finished before its due date: late all the same.
-    twice = a.walk_in(("05/01/2026",))
-    for asked, back in (("06/01/2026", "09:00"), ("07/01/2026", "09:00")):
-        twice = a.act(twice, "request_supplement", (asked, back))
-        twice = a.act(twice, "supplement", (asked, "14:00"))
-    made["two_supplements"] = a.finish(twice, ("08/01/2026", "10:00"))
-    made["withdrawn_after_receipt"] = a.act(a.walk_in(("19/01/2026",)), "withdraw", ("20/01/2026",))
-    refused = submitted_online(procedure, office_a, lan, at=at("20/01/2026"))
-    made["refused_at_intake"] = a.act(refused, "refuse", ("20/01/2026", "10:00"))
-    withdrawn = submitted_online(procedure, office_a, lan, at=at("21/01/2026"))
-    made["withdrawn_before_receipt"] = a.act(withdrawn, "withdraw", ("21/01/2026", "10:00"))
-    # Online, received 28/01, due 02/02: within at the end of January, overdue since.
-    online = submitted_online(procedure, office_a, lan, at=at("28/01/2026", "08:00"))
-    made["online_still_open"] = a.act(online, "receive", ("28/01/2026",), documents={1})
-    # Commune B: by post, finished early; and one overdue since 23/01.
-    post = received_dossier(b.procedure, office_b, binh, channel="post", at=at("13/01/2026"))
-    made["b_post_early"] = b.finish(post, ("14/01/2026",))
-    made["b_open_overdue"] = b.walk_in(("20/01/2026",))
-    return made
-
+from tests.conftest import REPORT_TODAY as TODAY
+from tests.conftest import at
+from tests.factories import received_dossier
 
 JANUARY_A = {
     "received_online": 1,

@@ -34,3 +34,17 @@ def state_label(state: str) -> str:
     from dossiers.models import State
 
     return State(state).label if state in State.values else state
+
+
+@register.simple_tag
+def report_link(query: str, measure: str, key=None, by: str = "office") -> str:
+    """The address of the dossiers behind one number of the report."""
+    from django.urls import reverse
+
+    extra = f"&{by}={key}" if key is not None else ""
+    return f"{reverse('reports:dossiers')}?{query}&measure={measure}{extra}"
+
+
+@register.filter
+def percent(rate) -> str:
+    return "–" if rate is None else f"{rate:.1f} %"
