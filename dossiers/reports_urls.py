@@ -8,6 +8,7 @@ urlpatterns = [
     path("sectors/", reports.sectors, name="sectors"),
     path("dossiers/", reports.drill_down, name="dossiers"),
     path("at-risk/", reports.at_risk, name="at_risk"),
+    path("delays/", reports.delays, name="delays"),
     path("export.<str:fmt>", reports.export, name="export"),
     path("register.<str:fmt>", reports.register, name="register"),
 ]

@@ -615,3 +615,74 @@ def naive_report(period: Period, offices, *, by: str = "office", today: dt.date 
     count(dossiers_for("carried_over", span, base, today=today), "carried_over")
     keys, labels = _labels(by, offices)
     return _assemble(period, span.end, by, {k: dict(v) for k, v in counts.items()}, keys, labels)
+
+
+# Why late: per-stage delay and pauses -------------------------------------------
+
+
+@dataclass
+class Delays:
+    """Where the late dossiers of a period lost their time."""
+
+    dossiers: list[tuple[Dossier, list, object]]  # (dossier, stage times, worst stage)
+    by_stage: dict[str, dict]  # stage → {"dossiers": n, "overrun": timedelta}
+    pauses: list[tuple[str, int, dt.timedelta]]  # (reason, how many, working time)
+    more: int = 0  # late dossiers left out of the list
+
+
+def stage_delays(
+    period: Period, offices, *, today: dt.date | None = None, limit: int = 500, sector_id: int | None = None
+) -> Delays:
+    """For the dossiers finished late in the period or overdue at its end,
+    which stage overran its share of the time limit, and how long the clock
+    stood paused, by reason (waiting for the citizen is not the office's)."""
+    from dossiers import delays
+
+    today = today or timezone.localdate()
+    base = Dossier.objects.filter(competent_office__in=list(offices))
+    if sector_id is not None:
+        base = base.filter(procedure__sector_id=sector_id)
+    pks = set(dossiers_for("finished_late", period, base, today=today).values_list("pk", flat=True))
+    pks |= set(dossiers_for("open_overdue", period, base, today=today).values_list("pk", flat=True))
+    found = (
+        Dossier.objects.filter(pk__in=pks)
+        .select_related("procedure", "competent_office")
+        .prefetch_related("pauses")
+        .order_by("due_at", "pk")
+    )
+    ends: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
+    events = DossierEvent.objects.filter(dossier_id__in=pks, action__in=("appraise", "approve", "stamp", "reject"))
+    for pk, action, at in events.order_by("at").values_list("dossier_id", "action", "at"):
+        if action == "reject":  # a rejection ends the stage it happened in
+            action = next((stage for stage in delays.STAGES if stage not in ends[pk]), "stamp")
+        ends[pk].setdefault(action, at)
+    calendars: dict[int, object] = {}
+    now = timezone.now()
+    listed, by_stage = [], {stage: {"dossiers": 0, "overrun": dt.timedelta(0)} for stage in delays.STAGES}
+    reasons: dict[str, list] = defaultdict(lambda: [0, dt.timedelta(0)])
+    for n, dossier in enumerate(found):
+        office = dossier.competent_office
+        calendar = calendars.setdefault(office.pk, office.calendar())
+        pauses = list(dossier.pauses.all())
+        first_due = pauses[0].due_before if pauses and pauses[0].due_before else dossier.due_at
+        times = delays.stage_times(
+            received_at=dossier.received_at,
+            first_due_at=first_due,
+            ends=ends[dossier.pk],
+            until=dossier.finished_at or now,
+            pauses=[(p.started_at, p.ended_at) for p in pauses],
+            shares=dossier.stage_shares,
+            calendar=calendar,
+        )
+        for time in times:
+            if time.overrun:
+                by_stage[time.stage]["dossiers"] += 1
+                by_stage[time.stage]["overrun"] += time.overrun
+        for pause in pauses:
+            spent = pause.working_time if pause.ended_at else calendar.working_time_between(pause.started_at, now)
+            reasons[pause.reason][0] += 1
+            reasons[pause.reason][1] += spent
+        if n < limit:
+            listed.append((dossier, times, delays.worst(times)))
+    ordered = sorted(((r, n, t) for r, (n, t) in reasons.items()), key=lambda item: -item[2])
+    return Delays(listed, by_stage, ordered, max(len(pks) - limit, 0))

@@ -153,3 +153,24 @@ def test_a_later_change_in_the_past_is_not_hidden_by_a_stored_balance(history, o
     again = stats.report(Period.month(2026, 2), [office_a], today=TODAY).rows[0]
     assert again["carried_over"] == march["carried_over"] + 1
     assert late_entry.pk in {d.pk for d in stats.dossiers_for("carried_over", Period.month(2026, 2), today=TODAY)}
+
+
+def test_the_stage_that_overran_its_share_is_named(history, office_a, office_b):
+    """Received 12/01 09:00 under 3 working days (24 h), the apologised
+    dossier sat with the specialist until 16/01 10:00: 33 h of working time
+    against the 65 % (15 h 36 min) that receipt and appraisal may take."""
+    found = stats.stage_delays(Period.month(2026, 1), [office_a, office_b], today=TODAY)
+    by_code = {dossier.code: (times, worst) for dossier, times, worst in found.dossiers}
+    assert set(by_code) == {
+        history[name].code
+        for name in ("late_after_apology", "two_supplements", "overdue_across_months", "b_open_overdue")
+    }
+    times, worst = by_code[history["late_after_apology"].code]
+    assert worst.stage == "appraise"
+    assert (worst.spent, worst.allotted) == (dt.timedelta(hours=33), dt.timedelta(hours=15, minutes=36))
+    assert [t.stage for t in times] == ["appraise", "approve", "stamp"]
+    # Asked twice for a supplement, three hours each: that time is the citizen's.
+    assert found.pauses == [("Lý do", 2, dt.timedelta(hours=6))]
+    # 25 h from receipt to the stamp, 6 of them paused: 19 h of appraisal.
+    times, worst = by_code[history["two_supplements"].code]
+    assert (worst.stage, worst.spent) == ("appraise", dt.timedelta(hours=19))

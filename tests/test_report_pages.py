@@ -136,3 +136,10 @@ def test_the_register_lists_what_the_counter_received(history, as_user, tuan, of
     assert history["online_still_open"].code in text
     # Kept per office: all offices at once is not a register.
     assert client.get(reverse("reports:register", args=["pdf"]) + "?" + JANUARY).status_code == 404
+
+
+def test_the_delay_page_tells_a_slow_stage_from_waiting_for_the_citizen(history, as_user, tuan):
+    html = as_user(tuan).get(reverse("reports:delays") + "?" + JANUARY).content.decode()
+    assert history["late_after_apology"].code in html
+    assert "Receipt and appraisal" in html
+    assert "Lý do" in html  # the pause reason, with its working time

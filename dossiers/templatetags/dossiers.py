@@ -48,3 +48,11 @@ def report_link(query: str, measure: str, key=None, by: str = "office") -> str:
 @register.filter
 def percent(rate) -> str:
     return "–" if rate is None else f"{rate:.1f} %"
+
+
+@register.filter
+def working_time(amount) -> str:
+    """A duration of working time in words: "1 working day 3 h"."""
+    from dossiers.deadlines import working_time_text
+
+    return working_time_text(amount)

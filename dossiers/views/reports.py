@@ -286,3 +286,34 @@ def register(request, offices, fmt: str):
     if len(asked.offices) != 1:
         raise Http404(_("The register is kept per office: choose one office."))
     return exports.register(asked.offices[0], asked.period.until(asked.today), fmt)
+
+
+STAGE_LABELS = {
+    "appraise": gettext_lazy("Receipt and appraisal"),
+    "approve": gettext_lazy("Approval"),
+    "stamp": gettext_lazy("Stamp and issue"),
+}
+
+
+@supervisors_only
+def delays(request, offices):
+    """Why the late dossiers were late: the stage that overran its share,
+    and the time the clock stood paused waiting for the citizen."""
+    asked = _selection(request, offices)
+    found = stats.stage_delays(asked.period, asked.offices, today=asked.today)
+    return render(
+        request,
+        "dossiers/reports/delays.html",
+        {
+            "form": asked.form,
+            "period": asked.period,
+            "scope": _scope(asked.offices, offices),
+            "query": asked.query,
+            "delays": found,
+            "stages": [(STAGE_LABELS[stage], values) for stage, values in found.by_stage.items()],
+            "rows": [
+                (dossier, [(STAGE_LABELS[t.stage], t) for t in times], STAGE_LABELS[worst.stage] if worst else "")
+                for dossier, times, worst in found.dossiers
+            ],
+        },
+    )
