@@ -38,6 +38,7 @@ from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dossiers import tallies
 from dossiers.models import (
@@ -62,7 +63,7 @@ MEASURES = {
     "finished_early": _("Finished early"),
     "finished_on_time": _("Finished on time"),
     "finished_late": _("Finished late"),
-    "finished": _("Finished"),
+    "finished": pgettext_lazy("report", "Finished"),
     "open_within": _("Open, within the deadline"),
     "open_overdue": _("Open, overdue"),
     "open": _("Open at the end"),
@@ -333,6 +334,10 @@ def _open_levels(day: dt.date, office_ids: list[int], group: str) -> dict[int, t
     """Open dossiers at the end of `day`, within and overdue: the balance
     when its month began plus the month's daily changes up to it."""
     month = day.replace(day=1)
+    following = day + dt.timedelta(days=1)
+    if following.day == 1 and following <= timezone.localdate():
+        # The last day of a past month: its level is the next month's opening.
+        month = following
     levels: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     ensure_balances(month)
     balances = (
@@ -343,6 +348,8 @@ def _open_levels(day: dt.date, office_ids: list[int], group: str) -> dict[int, t
     for row in balances:
         levels[row[group]][0] += row["within"]
         levels[row[group]][1] += row["overdue"]
+    if month > day:
+        return {key: (within, overdue) for key, (within, overdue) in levels.items()}
     changes = DailyTally.objects.filter(office_id__in=office_ids, day__gte=month, day__lte=day)
     for key, values in _sum(changes, group, tallies.OPEN.values()).items():
         levels[key][0] += values["within_change"]
