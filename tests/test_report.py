@@ -4,6 +4,7 @@ rollups, the recount from the dossiers and the drill-down lists must all give
 the numbers worked out here."""
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -174,3 +175,16 @@ def test_the_stage_that_overran_its_share_is_named(history, office_a, office_b):
     # 25 h from receipt to the stamp, 6 of them paused: 19 h of appraisal.
     times, worst = by_code[history["two_supplements"].code]
     assert (worst.stage, worst.spent) == ("appraise", dt.timedelta(hours=19))
+
+
+def test_the_rollups_can_be_recounted_by_command(history, office_a):
+    from django.core.management import call_command
+
+    from dossiers.models import DailyTally
+
+    before = stats.report(Period.month(2026, 1), [office_a], today=TODAY).rows[0].counts
+    DailyTally.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_tallies", stdout=out)
+    assert "Rollups recounted from 14 dossiers" in out.getvalue()
+    assert stats.report(Period.month(2026, 1), [office_a], today=TODAY).rows[0].counts == before
