@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from dossiers import stats
 from dossiers.models import Dossier
+from dossiers.slips import pdf_from_html
 from dossiers.stats import MEASURES, Report
+from dossiers.timeliness import start_of_day
 from portal.models import Office
 
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "slips" / "report.css"
@@ -106,22 +107,6 @@ def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
     )
 
 
-@lru_cache(maxsize=1)
-def _stylesheet():
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    return fonts, CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    fonts, css = _stylesheet()
-    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
-
-
 def report_pdf(result: Report, *, scope: str) -> HttpResponse:
     html = render_to_string(
         "slips/report.html",
@@ -133,7 +118,7 @@ def report_pdf(result: Report, *, scope: str) -> HttpResponse:
             "made_at": timezone.localtime(),
         },
     )
-    return _download(_pdf(html), _filename(result, scope, "pdf"), "application/pdf")
+    return _download(pdf_from_html(html, STYLESHEET), _filename(result, scope, "pdf"), "application/pdf")
 
 
 # The dossier register (Sổ theo dõi hồ sơ) ---------------------------------------
@@ -142,7 +127,7 @@ def report_pdf(result: Report, *, scope: str) -> HttpResponse:
 def register_rows(office: Office, period: stats.Period) -> list[dict]:
     """The dossiers the office received in the period, in code order: what
     the paper register has a line for."""
-    start, end = stats.start_of(period.start), stats.start_of(period.end + dt.timedelta(days=1))
+    start, end = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
     dossiers = (
         Dossier.objects.filter(receiving_office=office, received_at__gte=start, received_at__lt=end)
         .select_related("procedure", "received_by", "competent_office")
@@ -230,4 +215,4 @@ def register(office: Office, period: stats.Period, fmt: str) -> HttpResponse:
             "made_at": timezone.localtime(),
         },
     )
-    return _download(_pdf(html), filename, "application/pdf")
+    return _download(pdf_from_html(html, STYLESHEET), filename, "application/pdf")

@@ -216,13 +216,22 @@ def place_and_date(place: str, value: dt.datetime) -> str:
 # Rendering ----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _renderer():
+@lru_cache(maxsize=4)
+def _renderer(stylesheet: Path):
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return fonts, CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
+    return fonts, CSS(string=stylesheet.read_text(encoding="utf-8"), font_config=fonts)
+
+
+def pdf_from_html(html: str, stylesheet: Path = STYLESHEET) -> bytes:
+    """A PDF from HTML with the slips' fonts; the stylesheet is parsed once
+    per process."""
+    from weasyprint import HTML
+
+    fonts, css = _renderer(stylesheet)
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def qr_svg(url: str) -> str:
@@ -241,10 +250,7 @@ def render_html(slip: Slip) -> str:
 
 
 def render_pdf(slip: Slip) -> bytes:
-    from weasyprint import HTML
-
-    fonts, css = _renderer()
-    return HTML(string=render_html(slip)).write_pdf(stylesheets=[css], font_config=fonts)
+    return pdf_from_html(render_html(slip))
 
 
 def ensure_file(slip_pk: int) -> Slip:

@@ -51,7 +51,8 @@ from dossiers.models import (
     Pause,
 )
 from dossiers.tallies import DECIDED, Facts, PauseFacts
-from dossiers.timeliness import SUPPLEMENT_REQUESTS_BEFORE_OVERDUE
+from dossiers.timeliness import SUPPLEMENT_REQUESTS_BEFORE_OVERDUE, start_of_day
+from procedures.models import Sector
 
 # The report's numbers, in the order of the official form.
 MEASURES = {
@@ -79,10 +80,6 @@ GROUPS = {"office": "competent_office_id", "sector": "procedure__sector_id"}
 
 def tz() -> dt.tzinfo:
     return timezone.get_default_timezone()
-
-
-def start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=tz())
 
 
 # Periods -------------------------------------------------------------------
@@ -139,9 +136,14 @@ class Period:
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
 
     def __str__(self) -> str:
-        if self.name[0].isdigit() and "/" not in self.name:
-            return _period_label(self)
-        return self.name
+        name = self.name
+        if "–" in name:
+            return name
+        if "-Q" in name:
+            return str(_("Quarter %(quarter)s/%(year)s") % {"quarter": name[-1], "year": name[:4]})
+        if "-" in name:
+            return f"{self.start:%m/%Y}"
+        return str(_("Year %(year)s") % {"year": name})
 
     def until(self, today: dt.date) -> Period:
         """The part of the period that has happened by `today`."""
@@ -155,15 +157,6 @@ class Period:
             spans.append(Period(max(month.start, self.start), min(month.end, self.end)))
             first = month.end + dt.timedelta(days=1)
         return spans
-
-
-def _period_label(period: Period) -> str:
-    name = period.name
-    if "-Q" in name:
-        return str(_("Quarter %(quarter)s/%(year)s") % {"quarter": name[-1], "year": name[:4]})
-    if "-" in name:
-        return f"{period.start:%m/%Y}"
-    return str(_("Year %(year)s") % {"year": name})
 
 
 def months_back(today: dt.date, count: int) -> list[Period]:
@@ -255,8 +248,6 @@ def _assemble(period, as_of, by, counts: dict[int, dict[str, int]], keys, labels
 
 
 def _labels(by: str, offices) -> tuple[list[int], dict[int, str]]:
-    from procedures.models import Sector
-
     if by == "office":
         offices = list(offices)
         return [o.pk for o in offices], {o.pk: o.name for o in offices}
@@ -292,9 +283,12 @@ def report(period: Period, offices, *, by: str = "office", today: dt.date | None
 
 
 def trend(offices, *, months: int = 12, today: dt.date | None = None) -> list[tuple[Period, Row]]:
-    """The total of each of the last `months` months, oldest first."""
-    today = today or timezone.localdate()
-    return [(period, report(period, offices, today=today).total) for period in reversed(months_back(today, months))]
+    """What was received and finished in each of the last `months` months,
+    oldest first: one query on the monthly rollup (flows only, no open levels)."""
+    periods = list(reversed(months_back(today or timezone.localdate(), months)))
+    monthly = MonthlyTally.objects.filter(office_id__in=[o.pk for o in offices], month__in=[p.start for p in periods])
+    sums = _sum(monthly, "month", FLOWS)
+    return [(period, Row(None, str(period), _complete(sums.get(period.start, {})))) for period in periods]
 
 
 def _sum(queryset, group: str, columns: Iterable[str]) -> dict[int, dict[str, int]]:
@@ -510,13 +504,13 @@ def rebuild(*, chunk: int = 5000) -> int:
 
 
 def _between(span: Period) -> tuple[dt.datetime, dt.datetime]:
-    return start_of(span.start), start_of(span.end + dt.timedelta(days=1))
+    return start_of_day(span.start), start_of_day(span.end + dt.timedelta(days=1))
 
 
 def _open_then(queryset: QuerySet, day: dt.date) -> QuerySet:
     """Dossiers open at the end of `day`, annotated with how they stood then
     (the SQL twin of `tallies.open_class_at`)."""
-    end = start_of(day + dt.timedelta(days=1))
+    end = start_of_day(day + dt.timedelta(days=1))
     pauses = Pause.objects.filter(dossier=OuterRef("pk"))
     started = pauses.filter(started_at__lt=end)
     return (
@@ -541,7 +535,7 @@ def _open_then(queryset: QuerySet, day: dt.date) -> QuerySet:
 def _overdue_then(day: dt.date) -> Q:
     too_many = Q(requests_then__gt=SUPPLEMENT_REQUESTS_BEFORE_OVERDUE)
     stopped_late = Q(paused_since__isnull=False, paused_since__date__gt=F("due_then__date"))
-    running_late = Q(paused_since__isnull=True, due_then__lt=start_of(day))
+    running_late = Q(paused_since__isnull=True, due_then__lt=start_of_day(day))
     return too_many | stopped_late | running_late
 
 
@@ -671,7 +665,7 @@ def stage_delays(
         office = dossier.competent_office
         calendar = calendars.setdefault(office.pk, office.calendar())
         pauses = list(dossier.pauses.all())
-        first_due = pauses[0].due_before if pauses and pauses[0].due_before else dossier.due_at
+        first_due = tallies.first_due_at(pauses, dossier.due_at)
         times = delays.stage_times(
             received_at=dossier.received_at,
             first_due_at=first_due,

@@ -22,7 +22,7 @@ timeliness is decided. Pure: facts in, counts out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dossiers.timeliness import WAITING, Timeliness, classify
@@ -89,11 +89,13 @@ def finished_class(facts: Facts, tz: dt.tzinfo) -> Timeliness | None:
     )
 
 
-def first_due_at(facts: Facts) -> dt.datetime | None:
-    """The due date set at receipt, before any pause moved it."""
-    if facts.pauses:
-        return min(facts.pauses, key=lambda p: p.started_at).due_before
-    return facts.due_at
+def first_due_at(pauses: Sequence[PauseFacts], due_at: dt.datetime | None) -> dt.datetime | None:
+    """The due date set at receipt, before any pause moved it (`due_at`, the
+    dossier's current one, when it was never paused). Pause rows of the
+    model carry the same fields."""
+    if pauses:
+        return min(pauses, key=lambda p: p.started_at).due_before
+    return due_at
 
 
 def open_class_at(facts: Facts, day: dt.date, tz: dt.tzinfo) -> Timeliness | None:
@@ -108,7 +110,11 @@ def open_class_at(facts: Facts, day: dt.date, tz: dt.tzinfo) -> Timeliness | Non
     started = [p for p in facts.pauses if p.started_at < end]
     ended = [p for p in started if p.ended_at is not None and p.ended_at < end]
     paused = next((p for p in started if p.ended_at is None or p.ended_at >= end), None)
-    due = max(ended, key=lambda p: p.ended_at or p.started_at).due_after if ended else first_due_at(facts)
+    due = (
+        max(ended, key=lambda p: p.ended_at or p.started_at).due_after
+        if ended
+        else first_due_at(facts.pauses, facts.due_at)
+    )
     return classify(
         state=WAITING if paused else "received",
         due_at=due,
@@ -167,7 +173,7 @@ def _turning_days(facts: Facts, tz: dt.tzinfo) -> set[dt.date]:
         return moment.astimezone(tz).date()
 
     days = {day(facts.received_at)}
-    dues = [first_due_at(facts)]
+    dues = [first_due_at(facts.pauses, facts.due_at)]
     for pause in facts.pauses:
         days.add(day(pause.started_at))
         if pause.ended_at is not None:

@@ -11,6 +11,7 @@ import pytest
 from dossiers import stats
 from dossiers.models import Dossier, DossierEvent
 from dossiers.stats import MEASURES, Period
+from dossiers.timeliness import start_of_day
 from tests.conftest import REPORT_TODAY as TODAY
 from tests.conftest import at
 from tests.factories import received_dossier
@@ -117,7 +118,7 @@ def test_the_rollups_agree_with_a_recount_from_the_dossiers(history, office_a, o
 def test_every_number_lists_exactly_its_dossiers(history, office_a, office_b, period):
     row = stats.report(period, [office_a], today=TODAY).rows[0]
     base = Dossier.objects.filter(competent_office=office_a)
-    start, end = stats.start_of(period.start), stats.start_of(period.end + dt.timedelta(days=1))
+    start, end = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
     for measure in MEASURES:
         listed = stats.dossiers_for(measure, period, base, today=TODAY)
         if measure in ("supplement_requests", "apologies"):
@@ -188,3 +189,12 @@ def test_the_rollups_can_be_recounted_by_command(history, office_a):
     call_command("rebuild_tallies", stdout=out)
     assert "Rollups recounted from 14 dossiers" in out.getvalue()
     assert stats.report(Period.month(2026, 1), [office_a], today=TODAY).rows[0].counts == before
+
+
+def test_the_monthly_trend_gives_each_month_what_its_report_says(history, office_a, office_b):
+    months = stats.trend([office_a, office_b], months=3, today=TODAY)
+    assert [period.name for period, _row in months] == ["2025-12", "2026-01", "2026-02"]
+    for period, row in months:
+        total = stats.report(period, [office_a, office_b], today=TODAY).total
+        assert [row[m] for m in stats.FLOWS] == [total[m] for m in stats.FLOWS]
+        assert row.on_time_rate == total.on_time_rate

@@ -29,13 +29,10 @@ from dossiers.queues import BY_SLUG, dossiers_in
 from portal.models import Membership, Office
 from procedures.models import Sector
 
-Role = Membership.Role
-REPORT_ROLES = Membership.REPORTING_ROLES
-
 
 def report_offices(user) -> list[Office]:
     """The counters whose figures `user` may see."""
-    visible = Office.objects.visible_to(user, roles=REPORT_ROLES)
+    visible = Office.objects.visible_to(user, roles=Membership.REPORTING_ROLES)
     return list(visible.filter(level=Office.Level.COMMUNE).order_by("name"))
 
 
