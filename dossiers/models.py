@@ -21,6 +21,7 @@ notifications, all in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -338,15 +339,7 @@ class Dossier(FSMModelMixin, models.Model):
         case (Trường hợp ...) are needed for that case only: the dossier
         needs the documents of every case-free line and of one case in full,
         the case it lacks least of."""
-        missing_by_case: dict[str, list[DossierDocument]] = {}
-        for doc in self.documents.all():
-            bucket = missing_by_case.setdefault(doc.case_name, [])
-            if doc.is_mandatory and not doc.is_received:
-                bucket.append(doc)
-        common = missing_by_case.pop("", [])
-        if not missing_by_case:
-            return common
-        return common + min(missing_by_case.values(), key=len)
+        return missing_of(self.documents.all(), lambda doc: doc.is_received)
 
     # Transitions. They check their own rules and raise ValidationError with
     # a message for the person acting; they never save and do no I/O.
@@ -498,6 +491,20 @@ class Dossier(FSMModelMixin, models.Model):
 
     def due_within_one_working_day(self, now: dt.datetime, calendar) -> bool:
         return self.is_open and self.due_at is not None and self.due_at <= calendar.add_working_time(now, WORKING_DAY)
+
+
+def missing_of(documents: Iterable[DossierDocument], have: Callable[[DossierDocument], bool]) -> list[DossierDocument]:
+    """The mandatory documents for which `have` is false: those of every
+    case-free line, and of the case with the fewest missing."""
+    missing_by_case: dict[str, list[DossierDocument]] = {}
+    for doc in documents:
+        bucket = missing_by_case.setdefault(doc.case_name, [])
+        if doc.is_mandatory and not have(doc):
+            bucket.append(doc)
+    common = missing_by_case.pop("", [])
+    if not missing_by_case:
+        return common
+    return common + min(missing_by_case.values(), key=len)
 
 
 def _require(note: str, message) -> None:
@@ -667,6 +674,9 @@ class Notification(models.Model):
         REFUSED = "refused", _("Dossier refused")
         REJECTED = "rejected", _("Dossier rejected")
         DEADLINE_WARNING = "deadline_warning", _("Deadline warning for staff")
+        SUBMITTED = "submitted", _("Online dossier submitted, for the counter")
+        FEEDBACK = "feedback", _("Citizen's feedback, for the supervisor")
+        ANSWER = "answer", _("Answer to the citizen's feedback")
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -820,3 +830,119 @@ class BalancedMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class Draft(models.Model):
+    """An online application not yet submitted: the citizen fills it in over
+    several pages and may leave and come back (save and return). Submitting
+    it opens the dossier (`dossiers.applications.submit`) and deletes it."""
+
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applicant_name = models.CharField(_("full name"), max_length=150, blank=True)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    delivery = models.CharField(_("result delivery"), max_length=16, choices=Delivery.choices, blank=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft application")
+        verbose_name_plural = _("draft applications")
+        # A citizen's page lists their drafts, the latest first.
+        indexes = [models.Index(fields=["citizen", "updated_at"], name="draft_citizen")]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id}: {self.procedure_id}"
+
+    @property
+    def applicant(self) -> dict[str, str]:
+        return {
+            "name": self.applicant_name,
+            "id_number": self.applicant_id_number,
+            "phone": self.applicant_phone,
+            "email": self.applicant_email,
+            "address": self.applicant_address,
+        }
+
+    def documents(self) -> list[DossierDocument]:
+        """The documents the online channel asks for, unsaved, numbered as
+        the dossier will number them, each with its uploaded `files`."""
+        terms = self.procedure.terms_for(Channel.ONLINE)
+        documents = DossierDocument.from_terms(None, terms["documents"], set())
+        files = list(self.files.all())
+        for document in documents:
+            document.files = [f for f in files if f.position == document.position]
+        return documents
+
+    def missing_documents(self) -> list[DossierDocument]:
+        return missing_of(self.documents(), lambda doc: bool(doc.files))
+
+
+class DraftFile(models.Model):
+    """A file uploaded for one document of a draft, checked by its content."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField(help_text=_("The document's number in the procedure's list."))
+    file = models.FileField(upload_to="drafts/%Y/%m/", storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveSmallIntegerField(default=1)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Feedback(models.Model):
+    """A citizen's word on a dossier: a rating of the service once the result
+    is handed over, or feedback or a complaint at any time (a slow or rude
+    officer). It reaches the supervisors of the office that handles the
+    dossier, keeps the stage it was sent at, and gets an answer the citizen
+    sees."""
+
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating")
+        FEEDBACK = "feedback", _("Feedback")
+        COMPLAINT = "complaint", _("Complaint")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    stage = models.CharField(_("stage"), max_length=24, choices=State.choices)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at"]
+        # The supervisor's list: unanswered first, newest first.
+        indexes = [models.Index(fields=["answered_at", "created_at"], name="feedback_unanswered")]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=Q(kind="rating"), name="one_rating_per_dossier"),
+            models.CheckConstraint(
+                condition=Q(kind="rating", rating__gte=1, rating__lte=5) | (~Q(kind="rating") & Q(rating=None)),
+                name="rating_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"

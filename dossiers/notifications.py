@@ -8,10 +8,12 @@ subject, a text and an SMS per kind) in the portal's language, and written as
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dossiers.models import Dossier, Notification
+from dossiers.models import Dossier, Feedback, Notification
+from portal.models import Membership
 
 Kind = Notification.Kind
 
@@ -57,6 +59,64 @@ def for_action(dossier: Dossier, action: str, note: str = "") -> list[Notificati
                 )
             )
     return written
+
+
+def for_submission(dossier: Dossier) -> list[Notification]:
+    """An online dossier arrived: the counter's address and its clerks."""
+    office = dossier.receiving_office
+    clerks = Membership.objects.filter(office=office, role=Membership.Role.CLERK, user__is_active=True)
+    recipients = {office.email} | set(clerks.values_list("user__email", flat=True))
+    return _emails(Kind.SUBMITTED, sorted(r for r in recipients if r), {"dossier": dossier}, dossier=dossier)
+
+
+def for_feedback(feedback: Feedback) -> list[Notification]:
+    """A rating, feedback or complaint: the supervisors of the office that
+    handles the dossier, at the office or above it."""
+    office = feedback.dossier.competent_office
+    supervisors = Membership.objects.filter(
+        Q(office=office) | Q(office_id=office.parent_id), role=Membership.Role.SUPERVISOR, user__is_active=True
+    )
+    recipients = sorted({email for email in supervisors.values_list("user__email", flat=True) if email})
+    return _emails(Kind.FEEDBACK, recipients, {"feedback": feedback}, dossier=feedback.dossier)
+
+
+def for_answer(feedback: Feedback) -> list[Notification]:
+    """The supervisor answered: the applicant, by email or SMS."""
+    dossier = feedback.dossier
+    context = {"dossier": dossier, "feedback": feedback, "site_url": settings.SITE_URL}
+    written = []
+    with translation.override(settings.LANGUAGE_CODE):
+        if dossier.applicant_email:
+            written += _emails(Kind.ANSWER, [dossier.applicant_email], context, dossier=dossier)
+        elif dossier.applicant_phone:
+            written.append(
+                Notification.objects.create(
+                    dossier=dossier,
+                    kind=Kind.ANSWER,
+                    medium=Notification.Medium.SMS,
+                    recipient=dossier.applicant_phone,
+                    body=_render("answer.sms.txt", context).replace("\n", " "),
+                )
+            )
+    return written
+
+
+def _emails(kind: str, recipients: list[str], context: dict, *, dossier: Dossier) -> list[Notification]:
+    context = {**context, "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _render(f"{kind}.subject.txt", context).replace("\n", " ")
+        body = _render(f"{kind}.txt", context)
+        return [
+            Notification.objects.create(
+                dossier=dossier,
+                kind=kind,
+                medium=Notification.Medium.EMAIL,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+            )
+            for recipient in recipients
+        ]
 
 
 def deadline_digest(recipient: str, due_soon: list[Dossier], overdue: list[Dossier], at) -> Notification:

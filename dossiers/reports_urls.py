@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers.views import reports
+from dossiers.views import feedback, reports
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("delays/", reports.delays, name="delays"),
     path("export.<str:fmt>", reports.export, name="export"),
     path("register.<str:fmt>", reports.register, name="register"),
+    path("feedback/", feedback.feedback_list, name="feedback"),
+    path("feedback/<int:pk>/answer/", feedback.answer, name="answer"),
 ]

@@ -1,13 +1,17 @@
-"""Permissions follow from roles: a member of staff holds the model permissions
-of the roles they have at any office. Which office a rule applies to is
-checked where the rule lives (querysets scoped with `Office.objects.visible_to`,
+"""Signing in, and permissions.
+
+Staff sign in with their username, citizens with their phone number or email
+address (`find_account`). Permissions follow from roles: a member of staff
+holds the model permissions of the roles they have at any office. Which
+office a rule applies to is checked where the rule lives (querysets scoped with `Office.objects.visible_to`,
 guards on the dossier's transitions); this backend only answers the
 model-level questions Django's admin asks.
 """
 
 from django.contrib.auth.backends import ModelBackend
 
-from portal.models import Membership, Office
+from portal.models import Membership, Office, User
+from portal.phones import is_phone, normalise_phone
 
 Role = Membership.Role
 
@@ -47,7 +51,32 @@ PROVINCE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def find_account(identifier: str) -> User | None:
+    """The account someone signs in to: staff by username; citizens by the
+    phone number (any spacing, +84 or 0) or the email address they
+    registered with."""
+    identifier = identifier.strip()
+    match = User.objects.filter(username=identifier).first()
+    if match is None and "@" in identifier:
+        match = User.objects.filter(email__iexact=identifier).first()
+    if match is None and is_phone(identifier):
+        match = User.objects.filter(phone=normalise_phone(identifier)).first()
+    return match
+
+
 class RoleBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = find_account(username)
+        if user is None:
+            # As long as a wrong password, so timing tells nothing (as ModelBackend does).
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -19,9 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import Calendar, WorkingWeek
+from portal.phones import normalise_phone
 from portal.public_holidays import public_days
 
 
@@ -33,12 +35,38 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # The applicant's details, typed once and offered on every application.
+    id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # A citizen signs in with their phone number or email address.
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="one_account_per_phone"),
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="one_account_per_email"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.phone = normalise_phone(self.phone)
+        self.email = self.email.strip()
+        super().save(*args, **kwargs)
+
+    @property
+    def applicant(self) -> dict[str, str]:
+        """The profile as an application's applicant details."""
+        return {
+            "name": self.get_full_name() if self.full_name else "",
+            "id_number": self.id_number,
+            "phone": self.phone,
+            "email": self.email,
+            "address": self.address,
+        }
 
     def roles_at(self, office: Office) -> set[str]:
         """The roles this user holds that cover `office`."""

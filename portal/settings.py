@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "portal.views.kiosk_context",
             ],
         },
     },
@@ -231,6 +232,15 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+
+# Kiosk mode for a terminal in a commune hall: large type, and a reset after
+# this many seconds without use. KIOSK_MODE makes the whole site a kiosk;
+# otherwise /kiosk/ turns it on for one browser.
+KIOSK_MODE = env_bool("KIOSK_MODE", False)
+KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 120)
+# Public dossier tracking: attempts allowed per address in a window.
+TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
+TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

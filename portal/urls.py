@@ -6,17 +6,26 @@ from django.urls import include, path
 
 from dossiers.views import slips as slip_views
 from portal import views
+from portal.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("procedures/", include("procedures.urls")),
     path("counter/", include("dossiers.urls")),
     path("reports/", include("dossiers.reports_urls")),
+    path("", include("dossiers.citizen_urls")),
     path("verify/<str:code>/", slip_views.verify, name="verify"),
     path("v/<str:check>", slip_views.verify_short, name="verify_short"),
-    path("my/dossiers/<str:code>/slips/<int:pk>/", slip_views.citizen_slip, name="citizen_slip"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", views.register, name="register"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("kiosk/", views.kiosk, name="kiosk"),
+    path("kiosk/reset/", views.kiosk_reset, name="kiosk_reset"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -15,8 +15,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import TimeLimit, TimeUnit, format_amount
@@ -36,6 +38,8 @@ class Sector(models.Model):
 
     code = models.SlugField(_("code"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_th = models.CharField(_("name in Thai"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("sector")
@@ -45,18 +49,52 @@ class Sector(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The sector's names are searched with its procedures.
+        for procedure in self.procedures.all():
+            procedure.sector = self
+            procedure.save(update_fields=["search_text"])
+
+    @property
+    def display_name(self) -> str:
+        return localised(self.name, self.name_en, self.name_th)
+
+
+def localised(name: str, name_en: str, name_th: str) -> str:
+    """A catalogue name in the reader's language where the catalogue has it;
+    the official Vietnamese name otherwise."""
+    language = (get_language() or "vi").split("-")[0]
+    return {"en": name_en, "th": name_th}.get(language) or name
+
 
 class ProcedureQuerySet(models.QuerySet["Procedure"]):
     def active(self) -> ProcedureQuerySet:
         return self.filter(is_active=True)
 
     def matching(self, words: str) -> ProcedureQuerySet:
-        """Procedures whose code, name or result hold every word typed, with
-        or without diacritics."""
+        """Procedures whose code, names (Vietnamese, English, Thai), result
+        or sector hold every word typed, with or without diacritics, best
+        first: the code itself, then the phrase in a name, then every word
+        in a name, then the rest; among equals the shorter (more general)
+        name first, so "dang ky khai sinh" puts "Đăng ký khai sinh" before
+        its variants with a foreign element."""
+        folded = fold(words)
         queryset = self
-        for word in fold(words).split():
+        for word in folded.split():
             queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        in_names = Q()
+        for word in folded.split():
+            in_names &= Q(search_names__contains=word)
+        return queryset.annotate(
+            rank=Case(
+                When(code=words.strip(), then=Value(0)),
+                When(search_names__contains=folded, then=Value(1)),
+                When(in_names, then=Value(2)),
+                default=Value(3),
+            ),
+            name_length=Length("name"),
+        ).order_by("rank", "name_length", "code")
 
 
 procedure_code_validator = RegexValidator(
@@ -80,6 +118,10 @@ class Procedure(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[procedure_code_validator])
     name = models.CharField(_("name"), max_length=1000)
+    # The official name is Vietnamese; these help English and Thai readers
+    # find and read the procedure (the documents and steps stay official text).
+    name_en = models.CharField(_("name in English"), max_length=1000, blank=True)
+    name_th = models.CharField(_("name in Thai"), max_length=1000, blank=True)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures")
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.COMMUNE)
     applicants = models.TextField(_("who may apply"), blank=True)
@@ -105,7 +147,9 @@ class Procedure(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
-    # Code, name and result folded for search without diacritics (search.fold).
+    # Folded for search without diacritics (search.fold): the names in every
+    # language with the code; and those with the result and the sector.
+    search_names = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -122,13 +166,25 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.code} {self.name} {self.result} {self.result_code}")
+        self.search_names = fold(f"{self.code} {self.name} {self.name_en} {self.name_th}")
+        sector = self.sector if self.sector_id else None
+        sector_names = f"{sector.name} {sector.name_en} {sector.name_th}" if sector else ""
+        self.search_text = fold(f"{self.search_names} {self.result} {self.result_code} {sector_names}")
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_names", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("procedures:detail", args=[self.code])
+
+    @property
+    def display_name(self) -> str:
+        return localised(self.name, self.name_en, self.name_th)
+
+    @property
+    def may_apply_online(self) -> bool:
+        """Full or partial online service with an online channel."""
+        return self.is_active and self.online_level != self.OnlineLevel.OFFLINE and self.channel("online") is not None
 
     def channel(self, channel: str) -> ProcedureChannel | None:
         return next((c for c in self.channels.all() if c.channel == channel), None)

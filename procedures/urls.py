@@ -6,4 +6,5 @@ app_name = "procedures"
 urlpatterns = [
     path("", views.procedure_list, name="list"),
     path("<str:code>/", views.procedure_detail, name="detail"),
+    path("<str:code>/checklist/", views.checklist, name="checklist"),
 ]

@@ -1,35 +1,61 @@
-"""Public catalogue pages (the e-handbook): search and a procedure's page."""
+"""Public catalogue pages (the e-handbook): search, a procedure's page and
+its printable checklist."""
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from procedures.models import Procedure, RequiredDocument, Sector
 
 
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Words in the procedure's name or its code"), required=False, max_length=200)
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.none(), required=False, to_field_name="code"
+    )
+    level = forms.ChoiceField(label=_("Handled by"), required=False)
+    online = forms.ChoiceField(label=_("Online"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sector = self.fields["sector"]
+        sector.queryset = Sector.objects.filter(procedures__is_active=True).distinct()
+        sector.label_from_instance = lambda item: item.display_name
+        sector.empty_label = _("All sectors")
+        self.fields["level"].choices = [("", _("Any level")), *Procedure.Level.choices]
+        self.fields["online"].choices = [("", _("Online or not")), *Procedure.OnlineLevel.choices]
+
+    def search(self):
+        procedures = Procedure.objects.active().select_related("sector")
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("sector"):
+            procedures = procedures.filter(sector=data["sector"])
+        if data.get("level"):
+            procedures = procedures.filter(level=data["level"])
+        if data.get("online"):
+            procedures = procedures.filter(online_level=data["online"])
+        if data.get("q", "").strip():
+            return procedures.matching(data["q"])
+        return procedures.order_by("sector__name", "code")
+
+    def query_string(self) -> str:
+        data = self.cleaned_data if self.is_valid() else {}
+        kept = {key: self.data.get(key, "") for key in ("q", "sector", "level", "online") if data.get(key)}
+        return urlencode(kept) + "&" if kept else ""
+
+
 def procedure_list(request):
-    query = request.GET.get("q", "").strip()
-    sector_code = request.GET.get("sector", "")
-    procedures = Procedure.objects.active().select_related("sector")
-    if query:
-        procedures = procedures.matching(query)
-    sector = Sector.objects.filter(code=sector_code).first() if sector_code else None
-    if sector:
-        procedures = procedures.filter(sector=sector)
-    page = Paginator(procedures.order_by("sector__name", "code"), 25).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "query": query,
-        "sector": sector,
-        "sectors": Sector.objects.filter(procedures__is_active=True).distinct(),
-        "extra": urlencode({"q": query, "sector": sector.code if sector else ""}) + "&",
-    }
+    form = SearchForm(request.GET or None)
+    page = Paginator(form.search(), 25).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": request.GET.get("q", "").strip(), "extra": form.query_string()}
     return render(request, "procedures/procedure_list.html", context)
 
 
-def procedure_detail(request, code):
+def _procedure_page(request, code: str, template: str):
     procedure = get_object_or_404(
         Procedure.objects.active()
         .select_related("sector")
@@ -49,4 +75,13 @@ def procedure_detail(request, code):
         for option in procedure.channels.all()
     ]
     context = {"procedure": procedure, "cases": cases, "channels": channels}
-    return render(request, "procedures/procedure_detail.html", context)
+    return render(request, template, context)
+
+
+def procedure_detail(request, code):
+    return _procedure_page(request, code, "procedures/procedure_detail.html")
+
+
+def checklist(request, code):
+    """What to bring, on one printed page: for the kiosk and the counter."""
+    return _procedure_page(request, code, "procedures/checklist.html")

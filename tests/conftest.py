@@ -10,7 +10,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
+from django.core.files.storage import storages
 
+from dossiers.models import Attachment, DraftFile, Slip
 from dossiers.sms import MemoryBackend
 from dossiers.workflow import perform
 from portal.models import CalendarDay, Membership
@@ -26,7 +29,7 @@ def _static_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _files_elsewhere(settings, tmp_path):
+def _files_elsewhere(settings, tmp_path, monkeypatch):
     """Uploaded and generated files go to the test's own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -36,6 +39,9 @@ def _files_elsewhere(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         },
     }
+    # A FileField resolves its storage once, when the model is defined.
+    for model in (Attachment, DraftFile, Slip):
+        monkeypatch.setattr(model._meta.get_field("file"), "storage", storages["private"])
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +51,7 @@ def _fast_settings(settings, _static_root):
     settings.WHITENOISE_USE_FINDERS = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # rate limits start afresh in every test
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     settings.STORAGES = {
         **settings.STORAGES,

@@ -6,6 +6,25 @@ from procedures.models import Fee, Procedure, ProcedureChannel, RequiredDocument
 
 PASSWORD = "correct-horse-battery"
 
+# A one-page PDF that a PDF reader accepts.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n166\n%%EOF\n"
+)
+
+
+def png() -> bytes:
+    """A small real PNG, as a phone photo would be (only smaller)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 180, 120)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:

@@ -56,5 +56,76 @@ def test_the_next_page_keeps_the_search(client, db):
     for n in range(30):
         ProcedureFactory(code=f"1.{n:06d}", name=f"Đăng ký thử {n}")
     page = client.get("/procedures/", {"q": "dang ky"}).content.decode()
-    assert 'href="?q=dang+ky&amp;sector=&amp;page=2"' in page
+    assert 'href="?q=dang+ky&amp;page=2"' in page
     assert "Page 1 of 2" in page
+
+
+@pytest.fixture
+def births(birth):
+    """The general procedure and two longer variants, named in three languages."""
+    birth.name_en, birth.name_th = "Birth registration", "การจดทะเบียนการเกิด"
+    birth.save()
+    ProcedureFactory(
+        code="2.000528",
+        name="Thủ tục đăng ký khai sinh có yếu tố nước ngoài",
+        name_en="Birth registration with a foreign element",
+    )
+    ProcedureFactory(code="1.003583", name="Thủ tục đăng ký khai sinh lưu động", online_level="offline")
+    ProcedureFactory(code="1.000656", name="Thủ tục đăng ký khai tử", level="province")
+    return birth
+
+
+def names_found(client, **query) -> list[str]:
+    page = client.get("/procedures/", query, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    return [code for code in ("1.001193", "2.000528", "1.003583", "1.000656") if f"/procedures/{code}/" in page]
+
+
+def order_found(client, **query) -> list[str]:
+    page = client.get("/procedures/", query, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    found = [(page.find(f"/procedures/{code}/"), code) for code in ("1.001193", "2.000528", "1.003583", "1.000656")]
+    return [code for position, code in sorted(found) if position >= 0]
+
+
+def test_the_general_procedure_comes_before_its_variants(client, births):
+    assert order_found(client, q="dang ky khai sinh")[0] == "1.001193"
+    assert set(names_found(client, q="dang ky khai sinh")) == {"1.001193", "2.000528", "1.003583"}
+    assert names_found(client, q="1.000656") == ["1.000656"]
+
+
+def test_english_and_thai_names_are_searched_and_shown(client, births):
+    assert names_found(client, q="birth registration") == ["1.001193", "2.000528"]
+    assert names_found(client, q="จดทะเบียนการเกิด") == ["1.001193"]
+    thai = client.get("/procedures/", {"q": "khai sinh"}, HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    assert "การจดทะเบียนการเกิด" in thai
+    english = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Birth registration</h1>" in english and "Thủ tục đăng ký khai sinh" in english
+
+
+def test_filters_by_level_and_online_service(client, births):
+    assert names_found(client, level="province") == ["1.000656"]
+    assert "1.003583" not in names_found(client, online="partial")
+    assert names_found(client, q="khai sinh", online="offline") == ["1.003583"]
+    assert client.get("/procedures/", {"level": "nonsense"}).status_code == 200
+
+
+def test_apply_online_is_offered_only_where_the_procedure_allows_it(client, births):
+    assert "/apply/1.001193/" in client.get("/procedures/1.001193/").content.decode()
+    assert "/apply/1.003583/" not in client.get("/procedures/1.003583/").content.decode()
+
+
+def test_the_printable_checklist_lists_what_to_bring(client, births):
+    page = client.get("/procedures/1.001193/checklist/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tờ khai" in page and "Giấy ủy quyền (nếu có)" in page and "if applicable" in page
+    assert 'class="tick"' in page
+
+
+def test_the_names_file_fills_english_and_thai_names(births, tmp_path):
+    from procedures.models import Procedure, Sector
+    from procedures.names import DEFAULT_FILE, load_names
+
+    assert load_names(DEFAULT_FILE)["procedures"] >= 1
+    birth = Procedure.objects.get(code="1.001193")
+    assert (birth.name_en, birth.name_th) == ("Birth registration", "การจดทะเบียนการเกิด")
+    assert Sector.objects.get(code="ho-tich").name_en == "Civil status"
+    # A sector's names are searched with its procedures.
+    assert "civil status" in Procedure.objects.get(code="1.000656").search_text

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dossiers.models import Attachment, Dossier, State
 from dossiers.workflow import perform
-from tests.factories import PASSWORD, ProcedureFactory, received_dossier, submitted_online
+from tests.factories import PASSWORD, PDF, ProcedureFactory, received_dossier, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -213,14 +213,6 @@ def test_a_location_independent_intake_chooses_the_competent_commune(client, off
     assert response.status_code == 302
     dossier = Dossier.objects.get()
     assert dossier.competent_office == office_b and dossier.code.startswith(office_b.code)
-
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
-    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n166\n%%EOF\n"
-)
 
 
 def test_a_scan_is_checked_by_its_content(client, procedure, office_a, chi, tmp_path, settings):

@@ -13,6 +13,7 @@ from dossiers.models import Dossier
 from portal.models import CalendarDay, Membership, Office, User
 from procedures.interchange import import_national
 from procedures.models import Procedure
+from procedures.names import load_names
 from procedures.national import load_completions, parse_file
 
 Role = Membership.Role
@@ -68,7 +69,7 @@ STAFF = [
     ("supervisor", "Vũ Minh Tuấn", None, Role.SUPERVISOR),
     ("cataloguer", "Hoàng Thị Mai", None, Role.CATALOGUE_ADMIN),
 ]
-CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912 345 678")
+CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912345678", "001190012345", "Số 21 Trần Hưng Đạo, phường Hoa Lư")
 
 
 # The procedures of the demo history, most asked first, then the rest of
@@ -143,8 +144,8 @@ class Command(BaseCommand):
             office = province if office_index is None else communes[office_index]
             Membership.objects.get_or_create(user=user, office=office, role=role)
         citizen = self.user(CITIZEN[0], CITIZEN[1])
-        citizen.phone = CITIZEN[2]
-        citizen.save(update_fields=["phone"])
+        citizen.phone, citizen.id_number, citizen.address = CITIZEN[2:]
+        citizen.save(update_fields=["phone", "id_number", "address"])
 
     def user(self, username: str, full_name: str) -> User:
         user, created = User.objects.get_or_create(
@@ -170,6 +171,7 @@ class Command(BaseCommand):
     def catalogue(self) -> None:
         completions = load_completions(DATA / "completions.json")
         result = import_national(parse_file(DATA / "commune-procedures.jsonl.gz"), completions)
+        load_names()
         self.stdout.write(
             f"National catalogue: {len(result.full)} procedures imported fully, "
             f"{len(result.partial)} partly, "

@@ -1,0 +1,200 @@
+"""Applying online: a citizen's draft, page by page, and its submission.
+
+A draft keeps what the citizen has given so far (where, who, the files, how
+the result comes back) so they can leave and come back. `problems` says what
+is still missing, step by step, for the "check your answers" page; `submit`
+opens the dossier in `submitted` at the chosen counter with the files
+attached, notifies the counter and deletes the draft, all or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from dossiers import notifications, tasks, workflow
+from dossiers.models import Delivery, Dossier, Draft, DraftFile
+from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
+from portal.models import Office
+from procedures.models import Channel, Procedure
+
+# The pages of an application, in order.
+STEPS = ("office", "applicant", "documents", "delivery")
+
+
+@dataclass(frozen=True)
+class Problem:
+    step: str
+    message: str
+
+
+def start(citizen, procedure: Procedure) -> Draft:
+    """A new draft, the applicant's details taken from the profile."""
+    if not procedure.may_apply_online:
+        raise workflow.NotPossible(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
+    details = citizen.applicant
+    return Draft.objects.create(
+        citizen=citizen,
+        procedure=procedure,
+        **{f"applicant_{key}": value for key, value in details.items()},
+    )
+
+
+def offices_for(procedure: Procedure) -> QuerySet[Office]:
+    """Where the application may go: any active counter. For a
+    location-independent procedure any counter of the province handles it;
+    otherwise the citizen picks the commune or ward where they live or
+    where the matter arose, which the page says."""
+    return Office.objects.counters().select_related("parent").order_by("parent__name", "name")
+
+
+def add_file(draft: Draft, position: int, upload) -> DraftFile:
+    """Check `upload` by its content and keep it for the document numbered
+    `position`; raise ValidationError, storing nothing, if it is not a
+    readable PDF, JPEG or PNG within the limits."""
+    if position not in {document.position for document in draft.documents()}:
+        raise ValidationError(_("Choose which document this file is for."), code="document")
+    checked = check_upload(upload)
+    draft_file = DraftFile(
+        draft=draft,
+        position=position,
+        original_name=(upload.name or "file")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        pages=checked.pages,
+    )
+    stored_as = f"draft-{draft.pk}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}"
+    draft_file.file.save(stored_as, upload, save=False)
+    try:
+        draft_file.save()
+    except Exception:
+        draft_file.file.delete(save=False)
+        raise
+    draft.save(update_fields=["updated_at"])
+    return draft_file
+
+
+def remove_file(draft_file: DraftFile) -> None:
+    draft_file.file.delete(save=False)
+    draft_file.delete()
+
+
+def discard(draft: Draft) -> None:
+    for draft_file in draft.files.all():
+        draft_file.file.delete(save=False)
+    draft.delete()
+
+
+def problems(draft: Draft) -> list[Problem]:
+    """What the draft still lacks, for each step."""
+    found: list[Problem] = []
+    if draft.office_id is None:
+        found.append(Problem("office", _("Choose the counter to send the application to.")))
+    if not draft.applicant_name.strip():
+        found.append(Problem("applicant", _("Enter the applicant's full name.")))
+    if not draft.applicant_id_number.strip():
+        found.append(Problem("applicant", _("Enter the applicant's ID card or passport number.")))
+    if not (draft.applicant_phone or draft.applicant_email):
+        found.append(Problem("applicant", _("Enter a phone number or an email address, so the counter can reach you.")))
+    if not draft.applicant_address.strip():
+        found.append(Problem("applicant", _("Enter the applicant's address.")))
+    for document in draft.missing_documents():
+        found.append(Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}))
+    if not draft.delivery:
+        found.append(Problem("delivery", _("Choose how you want to receive the result.")))
+    elif draft.delivery == Delivery.POST and not draft.delivery_address.strip():
+        found.append(Problem("delivery", _("Enter the address the result should be posted to.")))
+    elif draft.delivery == Delivery.ELECTRONIC and not draft.applicant_email:
+        found.append(
+            Problem("delivery", _("An electronic result needs an email address: add one on the applicant page."))
+        )
+    return found
+
+
+def first_step_to_do(draft: Draft) -> str:
+    """The first page with something missing, or the check page."""
+    steps = {problem.step for problem in problems(draft)}
+    return next((step for step in STEPS if step in steps), "check")
+
+
+def submit(draft: Draft) -> Dossier:
+    """Open the dossier from a complete draft: `submitted` at the chosen
+    counter, the uploaded files attached to their documents (which are
+    ticked as handed in, for the clerk to confirm), the counter told. Raise
+    workflow.Invalid listing what is missing, changing nothing."""
+    found = problems(draft)
+    if found:
+        raise workflow.Invalid(found[0].message, [problem.message for problem in found])
+    citizen, office = draft.citizen, draft.office
+    assert office is not None
+    files = list(draft.files.all())
+    with transaction.atomic():
+        dossier = workflow.open_dossier(
+            procedure=draft.procedure,
+            receiving_office=office,
+            channel=Channel.ONLINE,
+            applicant=draft.applicant,
+            actor=citizen,
+            citizen=citizen,
+            delivery=draft.delivery,
+            delivery_address=draft.delivery_address if draft.delivery == Delivery.POST else "",
+            received_documents={draft_file.position for draft_file in files},
+        )
+        documents = {document.position: document for document in dossier.documents.all()}
+        for draft_file in files:
+            with draft_file.file.open("rb") as stored:
+                content = stored.read()
+            workflow.attach(
+                dossier,
+                content=content,
+                name=draft_file.original_name,
+                checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
+                document=documents.get(draft_file.position),
+                actor=citizen,
+            )
+        for notification in notifications.for_submission(dossier):
+            transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+        draft.delete()
+        # The draft's copies go once the dossier holds its own.
+        for draft_file in files:
+            transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
+    return dossier
+
+
+def supplement_files(dossier: Dossier) -> list:
+    """The files the citizen added since the last supplement request."""
+    asked = dossier.events.filter(action="request_supplement").order_by("-at", "-pk").first()
+    attachments = dossier.attachments.select_related("document").filter(uploaded_by=dossier.citizen_id)
+    return list(attachments.filter(uploaded_at__gte=asked.at) if asked else attachments.none())
+
+
+def add_supplement_file(dossier: Dossier, citizen, upload, document=None):
+    """A file the citizen sends in answer to a supplement request."""
+    checked = check_upload(upload)
+    upload.seek(0)
+    return workflow.attach(
+        dossier,
+        content=upload.read(),
+        name=upload.name or "file",
+        checked=checked,
+        document=document,
+        actor=citizen,
+    )
+
+
+def send_supplement(dossier: Dossier, citizen, version: int | None = None) -> Dossier:
+    """The citizen says the supplement is complete: the dossier goes back to
+    where it was, its clock restarted. They must have sent a file first."""
+    if not supplement_files(dossier):
+        raise workflow.Invalid(_("Upload what the counter asked for before you send the supplement."))
+    return workflow.perform(dossier, "supplement", actor=citizen, version=version)
+
+
+def _short(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

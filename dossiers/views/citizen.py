@@ -1,0 +1,238 @@
+"""The citizen's side of a dossier: their list, a dossier in plain words
+(state, deadline, slips, timeline), answering a supplement request,
+withdrawing, rating the service, feedback; and tracking any dossier by its
+code and the last digits of the phone number, without an account."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dossiers import applications, feedback, workflow
+from dossiers.forms import FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
+from dossiers.models import Dossier, Draft, State
+from dossiers.workflow import ActionError
+from portal.phones import last_digits
+
+# What each state means for the citizen, and what happens next.
+NEXT_STEP = {
+    State.SUBMITTED: gettext_lazy(
+        "The counter checks your application. If it is complete they receive it and the time limit starts; "
+        "if something is missing they tell you what to add."
+    ),
+    State.RECEIVED: gettext_lazy("The office is examining your dossier."),
+    State.APPRAISED: gettext_lazy("Your dossier has been examined and waits for the leader's decision."),
+    State.APPROVED: gettext_lazy("The leader has signed; the result is being stamped and issued."),
+    State.STAMPED: gettext_lazy("Your result is ready."),
+    State.RETURNED: gettext_lazy("The result has been handed over to you."),
+    State.SUPPLEMENT_REQUESTED: gettext_lazy(
+        "The counter needs something more from you. Upload what they asked for, then send it."
+    ),
+    State.REFUSED: gettext_lazy("The counter could not accept the dossier. The reasons are below."),
+    State.REJECTED: gettext_lazy("The office decided it cannot grant the request. The reasons are below."),
+    State.WITHDRAWN: gettext_lazy("You withdrew this dossier."),
+}
+# Events whose note is written for the citizen (the reasons they must read).
+NOTES_FOR_CITIZEN = {"request_supplement", "refuse", "reject", "withdraw", "apologise", "attach"}
+WITHDRAWABLE = {State.SUBMITTED, State.RECEIVED, State.APPRAISED, State.APPROVED, State.SUPPLEMENT_REQUESTED}
+
+
+def own_dossier(request, code: str) -> Dossier:
+    """The signed-in citizen's dossier, or 404 whether or not it exists."""
+    return get_object_or_404(
+        Dossier.objects.select_related("procedure", "receiving_office", "competent_office"),
+        code=code,
+        citizen=request.user,
+    )
+
+
+@login_required
+def my_dossiers(request):
+    dossiers = Dossier.objects.filter(citizen=request.user).select_related("procedure", "receiving_office")
+    drafts = Draft.objects.filter(citizen=request.user).select_related("procedure").order_by("-updated_at")
+    context = {"dossiers": dossiers.order_by("-submitted_at")[:200], "drafts": drafts}
+    return render(request, "dossiers/citizen/my_dossiers.html", context)
+
+
+@login_required
+def submitted(request, code: str):
+    """The confirmation page: the reference and what happens next."""
+    dossier = own_dossier(request, code)
+    return render(request, "dossiers/citizen/submitted.html", {"dossier": dossier})
+
+
+@login_required
+def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=None, rating_form=None, status=200):
+    dossier = own_dossier(request, code)
+    events = [event for event in dossier.events.all() if event.action != "attach" or event.actor_id == request.user.pk]
+    context = {
+        "dossier": dossier,
+        "next_step": NEXT_STEP.get(dossier.state, ""),
+        "timeliness": dossier.timeliness(),
+        "explanation": dossier.explain_deadline(),
+        "slips": dossier.slips.order_by("issued_at", "pk"),
+        "events": events,
+        "event_labels": workflow.EVENT_LABELS,
+        "notes_for_citizen": NOTES_FOR_CITIZEN,
+        "documents": dossier.documents.all(),
+        "supplement_request": dossier.events.filter(action="request_supplement").order_by("-at", "-pk").first(),
+        "supplement_files": applications.supplement_files(dossier),
+        "supplement_form": supplement_form or SupplementFileForm(dossier=dossier),
+        "may_withdraw": dossier.state in WITHDRAWABLE,
+        "may_rate": feedback.may_rate(dossier),
+        "rating_form": rating_form or RatingForm(),
+        "feedback_form": feedback_form or FeedbackForm(),
+        "feedback": dossier.feedback.select_related("answered_by"),
+    }
+    return render(request, "dossiers/citizen/dossier.html", context, status=status)
+
+
+@login_required
+@require_POST
+def supplement_file(request, code: str):
+    dossier = own_dossier(request, code)
+    form = SupplementFileForm(request.POST, request.FILES, dossier=dossier)
+    if form.is_valid():
+        try:
+            document = form.documents.get(form.cleaned_data["document"])
+            stored = applications.add_supplement_file(dossier, request.user, form.cleaned_data["file"], document)
+        except ValidationError as error:
+            form.add_error("file", error)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
+            return redirect("citizen:dossier", dossier.code)
+    return dossier_detail(request, code, supplement_form=form, status=400)
+
+
+@login_required
+@require_POST
+def supplement_send(request, code: str):
+    dossier = own_dossier(request, code)
+    try:
+        applications.send_supplement(dossier, request.user, version=_int(request.POST.get("version")))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your supplement is sent. The counter has been told."))
+    return redirect("citizen:dossier", dossier.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, code: str):
+    dossier = own_dossier(request, code)
+    form = WithdrawForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.perform(
+                dossier,
+                "withdraw",
+                actor=request.user,
+                note=form.cleaned_data["reason"],
+                version=_int(request.POST.get("version")),
+            )
+        except ActionError as failure:
+            error = failure.message
+        else:
+            messages.success(request, _("Dossier %(code)s is withdrawn.") % {"code": dossier.code})
+            return redirect("citizen:dossier", dossier.code)
+    context = {"dossier": dossier, "form": form, "error": error, "may_withdraw": dossier.state in WITHDRAWABLE}
+    return render(request, "dossiers/citizen/withdraw.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def rate(request, code: str):
+    dossier = own_dossier(request, code)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            feedback.rate(dossier, request.user, form.cleaned_data["rating"], form.cleaned_data["comment"])
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+            return redirect("citizen:dossier", dossier.code)
+    return dossier_detail(request, code, rating_form=form, status=400)
+
+
+@login_required
+@require_POST
+def send_feedback(request, code: str):
+    dossier = own_dossier(request, code)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            feedback.send(dossier, request.user, form.cleaned_data["kind"], form.cleaned_data["comment"])
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Sent. A supervisor of the office will answer you on this page."))
+            return redirect("citizen:dossier", dossier.code)
+    return dossier_detail(request, code, feedback_form=form, status=400)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# Public tracking ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """Status and appointment of any dossier, by its code and the last four
+    digits of the phone number on it. Limited per address; a wrong code and
+    a wrong phone give the same answer, so guessing tells nothing."""
+    form = TrackForm(request.POST or None)
+    found, status, refused = None, 200, False
+    if request.method == "POST":
+        if not _allow_attempt(request):
+            refused, status = True, 429
+        elif form.is_valid():
+            found = _find(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
+            if found is None:
+                form.add_error(
+                    None, _("No dossier matches this code and these digits. Check both against your receipt.")
+                )
+                status = 404
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "found": found,
+        "refused": refused,
+        "next_step": NEXT_STEP.get(found.state) if found else "",
+    }
+    return render(request, "dossiers/citizen/track.html", context, status=status)
+
+
+def _find(code: str, phone_last4: str) -> Dossier | None:
+    dossier = Dossier.objects.select_related("procedure", "receiving_office").filter(code=code).first()
+    if dossier is None or last_digits(dossier.applicant_phone) != phone_last4:
+        return None
+    return dossier
+
+
+def _allow_attempt(request) -> bool:
+    key = f"track:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, settings.TRACKING_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, settings.TRACKING_WINDOW_SECONDS)
+        attempts = 1
+    return attempts <= settings.TRACKING_ATTEMPTS

@@ -1,0 +1,97 @@
+"""Citizen accounts: registering with a phone number or an email address,
+signing in with either, and the profile that fills every application."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+from portal.phones import is_phone, normalise_phone
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Phone number, email or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """The applicant's details, typed once and reused."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "email", "id_number", "address"]
+        labels = {"full_name": _("Full name"), "phone": _("Phone number"), "email": _("Email")}
+        help_texts = {
+            "phone": _("You can sign in with it. The counter texts you about your dossiers."),
+            "id_number": _("Citizen identity card (12 digits), Thai ID card (13 digits) or passport number."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+
+    def clean_phone(self) -> str:
+        phone = normalise_phone(self.cleaned_data["phone"])
+        if phone and not is_phone(phone):
+            raise forms.ValidationError(_("Enter a phone number of 8 to 15 digits, e.g. 0912 345 678."))
+        if phone and User.objects.exclude(pk=self.instance.pk).filter(phone=phone).exists():
+            raise forms.ValidationError(_("An account with this phone number already exists. Sign in instead."))
+        return phone
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email and User.objects.exclude(pk=self.instance.pk).filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email address already exists. Sign in instead."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("phone") or data.get("email")):
+            raise forms.ValidationError(_("Enter a phone number or an email address: you sign in with it."))
+        return data
+
+
+class RegistrationForm(ProfileForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not too common."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    class Meta(ProfileForm.Meta):
+        fields = ["full_name", "phone", "email"]
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            self.instance.username = self.username()
+            try:
+                password_validation.validate_password(first, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def username(self) -> str:
+        """The phone number, or the email address, is the account's name."""
+        return self.cleaned_data.get("phone") or self.cleaned_data.get("email", "").lower()
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.username = self.username()
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,121 @@
+"""A citizen finds a procedure without typing diacritics, creates an account,
+applies online with files, and follows the dossier the counter receives;
+then answers a supplement request. On a phone-sized screen, as most do."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dossiers.models import Dossier, State
+from dossiers.workflow import perform
+from tests.browser.test_counter_flow import act, sign_in, sign_out
+from tests.factories import PDF, png, submitted_online
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vn_holidays")]
+
+PHONE = {"width": 390, "height": 844}
+SECRET = "ruong-bac-thang-2026"
+
+
+def test_from_search_to_a_received_dossier_and_its_receipt(page: Page, live_server, procedure, office_a, chi, tmp_path):
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/procedures/")
+    page.get_by_label("Words in the procedure's name or its code").fill("thu tuc thu nghiem")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Thủ tục thử nghiệm").click()
+    page.get_by_role("link", name="Apply online").last.click()
+    page.get_by_role("button", name="Start now").click()
+
+    # Not signed in: create an account on the way, then come back.
+    page.get_by_role("link", name="Create an account with your phone number or email").click()
+    page.get_by_label("Full name").fill("Lò Thị Mai")
+    page.get_by_label("Phone number").fill("0987 654 321")
+    page.get_by_label("Password", exact=True).fill(SECRET)
+    page.get_by_label("Password again").fill(SECRET)
+    page.get_by_role("button", name="Create the account").click()
+    page.get_by_role("button", name="Start now").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where to send it")
+    page.get_by_label("Counter").select_option(label="Phường Ba Đình")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_label("Full name")).to_have_value("Lò Thị Mai")  # typed once, at registration
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".error-summary")).to_contain_text("This field is required.")
+    page.get_by_label("ID number").fill("001190054321")
+    page.get_by_label("Address").fill("Bản Lác, xã Chiềng Châu")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upload your documents")
+    # A text file dressed as a PDF is refused and not kept.
+    fake = tmp_path / "to-khai.pdf"
+    fake.write_bytes(b"this is only text")
+    page.locator("#file-1").set_input_files(str(fake))
+    page.locator("#document-1").get_by_role("button", name="Upload").click()
+    expect(page.locator(".error-summary")).to_contain_text(
+        "This file is not a PDF, JPEG or PNG, whatever its name says."
+    )
+    expect(page.locator("#document-1 .files")).to_have_count(0)
+    real = tmp_path / "to-khai-that.pdf"
+    real.write_bytes(PDF)
+    page.locator("#file-1").set_input_files(str(real))
+    page.locator("#document-1").get_by_role("button", name="Upload").click()
+    expect(page.locator("#document-1 .files")).to_contain_text("to-khai-that.pdf")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("At the counter").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending")
+    expect(page.locator("main")).to_contain_text("to-khai-that.pdf")
+    page.screenshot(path=str(tmp_path / "check-phone.png"), full_page=True)
+    page.get_by_role("button", name="Accept and send").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Application sent")
+    code = page.locator(".reference").inner_text()
+    assert re.fullmatch(r"000\.01\.00\.H01-\d{6}-0001", code)
+    sign_out(page)
+
+    # The clerk finds it in the online queue, the uploaded document ticked.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, base, "chi")
+    page.goto(f"{base}/counter/queue/to_check/")
+    page.get_by_role("link", name=code).click()
+    expect(page.get_by_role("checkbox", name=re.compile(r"Tờ khai \(mandatory\)"))).to_be_checked()
+    act(page, "Receive")
+    expect(page.locator(".state")).to_have_text("Received, being appraised")
+    sign_out(page)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Phone number, email or username").fill("+84 987 654 321")
+    page.get_by_label("Password").fill(SECRET)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="My dossiers").first.click()
+    page.get_by_role("link", name=code).click()
+    expect(page.locator(".state")).to_have_text("Received, being appraised")
+    expect(page.locator("main")).to_contain_text("How the date was worked out")
+    receipt = page.get_by_role("link", name="Receipt and appointment slip")
+    response = page.request.get(base + receipt.get_attribute("href"))
+    assert response.headers["content-type"] == "application/pdf" and response.body().startswith(b"%PDF")
+    page.screenshot(path=str(tmp_path / "received-phone.png"), full_page=True)
+
+
+def test_a_supplement_round_trip(page: Page, live_server, procedure, office_a, lan, chi, son, tmp_path):
+    dossier = perform(submitted_online(procedure, office_a, lan), "receive", actor=chi, documents={1})
+    perform(dossier, "request_supplement", actor=son, note="Bổ sung ảnh chân dung 4x6")
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "lan")
+    page.goto(f"{live_server.url}/my/dossiers/{dossier.code}/")
+    expect(page.locator(".panel--actions")).to_contain_text("Bổ sung ảnh chân dung 4x6")
+    photo = tmp_path / "chan-dung.png"
+    photo.write_bytes(png())
+    page.get_by_label("File").set_input_files(str(photo))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".panel--actions")).to_contain_text("chan-dung.png")
+    page.get_by_role("button", name="Send the supplement").click()
+    expect(page.locator(".messages")).to_contain_text("Your supplement is sent")
+    expect(page.locator(".state")).to_have_text("Received, being appraised")
+    assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED

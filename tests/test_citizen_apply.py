@@ -1,0 +1,194 @@
+"""Applying online, page by page: a draft kept between visits, files checked
+by their content, "check your answers", and the dossier the counter gets."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dossiers.models import Attachment, Dossier, Draft, DraftFile, Notification, State
+from procedures.models import Procedure
+from tests.factories import PASSWORD, PDF, ProcedureFactory, png
+
+pytestmark = pytest.mark.usefixtures("vn_holidays")
+
+
+@pytest.fixture
+def citizen(client, lan):
+    lan.phone, lan.id_number, lan.address = "0912345678", "001190012345", "Số 1 phố Hàng Bạc"
+    lan.save()
+    client.login(username="lan", password=PASSWORD)
+    return client
+
+
+def start(client, procedure) -> Draft:
+    response = client.post(f"/apply/{procedure.code}/")
+    draft = Draft.objects.latest("pk")
+    assert response.url == f"/applications/{draft.pk}/office/"
+    return draft
+
+
+def upload(client, draft, position, name, content):
+    return client.post(
+        f"/applications/{draft.pk}/documents/",
+        {"position": position, "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def fill_in(client, draft, office):
+    client.post(f"/applications/{draft.pk}/office/", {"office": office.pk})
+    upload(client, draft, 1, "to-khai.pdf", PDF)
+    client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
+
+
+def private_files(settings):
+    folder = settings.STORAGES["private"]["OPTIONS"]["location"]
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_signing_in_comes_first_and_the_profile_fills_the_applicant(client, lan, procedure):
+    response = client.post(f"/apply/{procedure.code}/")
+    assert response.url == f"/accounts/login/?next=/apply/{procedure.code}/"
+    assert not Draft.objects.exists()
+
+    lan.phone, lan.id_number, lan.address = "0912345678", "001190012345", "Số 1 phố Hàng Bạc"
+    lan.save()
+    client.login(username="lan", password=PASSWORD)
+    draft = start(client, procedure)
+    page = client.get(f"/applications/{draft.pk}/applicant/").content.decode()
+    for typed_once in ("Nguyễn Thị Lan", "001190012345", "0912345678", "Số 1 phố Hàng Bạc"):
+        assert typed_once in page
+
+
+def test_the_whole_application_reaches_the_counter(
+    citizen, procedure, office_a, chi, settings, django_capture_on_commit_callbacks
+):
+    office_a.email = "motcua@phuongbadinh.gov.vn"
+    office_a.save()
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    upload(citizen, draft, 2, "uy-quyen.png", png())
+
+    check = citizen.get(f"/applications/{draft.pk}/check/").content.decode()
+    assert "Some answers are missing" not in check
+    assert "to-khai.pdf" in check and "uy-quyen.png" in check and "Phường Ba Đình" in check
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = citizen.post(f"/applications/{draft.pk}/submit/")
+    dossier = Dossier.objects.get()
+    assert response.url == f"/my/dossiers/{dossier.code}/submitted/"
+    assert (dossier.state, dossier.channel, dossier.citizen.username) == (State.SUBMITTED, "online", "lan")
+    assert (dossier.receiving_office, dossier.competent_office) == (office_a, office_a)
+    assert dossier.applicant_id_number == "001190012345"
+    files = {a.original_name: a.document.position for a in Attachment.objects.all()}
+    assert files == {"to-khai.pdf": 1, "uy-quyen.png": 2}
+    with Attachment.objects.get(original_name="to-khai.pdf").file.open("rb") as stored:
+        assert stored.read() == PDF
+    # The documents uploaded come ticked for the clerk, who confirms them.
+    assert set(dossier.documents.filter(is_received=True).values_list("position", flat=True)) == {1, 2}
+    # The draft and its copies are gone; the dossier keeps its own files.
+    assert not Draft.objects.exists() and not DraftFile.objects.exists()
+    assert all(not name.startswith("draft-") for name in private_files(settings))
+
+    told = Notification.objects.filter(kind=Notification.Kind.SUBMITTED)
+    assert sorted(told.values_list("recipient", flat=True)) == ["chi@example.org", "motcua@phuongbadinh.gov.vn"]
+    assert dossier.code in told.first().subject
+
+    confirmation = citizen.get(response.url).content.decode()
+    assert dossier.code in confirmation and "What happens next" in confirmation
+    citizen.logout()
+    citizen.login(username="chi", password=PASSWORD)
+    queue = citizen.get("/counter/queue/to_check/").content.decode()
+    assert dossier.code in queue
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "giay-to.pdf",
+            b"MZ\x90\x00 an executable renamed",
+            "This file is not a PDF, JPEG or PNG, whatever its name says.",
+        ),
+        ("anh.jpg", png()[:40], "The image cannot be read: it may be damaged."),
+        ("trong.pdf", b"", "The submitted file is empty."),
+        ("to.pdf", PDF + b" " * 2048, "The file is 0.0 MB; the limit is 0 MB."),
+    ],
+)
+def test_a_bad_file_is_explained_and_nothing_is_stored(
+    citizen, procedure, office_a, settings, monkeypatch, name, content, message
+):
+    monkeypatch.setattr("dossiers.uploads.MAX_BYTES", 1024)
+    draft = start(citizen, procedure)
+    page = upload(citizen, draft, 1, name, content)
+    assert message in page.content.decode()
+    assert "There is a problem" in page.content.decode()
+    assert not DraftFile.objects.exists()
+    assert private_files(settings) == []
+
+
+def test_the_application_cannot_be_sent_until_complete(citizen, procedure, office_a):
+    draft = start(citizen, procedure)
+    # Continuing past the documents without the mandatory one is refused.
+    page = citizen.post(f"/applications/{draft.pk}/documents/", {}).content.decode()
+    assert "Upload a file for each document marked as needed: 1 missing." in page
+    # Post needs an address.
+    page = citizen.post(f"/applications/{draft.pk}/delivery/", {"delivery": "post", "delivery_address": ""})
+    assert "Give the address the result is posted to." in page.content.decode()
+
+    check = citizen.get(f"/applications/{draft.pk}/check/").content.decode()
+    assert "Choose the counter to send the application to." in check
+    assert "Upload “Tờ khai”." in check
+    response = citizen.post(f"/applications/{draft.pk}/submit/")
+    assert response.url == f"/applications/{draft.pk}/office/"
+    assert not Dossier.objects.exists() and Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_draft_is_kept_for_later_and_only_for_its_citizen(citizen, procedure, office_a, client, binh):
+    draft = start(citizen, procedure)
+    citizen.post(f"/applications/{draft.pk}/office/", {"office": office_a.pk})
+    upload(citizen, draft, 1, "to-khai.pdf", PDF)
+    page = citizen.get("/my/").content.decode()
+    assert "Not sent yet" in page and procedure.name in page
+
+    citizen.logout()
+    citizen.login(username="binh", password=PASSWORD)
+    assert citizen.get(f"/applications/{draft.pk}/check/").status_code == 404
+    assert citizen.post(f"/applications/{draft.pk}/submit/").status_code == 404
+    assert not Dossier.objects.exists()
+
+
+def test_changing_an_answer_from_the_summary_goes_back_to_the_summary(citizen, procedure, office_a, office_b):
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    response = citizen.post(f"/applications/{draft.pk}/office/", {"office": office_b.pk, "from_check": "1"})
+    assert response.url == f"/applications/{draft.pk}/check/"
+    draft.refresh_from_db()
+    assert draft.office == office_b
+
+
+def test_the_applicant_page_checks_each_answer_and_changes_nothing_when_wrong(citizen, procedure):
+    draft = start(citizen, procedure)
+    bad = {"name": "Nguyễn Thị Lan", "id_number": "12345", "phone": "", "email": "", "address": ""}
+    page = citizen.post(f"/applications/{draft.pk}/applicant/", bad).content.decode()
+    assert "An ID number has 12 digits (or 9 on an old card)." in page
+    assert "This field is required." in page
+    draft.refresh_from_db()
+    assert draft.applicant_id_number == "001190012345"
+
+
+def test_only_a_procedure_offered_online_can_be_applied_for(citizen, office_a):
+    offline = ProcedureFactory(code="1.999999", online_level=Procedure.OnlineLevel.OFFLINE)
+    response = citizen.post(f"/apply/{offline.code}/", follow=True)
+    assert "cannot be applied for online" in response.content.decode()
+    assert not Draft.objects.exists()
+    assert "Apply online" not in citizen.get(offline.get_absolute_url()).content.decode()
+
+
+def test_a_location_independent_procedure_goes_to_any_counter_of_the_province(citizen, office_a, office_b):
+    anywhere = ProcedureFactory(code="2.000635", is_location_independent=True)
+    draft = start(citizen, anywhere)
+    page = citizen.get(f"/applications/{draft.pk}/office/").content.decode()
+    assert "Any one-stop counter of the province handles this procedure" in page
+    fill_in(citizen, draft, office_b)
+    citizen.post(f"/applications/{draft.pk}/submit/")
+    assert Dossier.objects.get().receiving_office == office_b
