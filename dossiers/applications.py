@@ -46,11 +46,16 @@ def start(citizen, procedure: Procedure) -> Draft:
 
 
 def offices_for(procedure: Procedure) -> QuerySet[Office]:
-    """Where the application may go: any active counter. For a
-    location-independent procedure any counter of the province handles it;
-    otherwise the citizen picks the commune or ward where they live or
-    where the matter arose, which the page says."""
-    return Office.objects.counters().select_related("parent").order_by("parent__name", "name")
+    """Where the application may go. A province-level procedure: the
+    province's service centre. A location-independent one: any counter,
+    the centre included. Otherwise the commune or ward where the citizen
+    lives or where the matter arose, which the page asks them to choose."""
+    counters = Office.objects.counters().select_related("parent").order_by("parent__name", "name")
+    if procedure.level == Procedure.Level.PROVINCE:
+        return counters.filter(level=Office.Level.PROVINCE)
+    if procedure.is_location_independent:
+        return counters
+    return counters.filter(level=Office.Level.COMMUNE)
 
 
 def add_file(draft: Draft, position: int, upload) -> DraftFile:

@@ -148,13 +148,16 @@ class AttachmentForm(forms.Form):
 
 
 class OfficeForm(forms.Form):
-    office = forms.ModelChoiceField(label=_("Counter"), queryset=Office.objects.none(), empty_label=None)
+    office = forms.ModelChoiceField(
+        label=_("Counter"), queryset=Office.objects.none(), empty_label=_("Choose a counter")
+    )
 
     def __init__(self, *args, offices, location_independent: bool, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["office"]
         field.queryset = offices
         field.label_from_instance = lambda office: office.name
+        field.error_messages["required"] = _("Choose the counter to send the application to.")
         field.help_text = (
             _("Any one-stop counter of the province handles this procedure: choose the one that suits you.")
             if location_independent

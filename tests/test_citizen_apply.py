@@ -95,6 +95,9 @@ def test_the_whole_application_reaches_the_counter(
 
     confirmation = citizen.get(response.url).content.decode()
     assert dossier.code in confirmation and "What happens next" in confirmation
+    # The files sent with the application make one line of the citizen's timeline.
+    mine = citizen.get(f"/my/dossiers/{dossier.code}/").content.decode()
+    assert "to-khai.pdf, uy-quyen.png" in mine
     citizen.logout()
     citizen.login(username="chi", password=PASSWORD)
     queue = citizen.get("/counter/queue/to_check/").content.decode()
@@ -192,3 +195,16 @@ def test_a_location_independent_procedure_goes_to_any_counter_of_the_province(ci
     fill_in(citizen, draft, office_b)
     citizen.post(f"/applications/{draft.pk}/submit/")
     assert Dossier.objects.get().receiving_office == office_b
+
+
+def test_the_counter_must_be_chosen_and_fits_the_procedure(citizen, procedure, province, office_a):
+    draft = start(citizen, procedure)
+    page = citizen.get(f"/applications/{draft.pk}/office/").content.decode()
+    # A commune procedure goes to a commune or ward, not the province centre.
+    assert "Phường Ba Đình" in page and "Tỉnh Mẫu" not in page
+    response = citizen.post(f"/applications/{draft.pk}/office/", {"office": ""})
+    assert "Choose the counter to send the application to." in response.content.decode()
+    response = citizen.post(f"/applications/{draft.pk}/office/", {"office": province.pk})
+    assert "Select a valid choice" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.office is None

@@ -5,6 +5,9 @@ code and the last digits of the phone number, without an account."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -71,7 +74,7 @@ def submitted(request, code: str):
 @login_required
 def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=None, rating_form=None, status=200):
     dossier = own_dossier(request, code)
-    events = [event for event in dossier.events.all() if event.action != "attach" or event.actor_id == request.user.pk]
+    events = timeline(dossier, request.user)
     context = {
         "dossier": dossier,
         "next_step": NEXT_STEP.get(dossier.state, ""),
@@ -92,6 +95,30 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "feedback": dossier.feedback.select_related("answered_by"),
     }
     return render(request, "dossiers/citizen/dossier.html", context, status=status)
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    action: str
+    actor_id: int | None
+    note: str
+
+
+def timeline(dossier: Dossier, citizen) -> list[Entry]:
+    """The dossier's events for its citizen: the files they sent in a row
+    shown as one entry; the files staff attached left out."""
+    entries: list[Entry] = []
+    for event in dossier.events.all():
+        if event.action == "attach":
+            if event.actor_id != citizen.pk:
+                continue
+            last = entries[-1] if entries else None
+            if last is not None and last.action == "attach" and last.actor_id == event.actor_id:
+                last.note = f"{last.note}, {event.note}"
+                continue
+        entries.append(Entry(event.at, event.action, event.actor_id, event.note))
+    return entries
 
 
 @login_required
