@@ -1,6 +1,8 @@
 """Applying online, page by page: a draft kept between visits, files checked
 by their content, "check your answers", and the dossier the counter gets."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -208,3 +210,36 @@ def test_the_counter_must_be_chosen_and_fits_the_procedure(citizen, procedure, p
     assert "Select a valid choice" in response.content.decode()
     draft.refresh_from_db()
     assert draft.office is None
+
+
+class _Fields(HTMLParser):
+    """The form controls of a page, and the ids its labels point at."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labelled, self.depth = [], set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label":
+            self.depth += 1
+            self.labelled.add(attrs.get("for"))
+        elif tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+            self.controls.append((attrs.get("id"), attrs.get("name"), self.depth > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.depth -= 1
+
+
+def test_every_field_of_the_citizen_pages_has_a_label(citizen, procedure, office_a):
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    urls = [f"/applications/{draft.pk}/{step}/" for step in ("office", "applicant", "documents", "delivery")]
+    urls += ["/procedures/", "/track/", "/accounts/profile/", f"/apply/{procedure.code}/"]
+    for url in urls:
+        parser = _Fields()
+        parser.feed(citizen.get(url).content.decode())
+        assert parser.controls, url
+        for control_id, name, inside_label in parser.controls:
+            assert inside_label or control_id in parser.labelled, (url, name)
