@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dossiers import notifications, tasks, workflow
-from dossiers.models import Delivery, Dossier, Draft, DraftFile
+from dossiers.models import Attachment, Delivery, Dossier, Draft, DraftFile
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
 from portal.models import Office
 from procedures.models import Channel, Procedure
@@ -98,6 +98,8 @@ def discard(draft: Draft) -> None:
 
 def problems(draft: Draft) -> list[Problem]:
     """What the draft still lacks, for each step."""
+    if not draft.procedure.may_apply_online:
+        return [Problem("office", _("This procedure is no longer offered online. Take your documents to the counter."))]
     found: list[Problem] = []
     if draft.office_id is None:
         found.append(Problem("office", _("Choose the counter to send the application to.")))
@@ -133,42 +135,60 @@ def submit(draft: Draft) -> Dossier:
     counter, the uploaded files attached to their documents (which are
     ticked as handed in, for the clerk to confirm), the counter told. Raise
     workflow.Invalid listing what is missing, changing nothing."""
+    attached: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            return _submit(draft, attached)
+    except Exception:
+        # The database forgets the attachments; their files go too.
+        for attachment in attached:
+            attachment.file.delete(save=False)
+        raise
+
+
+def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
+    # Locked, and read again: a second click waits here, then finds the
+    # draft gone instead of opening a second dossier.
+    locked = Draft.objects.select_for_update().select_related("procedure", "office", "citizen")
+    draft = locked.filter(pk=draft.pk).first()
+    if draft is None:
+        raise workflow.NotPossible(_("This application has been sent already: see My dossiers."))
     found = problems(draft)
     if found:
         raise workflow.Invalid(found[0].message, [problem.message for problem in found])
     citizen, office = draft.citizen, draft.office
     assert office is not None
     files = list(draft.files.all())
-    with transaction.atomic():
-        dossier = workflow.open_dossier(
-            procedure=draft.procedure,
-            receiving_office=office,
-            channel=Channel.ONLINE,
-            applicant=draft.applicant,
+    dossier = workflow.open_dossier(
+        procedure=draft.procedure,
+        receiving_office=office,
+        channel=Channel.ONLINE,
+        applicant=draft.applicant,
+        actor=citizen,
+        citizen=citizen,
+        delivery=draft.delivery,
+        delivery_address=draft.delivery_address if draft.delivery == Delivery.POST else "",
+        received_documents={draft_file.position for draft_file in files},
+    )
+    documents = {document.position: document for document in dossier.documents.all()}
+    for draft_file in files:
+        with draft_file.file.open("rb") as stored:
+            content = stored.read()
+        attachment = workflow.attach(
+            dossier,
+            content=content,
+            name=draft_file.original_name,
+            checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
+            document=documents.get(draft_file.position),
             actor=citizen,
-            citizen=citizen,
-            delivery=draft.delivery,
-            delivery_address=draft.delivery_address if draft.delivery == Delivery.POST else "",
-            received_documents={draft_file.position for draft_file in files},
         )
-        documents = {document.position: document for document in dossier.documents.all()}
-        for draft_file in files:
-            with draft_file.file.open("rb") as stored:
-                content = stored.read()
-            workflow.attach(
-                dossier,
-                content=content,
-                name=draft_file.original_name,
-                checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
-                document=documents.get(draft_file.position),
-                actor=citizen,
-            )
-        for notification in notifications.for_submission(dossier):
-            transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
-        draft.delete()
-        # The draft's copies go once the dossier holds its own.
-        for draft_file in files:
-            transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
+        attached.append(attachment)
+    for notification in notifications.for_submission(dossier):
+        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+    draft.delete()
+    # The draft's copies go once the dossier holds its own.
+    for draft_file in files:
+        transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
     return dossier
 
 

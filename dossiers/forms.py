@@ -14,10 +14,9 @@ from dossiers.models import Delivery, Feedback
 from dossiers.uploads import check_upload
 from dossiers.workflow import NOTE_REQUIRED
 from portal.models import Office
-from portal.phones import normalise_phone
+from portal.phones import ID_NUMBER_MESSAGE, is_id_number, normalise_id_number, normalise_phone
 from procedures.models import Procedure
 
-_ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 _PHONE = re.compile(r"^\+?\d{9,12}$")
 
 
@@ -29,16 +28,18 @@ class ApplicantForm(forms.Form):
         label=_("ID number"),
         max_length=20,
         required=False,
-        help_text=_("Citizen identity card: 12 digits (or an old 9-digit card)."),
+        help_text=_(
+            "Citizen identity card: 12 digits (9 on an old card); Thai ID card: 13 digits; or a passport number."
+        ),
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
     def clean_id_number(self) -> str:
-        value = re.sub(r"\s", "", self.cleaned_data["id_number"])
-        if value and not _ID_NUMBER.match(value):
-            raise forms.ValidationError(_("An ID number has 12 digits (or 9 on an old card)."))
+        value = normalise_id_number(self.cleaned_data["id_number"])
+        if value and not is_id_number(value):
+            raise forms.ValidationError(ID_NUMBER_MESSAGE)
         return value
 
     def clean_phone(self) -> str:

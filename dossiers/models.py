@@ -874,6 +874,8 @@ class Draft(models.Model):
     def documents(self) -> list[DossierDocument]:
         """The documents the online channel asks for, unsaved, numbered as
         the dossier will number them, each with its uploaded `files`."""
+        if self.procedure.channel(Channel.ONLINE) is None:
+            return []  # no longer offered online: `applications.problems` says so
         terms = self.procedure.terms_for(Channel.ONLINE)
         documents = DossierDocument.from_terms(None, terms["documents"], set())
         files = list(self.files.all())

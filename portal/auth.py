@@ -56,12 +56,14 @@ def find_account(identifier: str) -> User | None:
     phone number (any spacing, +84 or 0) or the email address they
     registered with."""
     identifier = identifier.strip()
-    match = User.objects.filter(username=identifier).first()
-    if match is None and "@" in identifier:
+    # The phone number and email are unique and current; the username keeps
+    # whatever the account registered with.
+    match = None
+    if "@" in identifier:
         match = User.objects.filter(email__iexact=identifier).first()
-    if match is None and is_phone(identifier):
+    elif is_phone(identifier):
         match = User.objects.filter(phone=normalise_phone(identifier)).first()
-    return match
+    return match or User.objects.filter(username=identifier).first()
 
 
 class RoleBackend(ModelBackend):

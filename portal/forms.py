@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
-from portal.phones import is_phone, normalise_phone
+from portal.phones import ID_NUMBER_MESSAGE, is_id_number, is_phone, normalise_id_number, normalise_phone
 
 
 class SignInForm(AuthenticationForm):
@@ -29,7 +29,9 @@ class ProfileForm(forms.ModelForm):
         labels = {"full_name": _("Full name"), "phone": _("Phone number"), "email": _("Email")}
         help_texts = {
             "phone": _("You can sign in with it. The counter texts you about your dossiers."),
-            "id_number": _("Citizen identity card (12 digits), Thai ID card (13 digits) or passport number."),
+            "id_number": _(
+                "Citizen identity card: 12 digits (9 on an old card); Thai ID card: 13 digits; or a passport number."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +45,12 @@ class ProfileForm(forms.ModelForm):
         if phone and User.objects.exclude(pk=self.instance.pk).filter(phone=phone).exists():
             raise forms.ValidationError(_("An account with this phone number already exists. Sign in instead."))
         return phone
+
+    def clean_id_number(self) -> str:
+        value = normalise_id_number(self.cleaned_data["id_number"])
+        if value and not is_id_number(value):
+            raise forms.ValidationError(ID_NUMBER_MESSAGE)
+        return value
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -85,8 +93,14 @@ class RegistrationForm(ProfileForm):
         return data
 
     def username(self) -> str:
-        """The phone number, or the email address, is the account's name."""
-        return self.cleaned_data.get("phone") or self.cleaned_data.get("email", "").lower()
+        """The phone number, or the email address, names the account; a
+        number an older account gave up gets a suffix."""
+        base = self.cleaned_data.get("phone") or self.cleaned_data.get("email", "").lower()
+        name, suffix = base, 1
+        while User.objects.filter(username=name).exists():
+            suffix += 1
+            name = f"{base}.{suffix}"
+        return name
 
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=False)

@@ -1,8 +1,12 @@
-"""Phone numbers as people type them ("0912 345 678", "+84 912.345.678")
+"""Phone and identity numbers as people type them ("0912 345 678", "+84 912.345.678")
 reduced to one form, so that signing in, the profile and the public tracking
 page all compare the same digits."""
 
 import re
+
+from django.utils.translation import gettext_lazy as _
+
+ID_NUMBER_MESSAGE = _("Enter a 12-digit ID number (9 on an old card), a 13-digit Thai ID number, or a passport number.")
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
@@ -22,6 +26,19 @@ def normalise_phone(text: str) -> str:
 
 def is_phone(text: str) -> bool:
     return bool(_PHONE.match(normalise_phone(text)))
+
+
+# A Vietnamese citizen identity card (12 digits; 9 on an old card), a Thai
+# identity card (13 digits), or a passport (one or two letters, 6 to 8 digits).
+_ID_NUMBER = re.compile(r"^(\d{9}|\d{12}|\d{13}|[A-Z]{1,2}\d{6,8})$")
+
+
+def normalise_id_number(text: str) -> str:
+    return re.sub(r"[\s.\-]", "", text or "").upper()
+
+
+def is_id_number(text: str) -> bool:
+    return bool(_ID_NUMBER.match(normalise_id_number(text)))
 
 
 def last_digits(phone: str, count: int = 4) -> str:

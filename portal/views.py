@@ -58,9 +58,11 @@ def is_kiosk(request) -> bool:
 
 
 def kiosk(request):
-    """Start kiosk mode on this browser (an administrator does this once on
-    the terminal, or sets KIOSK_MODE for the whole site)."""
-    if request.GET.get("off") == "1" and not settings.KIOSK_MODE:
+    """Start kiosk mode on this browser (a member of staff does this once on
+    the terminal, or sets KIOSK_MODE for the whole site); only staff turn it
+    off again, so a visitor cannot stop the reset between people."""
+    staff = request.user.is_authenticated and (request.user.is_office_staff or request.user.is_superuser)
+    if request.GET.get("off") == "1" and staff and not settings.KIOSK_MODE:
         request.session.pop(KIOSK_SESSION_KEY, None)
         return redirect("home")
     request.session[KIOSK_SESSION_KEY] = True

@@ -84,3 +84,14 @@ def test_the_profile_keeps_the_details_and_refuses_another_accounts_phone(client
     assert "An account with this phone number already exists" in page
     lan.refresh_from_db()
     assert lan.phone == "0912345678"
+
+
+@pytest.mark.django_db
+def test_a_phone_number_given_up_by_one_account_signs_in_to_its_new_holder(client):
+    UserFactory(username="0987654321", phone="0911000111")  # registered with it, then changed
+    register(client, phone="0987654321")
+    newcomer = User.objects.get(phone="0987654321")
+    assert newcomer.username == "0987654321.2"
+    client.logout()
+    client.post("/accounts/login/", {"username": "0987 654 321", "password": NEW_PASSWORD})
+    assert client.get("/my/").context["user"] == newcomer

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dossiers import applications
 from dossiers.models import Attachment, Dossier, Draft, DraftFile, Notification, State
 from procedures.models import Procedure
 from tests.factories import PASSWORD, PDF, ProcedureFactory, png
@@ -175,7 +176,7 @@ def test_the_applicant_page_checks_each_answer_and_changes_nothing_when_wrong(ci
     draft = start(citizen, procedure)
     bad = {"name": "Nguyễn Thị Lan", "id_number": "12345", "phone": "", "email": "", "address": ""}
     page = citizen.post(f"/applications/{draft.pk}/applicant/", bad).content.decode()
-    assert "An ID number has 12 digits (or 9 on an old card)." in page
+    assert "Enter a 12-digit ID number (9 on an old card), a 13-digit Thai ID number" in page
     assert "This field is required." in page
     draft.refresh_from_db()
     assert draft.applicant_id_number == "001190012345"
@@ -243,3 +244,71 @@ def test_every_field_of_the_citizen_pages_has_a_label(citizen, procedure, office
         assert parser.controls, url
         for control_id, name, inside_label in parser.controls:
             assert inside_label or control_id in parser.labelled, (url, name)
+
+
+def test_sending_twice_opens_one_dossier(citizen, procedure, office_a):
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    citizen.post(f"/applications/{draft.pk}/submit/")
+    again = citizen.post(f"/applications/{draft.pk}/submit/", follow=True)
+    assert again.status_code == 404 or "has been sent already" in again.content.decode()
+    assert Dossier.objects.count() == 1
+
+
+def test_a_failure_while_sending_keeps_the_draft_and_leaves_no_files(citizen, procedure, office_a, monkeypatch):
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    upload(citizen, draft, 2, "uy-quyen.png", png())
+    real_attach, stored = applications.workflow.attach, []
+
+    def attach(*args, **kwargs):
+        attachment = real_attach(*args, **kwargs)
+        stored.append((attachment.file.storage, attachment.file.name))
+        return attachment
+
+    def counter_unreachable(dossier):
+        raise OSError("mail queue full")
+
+    monkeypatch.setattr(applications.workflow, "attach", attach)
+    monkeypatch.setattr(applications.notifications, "for_submission", counter_unreachable)
+    with pytest.raises(OSError):
+        applications.submit(draft)
+    assert not Dossier.objects.exists() and not Attachment.objects.exists()
+    assert len(stored) == 2 and not any(storage.exists(name) for storage, name in stored)
+    assert DraftFile.objects.filter(draft=draft).count() == 2
+
+
+def test_a_procedure_taken_offline_stops_its_drafts_with_a_message(citizen, procedure, office_a):
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    procedure.channels.filter(channel="online").delete()
+    check = citizen.get(f"/applications/{draft.pk}/check/")
+    assert check.status_code == 200 and "no longer offered online" in check.content.decode()
+    assert citizen.get(f"/applications/{draft.pk}/documents/").status_code == 200
+    citizen.post(f"/applications/{draft.pk}/submit/")
+    assert not Dossier.objects.exists()
+
+
+def test_thai_id_cards_and_passports_are_accepted(citizen, procedure):
+    draft = start(citizen, procedure)
+    for number in ("1101700203451", "C1234567", "b 1234567"):
+        details = {
+            "name": "Somchai Jaidee",
+            "id_number": number,
+            "phone": "0812345678",
+            "email": "",
+            "address": "Vientiane",
+        }
+        assert citizen.post(f"/applications/{draft.pk}/applicant/", details).status_code == 302, number
+    draft.refresh_from_db()
+    assert draft.applicant_id_number == "B1234567"
+
+
+def test_uploading_from_the_summary_leads_back_to_it(citizen, procedure, office_a):
+    draft = start(citizen, procedure)
+    fill_in(citizen, draft, office_a)
+    response = citizen.post(
+        f"/applications/{draft.pk}/documents/",
+        {"position": 2, "from_check": "1", "file": SimpleUploadedFile("uy-quyen.pdf", PDF)},
+    )
+    assert response.url == f"/applications/{draft.pk}/documents/?from=check#document-2"

@@ -234,3 +234,12 @@ def test_a_site_wide_kiosk_setting(client, settings):
     settings.KIOSK_IDLE_SECONDS = 90
     page = client.get("/").content.decode()
     assert 'class="kiosk' in page and 'content="90;url=/kiosk/reset/"' in page
+
+
+def test_only_staff_turn_kiosk_mode_off(client, chi):
+    client.get("/kiosk/")
+    client.get("/kiosk/?off=1")
+    assert 'class="kiosk' in client.get("/").content.decode()
+    client.login(username="chi", password=PASSWORD)
+    client.get("/kiosk/?off=1")
+    assert 'class="kiosk' not in client.get("/").content.decode()

@@ -186,7 +186,7 @@ def test_the_walk_in_intake(client, procedure, office_a, chi):
     ("change", "message"),
     [
         ({"documents": ["2"]}, "These mandatory documents are not ticked as received: Tờ khai"),
-        ({"id_number": "12345"}, "An ID number has 12 digits (or 9 on an old card)."),
+        ({"id_number": "12345"}, "Enter a 12-digit ID number (9 on an old card), a 13-digit Thai ID number"),
         ({"name": ""}, "This field is required."),
         ({"delivery": "post"}, "Give the address the result is posted to."),
         ({"phone": "call me"}, "Enter a phone number of 9 to 12 digits"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dossiers import applications
 from dossiers.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, UploadForm
 from dossiers.models import Draft, DraftFile
-from dossiers.workflow import ActionError
+from dossiers.workflow import ActionError, NotPossible
 from portal.models import User
 from procedures.models import Procedure
 
@@ -168,7 +168,9 @@ def _documents(request, draft: Draft):
                 form.add_error("file", error)
             else:
                 messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
-                return redirect(f"{reverse('citizen:step', args=[draft.pk, 'documents'])}#document-{stored.position}")
+                back = "?from=check" if request.POST.get("from_check") == "1" else ""
+                url = reverse("citizen:step", args=[draft.pk, "documents"])
+                return redirect(f"{url}{back}#document-{stored.position}")
     elif request.method == "POST":
         missing = draft.missing_documents()
         if not missing:
@@ -222,6 +224,9 @@ def submit(request, pk: int):
     draft = _draft(request, pk)
     try:
         dossier = applications.submit(draft)
+    except NotPossible as error:
+        messages.error(request, error.message)
+        return redirect("citizen:my_dossiers")
     except ActionError as error:
         for message in error.errors:
             messages.error(request, message)

@@ -243,6 +243,7 @@ def track(request):
         "found": found,
         "refused": refused,
         "next_step": NEXT_STEP.get(found.state) if found else "",
+        "window_minutes": max(1, settings.TRACKING_WINDOW_SECONDS // 60),
     }
     return render(request, "dossiers/citizen/track.html", context, status=status)
 
