@@ -149,7 +149,7 @@ def submit(draft: Draft) -> Dossier:
 def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     # Locked, and read again: a second click waits here, then finds the
     # draft gone instead of opening a second dossier.
-    locked = Draft.objects.select_for_update().select_related("procedure", "office", "citizen")
+    locked = Draft.objects.select_for_update(of=("self",)).select_related("procedure", "office", "citizen")
     draft = locked.filter(pk=draft.pk).first()
     if draft is None:
         raise workflow.NotPossible(_("This application has been sent already: see My dossiers."))
