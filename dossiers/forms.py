@@ -4,8 +4,6 @@ feedback, tracking a dossier)."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +12,15 @@ from dossiers.models import Delivery, Feedback
 from dossiers.uploads import check_upload
 from dossiers.workflow import NOTE_REQUIRED
 from portal.models import Office
-from portal.phones import ID_NUMBER_MESSAGE, is_id_number, normalise_id_number, normalise_phone
+from portal.phones import (
+    ID_NUMBER_MESSAGE,
+    PHONE_MESSAGE,
+    is_id_number,
+    is_phone,
+    normalise_id_number,
+    normalise_phone,
+)
 from procedures.models import Procedure
-
-_PHONE = re.compile(r"^\+?\d{9,12}$")
 
 
 class ApplicantForm(forms.Form):
@@ -44,8 +47,8 @@ class ApplicantForm(forms.Form):
 
     def clean_phone(self) -> str:
         value = normalise_phone(self.cleaned_data["phone"])
-        if value and not _PHONE.match(value):
-            raise forms.ValidationError(_("Enter a phone number of 9 to 12 digits, e.g. 0912 345 678."))
+        if value and not is_phone(value):
+            raise forms.ValidationError(PHONE_MESSAGE)
         return value
 
     def applicant(self) -> dict:

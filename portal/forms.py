@@ -9,7 +9,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
-from portal.phones import ID_NUMBER_MESSAGE, is_id_number, is_phone, normalise_id_number, normalise_phone
+from portal.phones import (
+    ID_NUMBER_MESSAGE,
+    PHONE_MESSAGE,
+    is_id_number,
+    is_phone,
+    normalise_id_number,
+    normalise_phone,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -41,7 +48,7 @@ class ProfileForm(forms.ModelForm):
     def clean_phone(self) -> str:
         phone = normalise_phone(self.cleaned_data["phone"])
         if phone and not is_phone(phone):
-            raise forms.ValidationError(_("Enter a phone number of 8 to 15 digits, e.g. 0912 345 678."))
+            raise forms.ValidationError(PHONE_MESSAGE)
         if phone and User.objects.exclude(pk=self.instance.pk).filter(phone=phone).exists():
             raise forms.ValidationError(_("An account with this phone number already exists. Sign in instead."))
         return phone

@@ -57,6 +57,20 @@ class User(AbstractUser):
         self.email = self.email.strip()
         super().save(*args, **kwargs)
 
+    def remember_applicant(self, applicant: dict[str, str]) -> None:
+        """Keep an application's details in the profile ("only once"),
+        without taking a phone number or email another account holds."""
+        self.full_name, self.id_number, self.address = applicant["name"], applicant["id_number"], applicant["address"]
+        fields = ["full_name", "id_number", "address"]
+        others = User.objects.exclude(pk=self.pk)
+        if applicant["phone"] and not others.filter(phone=normalise_phone(applicant["phone"])).exists():
+            self.phone = applicant["phone"]
+            fields.append("phone")
+        if applicant["email"] and not others.filter(email__iexact=applicant["email"]).exists():
+            self.email = applicant["email"]
+            fields.append("email")
+        self.save(update_fields=fields)
+
     @property
     def applicant(self) -> dict[str, str]:
         """The profile as an application's applicant details."""

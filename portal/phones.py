@@ -6,10 +6,11 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+PHONE_MESSAGE = _("Enter a phone number of 9 to 12 digits, e.g. 0912 345 678.")
 ID_NUMBER_MESSAGE = _("Enter a 12-digit ID number (9 on an old card), a 13-digit Thai ID number, or a passport number.")
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
-_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+_PHONE = re.compile(r"^\+?[0-9]{9,12}$")
 # Vietnam and Thailand: the international prefix becomes the national 0.
 _NATIONAL_PREFIXES = ("+84", "+66")
 

@@ -50,7 +50,7 @@ def test_registration_refuses_a_taken_phone_or_email_and_creates_nothing(client)
     ("data", "message"),
     [
         ({}, "Enter a phone number or an email address"),
-        ({"phone": "12ab"}, "Enter a phone number of 8 to 15 digits"),
+        ({"phone": "12ab"}, "Enter a phone number of 9 to 12 digits"),
         ({"phone": "0987654321", "password2": "something-else-1"}, "The two passwords differ"),
         (
             {"phone": "0987654321", "password1": "12345678", "password2": "12345678"},

@@ -18,7 +18,6 @@ from dossiers import applications
 from dossiers.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, UploadForm
 from dossiers.models import Draft, DraftFile
 from dossiers.workflow import ActionError, NotPossible
-from portal.models import User
 from procedures.models import Procedure
 
 STEP_TITLES = {
@@ -134,25 +133,9 @@ def _applicant(request, draft: Draft):
             setattr(draft, f"applicant_{key}", value)
         draft.save()
         if form.cleaned_data["remember"]:
-            _remember(request.user, form.applicant())
+            request.user.remember_applicant(form.applicant())
         return _after_save(request, draft, "applicant")
     return _render_step(request, draft, "applicant", form)
-
-
-def _remember(user, applicant: dict) -> None:
-    """Keep the details in the profile, "only once", without taking a phone
-    number or address another account already holds."""
-    user.full_name = applicant["name"]
-    user.id_number = applicant["id_number"]
-    user.address = applicant["address"]
-    fields = ["full_name", "id_number", "address"]
-    if applicant["phone"] and not User.objects.exclude(pk=user.pk).filter(phone=applicant["phone"]).exists():
-        user.phone = applicant["phone"]
-        fields.append("phone")
-    if applicant["email"] and not User.objects.exclude(pk=user.pk).filter(email__iexact=applicant["email"]).exists():
-        user.email = applicant["email"]
-        fields.append("email")
-    user.save(update_fields=fields)
 
 
 def _documents(request, draft: Draft):
