@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dossiers import notifications, tasks, workflow
-from dossiers.models import Attachment, Delivery, Dossier, Draft, DraftFile
+from dossiers.models import Attachment, Delivery, Dossier, Draft, DraftFile, LifeEvent
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
 from portal.models import Office
 from procedures.models import Channel, Procedure
@@ -103,25 +103,36 @@ def problems(draft: Draft) -> list[Problem]:
     found: list[Problem] = []
     if draft.office_id is None:
         found.append(Problem("office", _("Choose the counter to send the application to.")))
-    if not draft.applicant_name.strip():
-        found.append(Problem("applicant", _("Enter the applicant's full name.")))
-    if not draft.applicant_id_number.strip():
-        found.append(Problem("applicant", _("Enter the applicant's ID card or passport number.")))
-    if not (draft.applicant_phone or draft.applicant_email):
-        found.append(Problem("applicant", _("Enter a phone number or an email address, so the counter can reach you.")))
-    if not draft.applicant_address.strip():
-        found.append(Problem("applicant", _("Enter the applicant's address.")))
+    found += applicant_problems(draft.applicant)
     for document in draft.missing_documents():
         found.append(Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}))
-    if not draft.delivery:
-        found.append(Problem("delivery", _("Choose how you want to receive the result.")))
-    elif draft.delivery == Delivery.POST and not draft.delivery_address.strip():
-        found.append(Problem("delivery", _("Enter the address the result should be posted to.")))
-    elif draft.delivery == Delivery.ELECTRONIC and not draft.applicant_email:
-        found.append(
-            Problem("delivery", _("An electronic result needs an email address: add one on the applicant page."))
-        )
+    found += delivery_problems(draft.delivery, draft.delivery_address, draft.applicant_email)
     return found
+
+
+def applicant_problems(applicant: dict[str, str]) -> list[Problem]:
+    """What an online application must say of its applicant."""
+    found = []
+    if not applicant.get("name", "").strip():
+        found.append(Problem("applicant", _("Enter the applicant's full name.")))
+    if not applicant.get("id_number", "").strip():
+        found.append(Problem("applicant", _("Enter the applicant's ID card or passport number.")))
+    if not (applicant.get("phone") or applicant.get("email")):
+        found.append(Problem("applicant", _("Enter a phone number or an email address, so the counter can reach you.")))
+    if not applicant.get("address", "").strip():
+        found.append(Problem("applicant", _("Enter the applicant's address.")))
+    return found
+
+
+def delivery_problems(delivery: str, delivery_address: str, email: str) -> list[Problem]:
+    """Whether the result can go where the applicant asked."""
+    if not delivery:
+        return [Problem("delivery", _("Choose how you want to receive the result."))]
+    if delivery == Delivery.POST and not delivery_address.strip():
+        return [Problem("delivery", _("Enter the address the result should be posted to."))]
+    if delivery == Delivery.ELECTRONIC and not email:
+        return [Problem("delivery", _("An electronic result needs an email address: add one on the applicant page."))]
+    return []
 
 
 def first_step_to_do(draft: Draft) -> str:
@@ -159,15 +170,61 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     citizen, office = draft.citizen, draft.office
     assert office is not None
     files = list(draft.files.all())
-    dossier = workflow.open_dossier(
+    dossier = open_online(
         procedure=draft.procedure,
-        receiving_office=office,
-        channel=Channel.ONLINE,
+        office=office,
         applicant=draft.applicant,
-        actor=citizen,
         citizen=citizen,
         delivery=draft.delivery,
-        delivery_address=draft.delivery_address if draft.delivery == Delivery.POST else "",
+        delivery_address=draft.delivery_address,
+        files=files,
+        attached=attached,
+    )
+    # An application prepared from a life event is now a dossier.
+    LifeEvent.objects.filter(draft=draft).update(dossier=dossier, confirmed_at=dossier.submitted_at)
+    draft.delete()
+    # The draft's copies go once the dossier holds its own.
+    for draft_file in files:
+        transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
+    return dossier
+
+
+def open_online(
+    *,
+    procedure: Procedure,
+    office: Office,
+    applicant: dict[str, str],
+    citizen,
+    delivery: str,
+    delivery_address: str = "",
+    files: list[DraftFile] | None = None,
+    attached: list[Attachment] | None = None,
+) -> Dossier:
+    """A citizen's online application becomes a dossier in `submitted` at
+    `office` (from a draft with its `files`, or from the API), and the
+    counter is told. Each file is attached to its document, which is ticked
+    for the clerk to confirm; `attached` collects the attachments, so that a
+    caller whose transaction fails can delete their files."""
+    if not procedure.may_apply_online:
+        raise workflow.Invalid(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
+    if not offices_for(procedure).filter(pk=office.pk).exists():
+        raise workflow.Invalid(
+            _("%(office)s does not receive procedure %(code)s.") % {"office": office, "code": procedure.code}
+        )
+    found = applicant_problems(applicant) + delivery_problems(delivery, delivery_address, applicant.get("email", ""))
+    if found:
+        raise workflow.Invalid(found[0].message, [problem.message for problem in found])
+    files = files or []
+    attached = [] if attached is None else attached
+    dossier = workflow.open_dossier(
+        procedure=procedure,
+        receiving_office=office,
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        actor=citizen,
+        citizen=citizen,
+        delivery=delivery,
+        delivery_address=delivery_address if delivery == Delivery.POST else "",
         received_documents={draft_file.position for draft_file in files},
     )
     documents = {document.position: document for document in dossier.documents.all()}
@@ -185,10 +242,6 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
         attached.append(attachment)
     for notification in notifications.for_submission(dossier):
         transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
-    draft.delete()
-    # The draft's copies go once the dossier holds its own.
-    for draft_file in files:
-        transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
     return dossier
 
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("my/dossiers/<str:code>/feedback/", citizen.send_feedback, name="feedback"),
     path("my/dossiers/<str:code>/slips/<int:pk>/", slips.citizen_slip, name="slip"),
     path("track/", citizen.track, name="track"),
+    path("births/<str:token>/", citizen.life_event, name="life_event"),
 ]

@@ -37,6 +37,7 @@ from dossiers.deadlines import PauseSpan, explain
 from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
 from portal.calendar import WORKING_DAY, TimeLimit, TimeUnit
 from portal.models import Membership, Office
+from portal.phones import normalise_id_number, normalise_phone
 from procedures.models import Channel, Procedure
 
 Role = Membership.Role
@@ -677,6 +678,7 @@ class Notification(models.Model):
         SUBMITTED = "submitted", _("Online dossier submitted, for the counter")
         FEEDBACK = "feedback", _("Citizen's feedback, for the supervisor")
         ANSWER = "answer", _("Answer to the citizen's feedback")
+        LIFE_EVENT = "life_event", _("An application prepared for the citizen to confirm")
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -948,3 +950,62 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.kind}"
+
+
+class LifeEvent(models.Model):
+    """A life event a partner system reported (first: a birth at a
+    hospital), and the application it prepares for the citizen (proactive
+    service): the birth registration, filled in from the report, which the
+    parent confirms and sends; nothing reaches the counter before that."""
+
+    class Kind(models.TextChoices):
+        BIRTH = "birth", _("Birth")
+
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("partner's reference"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BIRTH)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    place = models.CharField(_("place"), max_length=300)
+    details = models.JSONField(_("details"), default=dict, help_text=_("What the partner reported of the child."))
+    parent_name = models.CharField(_("parent's name"), max_length=150)
+    parent_id_number = models.CharField(_("parent's ID number"), max_length=20)
+    parent_phone = models.CharField(_("parent's phone"), max_length=20)
+    parent_email = models.EmailField(_("parent's email"), blank=True)
+    parent_address = models.CharField(_("parent's address"), max_length=300, blank=True)
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+")
+    # The link in the message to the parent: unguessable, good for this event only.
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    draft = models.ForeignKey(Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="life_events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="life_events")
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("sent by the parent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["-reported_at"]
+        constraints = [
+            # A partner's retry reports nothing twice.
+            models.UniqueConstraint(fields=["partner", "reference"], name="one_life_event_per_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("citizen:life_event", args=[self.token])
+
+    @property
+    def status(self) -> str:
+        return "sent" if self.dossier_id else "waiting_for_parent"
+
+    def concerns(self, user) -> bool:
+        """Whether `user` is the parent: their account has the ID number or
+        the phone number the partner reported."""
+        return bool(
+            (user.id_number and normalise_id_number(user.id_number) == self.parent_id_number)
+            or (user.phone and normalise_phone(user.phone) == self.parent_phone)
+        )

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dossiers.models import Dossier, Feedback, Notification
+from dossiers.models import Dossier, Feedback, LifeEvent, Notification
 from portal.models import Membership
 
 Kind = Notification.Kind
@@ -96,6 +96,33 @@ def for_answer(feedback: Feedback) -> list[Notification]:
                     medium=Notification.Medium.SMS,
                     recipient=dossier.applicant_phone,
                     body=_render("answer.sms.txt", context).replace("\n", " "),
+                )
+            )
+    return written
+
+
+def for_life_event(event: LifeEvent) -> list[Notification]:
+    """A partner reported a life event: the parent gets the link to the
+    application prepared for them, by SMS, and by email if known."""
+    context = {"event": event, "site_url": settings.SITE_URL}
+    written = []
+    with translation.override(settings.LANGUAGE_CODE):
+        written.append(
+            Notification.objects.create(
+                kind=Kind.LIFE_EVENT,
+                medium=Notification.Medium.SMS,
+                recipient=event.parent_phone,
+                body=_render("life_event.sms.txt", context).replace("\n", " "),
+            )
+        )
+        if event.parent_email:
+            written.append(
+                Notification.objects.create(
+                    kind=Kind.LIFE_EVENT,
+                    medium=Notification.Medium.EMAIL,
+                    recipient=event.parent_email,
+                    subject=_render("life_event.subject.txt", context).replace("\n", " "),
+                    body=_render("life_event.txt", context),
                 )
             )
     return written

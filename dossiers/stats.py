@@ -52,6 +52,7 @@ from dossiers.models import (
 )
 from dossiers.tallies import DECIDED, Facts, PauseFacts
 from dossiers.timeliness import SUPPLEMENT_REQUESTS_BEFORE_OVERDUE, start_of_day
+from portal.models import Membership, Office
 from procedures.models import Sector
 
 # The report's numbers, in the order of the official form.
@@ -253,6 +254,13 @@ def _labels(by: str, offices) -> tuple[list[int], dict[int, str]]:
         return [o.pk for o in offices], {o.pk: o.name for o in offices}
     sectors = {s.pk: s.name for s in Sector.objects.all()}
     return [], sectors
+
+
+def report_offices(user) -> list[Office]:
+    """The counters whose figures `user` may see: those a supervisor
+    oversees, the office an approver leads."""
+    visible = Office.objects.visible_to(user, roles=Membership.REPORTING_ROLES)
+    return list(visible.filter(level=Office.Level.COMMUNE).order_by("name"))
 
 
 # The report from the rollups -------------------------------------------------

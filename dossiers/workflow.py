@@ -72,12 +72,19 @@ EVENT_LABELS = {
     "apologise": gettext_lazy("Apology and new appointment"),
     "attach": gettext_lazy("File attached"),
 }
+# Events whose note is written for the citizen (the reasons they must read);
+# the other notes are for staff.
+NOTES_FOR_CITIZEN = {"request_supplement", "refuse", "reject", "withdraw", "apologise", "attach"}
 # Actions whose note is required (the reasons go to the citizen).
 NOTE_REQUIRED = {"request_supplement", "refuse", "reject", "apologise", "withdraw"}
 
 
 class ActionError(Exception):
-    """An action that cannot be taken, with a message for the person."""
+    """An action that cannot be taken, with a message for the person, and
+    what the API answers (`http_status`, `code`)."""
+
+    http_status = 400
+    code = "invalid"
 
     def __init__(self, message: str, errors: list[str] | None = None) -> None:
         super().__init__(message)
@@ -88,13 +95,22 @@ class ActionError(Exception):
 class NotPossible(ActionError):
     """Not possible from the dossier's state."""
 
+    http_status = 409
+    code = "not_possible"
+
 
 class NotAllowed(ActionError):
     """Possible, but not for this person."""
 
+    http_status = 403
+    code = "forbidden"
+
 
 class Conflict(ActionError):
     """Someone else changed the dossier first."""
+
+    http_status = 409
+    code = "conflict"
 
 
 class Invalid(ActionError):

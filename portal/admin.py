@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import CalendarDay, Membership, Office, User
+from portal.models import ApiToken, CalendarDay, Membership, Office, User
 
 
 def managed_offices(request):
@@ -244,3 +244,19 @@ class UserAdmin(BaseUserAdmin):
             Membership.objects.get_or_create(
                 user=obj, office=form.cleaned_data["office"], role=form.cleaned_data["role"]
             )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API keys are issued by signing in through the API or by
+    `manage.py issue_api_key`; here they are only looked at and revoked
+    (deleted)."""
+
+    list_display = ["name", "user", "prefix", "scopes", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["created_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "scopes", "created_at", "expires_at", "last_used_at"]
+    exclude = ["key_sha256"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_fsm",
     "django_q",
     "portal",
@@ -215,11 +217,49 @@ if os.environ.get("REDIS_URL"):
 else:
     Q_CLUSTER["orm"] = "default"
 
+# The REST API (/api/v1/, see portal/rest.py). Keys from POST /api/v1/auth/token/
+# last API_TOKEN_DAYS days. Rates per client address (anonymous) or account.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.rest.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.rest.SignedIn"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_USER_RATE", "1200/min"),
+        "public": os.environ.get("API_PUBLIC_RATE", "120/min"),
+        "sign_in": os.environ.get("API_SIGN_IN_RATE", "10/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "portal.rest.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.rest.handle_exception",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "One-stop portal API",
+    "DESCRIPTION": (
+        "The procedure catalogue, dossiers and their transitions, official slips, public tracking, "
+        "timeliness reports, and life events reported by partner systems. Errors always answer "
+        '{"error": {"code", "message", "fields"}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.document_errors"],
+    "ENUM_NAME_OVERRIDES": {
+        "OfficeLevelEnum": "portal.models.Office.Level",
+        "ProcedureLevelEnum": "procedures.models.Procedure.Level",
+        "DossierActionEnum": "dossiers.serializers.ACTION_CHOICES",
+    },
 }
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=true.
@@ -238,6 +278,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 # otherwise /kiosk/ turns it on for one browser.
 KIOSK_MODE = env_bool("KIOSK_MODE", False)
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 120)
+# The birth registration a hospital's report of a birth prepares (dossiers/life_events.py).
+BIRTH_REGISTRATION_PROCEDURE = os.environ.get("BIRTH_REGISTRATION_PROCEDURE", "1.001193")
 # Public dossier tracking: attempts allowed per address in a window.
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)

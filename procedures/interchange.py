@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.rest import flatten_errors
 from procedures.models import (
     Fee,
     LegalDocument,
@@ -37,7 +38,7 @@ from procedures.models import (
     Stage,
 )
 from procedures.national import online_level
-from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
+from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer
 
 FORMAT = "one-stop-catalogue"
 VERSION = 1

@@ -216,3 +216,31 @@ def history(vn_holidays, office_a, office_b, chi, son, hoa, binh, specialist_b, 
     made["b_post_early"] = b.finish(post, ("14/01/2026",))
     made["b_open_overdue"] = b.walk_in(("20/01/2026",))
     return made
+
+
+# The REST API ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def api():
+    """An API client for anyone, or signed in with `api.as_(user)`."""
+    from rest_framework.test import APIClient
+
+    from portal.models import ApiToken
+
+    class Client(APIClient):
+        def as_(self, user, scopes=()):
+            _token, key = ApiToken.issue(user, "test", scopes=scopes)
+            client = Client()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+            return client
+
+    return Client()
+
+
+def error_of(response) -> dict:
+    """The API's one error shape, checked, and its contents."""
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
+    assert body["error"]["message"]
+    return body["error"]

@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dossiers import applications, feedback, workflow
+from dossiers import applications, feedback, life_events, tracking, workflow
 from dossiers.forms import FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
-from dossiers.models import Dossier, Draft, State
+from dossiers.models import Dossier, Draft, LifeEvent, State
 from dossiers.workflow import ActionError
-from portal.phones import last_digits
 
 # What each state means for the citizen, and what happens next.
 NEXT_STEP = {
@@ -42,8 +41,6 @@ NEXT_STEP = {
     State.REJECTED: gettext_lazy("The office decided it cannot grant the request. The reasons are below."),
     State.WITHDRAWN: gettext_lazy("You withdrew this dossier."),
 }
-# Events whose note is written for the citizen (the reasons they must read).
-NOTES_FOR_CITIZEN = {"request_supplement", "refuse", "reject", "withdraw", "apologise", "attach"}
 WITHDRAWABLE = {State.SUBMITTED, State.RECEIVED, State.APPRAISED, State.APPROVED, State.SUPPLEMENT_REQUESTED}
 
 
@@ -83,7 +80,7 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "slips": dossier.slips.order_by("issued_at", "pk"),
         "events": events,
         "event_labels": workflow.EVENT_LABELS,
-        "notes_for_citizen": NOTES_FOR_CITIZEN,
+        "notes_for_citizen": workflow.NOTES_FOR_CITIZEN,
         "documents": dossier.documents.all(),
         "supplement_request": dossier.events.filter(action="request_supplement").order_by("-at", "-pk").first(),
         "supplement_files": applications.supplement_files(dossier),
@@ -216,6 +213,28 @@ def _int(value) -> int | None:
         return None
 
 
+@login_required
+def life_event(request, token: str):
+    """The link sent to a parent after a hospital reported a birth: their
+    birth registration, filled in, at the first step still to do."""
+    event = get_object_or_404(LifeEvent.objects.select_related("dossier"), token=token)
+    try:
+        draft = life_events.take(event, request.user)
+    except workflow.NotPossible:
+        return redirect("citizen:dossier", event.dossier.code)
+    except workflow.NotAllowed as error:
+        return render(request, "dossiers/citizen/life_event.html", {"error": error.message}, status=403)
+    messages.info(
+        request,
+        _(
+            "%(place)s reported a birth on %(date)s. Your birth registration is filled in: check it, "
+            "add the documents it still needs, and send it."
+        )
+        % {"place": event.place, "date": timezone.localtime(event.occurred_at).strftime("%d/%m/%Y")},
+    )
+    return redirect("citizen:step", draft.pk, applications.first_step_to_do(draft))
+
+
 # Public tracking ---------------------------------------------------------------
 
 
@@ -227,10 +246,10 @@ def track(request):
     form = TrackForm(request.POST or None)
     found, status, refused = None, 200, False
     if request.method == "POST":
-        if not _allow_attempt(request):
+        if not tracking.allow_attempt(request.META.get("REMOTE_ADDR", "")):
             refused, status = True, 429
         elif form.is_valid():
-            found = _find(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
+            found = tracking.find(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
             if found is None:
                 form.add_error(
                     None, _("No dossier matches this code and these digits. Check both against your receipt.")
@@ -246,21 +265,3 @@ def track(request):
         "window_minutes": max(1, settings.TRACKING_WINDOW_SECONDS // 60),
     }
     return render(request, "dossiers/citizen/track.html", context, status=status)
-
-
-def _find(code: str, phone_last4: str) -> Dossier | None:
-    dossier = Dossier.objects.select_related("procedure", "receiving_office").filter(code=code).first()
-    if dossier is None or last_digits(dossier.applicant_phone) != phone_last4:
-        return None
-    return dossier
-
-
-def _allow_attempt(request) -> bool:
-    key = f"track:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, settings.TRACKING_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, settings.TRACKING_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= settings.TRACKING_ATTEMPTS

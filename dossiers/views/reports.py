@@ -26,21 +26,15 @@ from django.utils.translation import gettext_lazy
 from dossiers import charts, exports, stats
 from dossiers.models import Dossier
 from dossiers.queues import BY_SLUG, dossiers_in
-from portal.models import Membership, Office
+from portal.models import Office
 from procedures.models import Sector
-
-
-def report_offices(user) -> list[Office]:
-    """The counters whose figures `user` may see."""
-    visible = Office.objects.visible_to(user, roles=Membership.REPORTING_ROLES)
-    return list(visible.filter(level=Office.Level.COMMUNE).order_by("name"))
 
 
 def supervisors_only(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        offices = report_offices(request.user)
+        offices = stats.report_offices(request.user)
         if not offices:
             raise PermissionDenied(_("The reports are for supervisors and office leaders."))
         return view(request, offices, *args, **kwargs)

@@ -12,7 +12,7 @@ from dossiers.models import Dossier, Slip
 from dossiers.views.counter import staff_only, visible_dossier
 
 
-def _pdf(slip: Slip) -> HttpResponse:
+def pdf_response(slip: Slip) -> HttpResponse:
     slip = slips.ensure_file(slip.pk)
     response = HttpResponse(slips.read(slip), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.filename}"'
@@ -23,7 +23,7 @@ def _pdf(slip: Slip) -> HttpResponse:
 @staff_only
 def counter_slip(request, code: str, pk: int):
     dossier = visible_dossier(request, code)
-    return _pdf(get_object_or_404(Slip, dossier=dossier, pk=pk))
+    return pdf_response(get_object_or_404(Slip, dossier=dossier, pk=pk))
 
 
 @login_required
@@ -32,7 +32,7 @@ def citizen_slip(request, code: str, pk: int):
     dossier = Dossier.objects.filter(code=code, citizen=request.user).first()
     if dossier is None:
         raise Http404
-    return _pdf(get_object_or_404(Slip, dossier=dossier, pk=pk))
+    return pdf_response(get_object_or_404(Slip, dossier=dossier, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])

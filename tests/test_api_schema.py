@@ -1,0 +1,42 @@
+"""The OpenAPI schema describes every endpoint, and the docs page works
+offline: everything it loads comes from the portal itself."""
+
+import re
+
+import yaml
+
+
+def test_the_schema_lists_every_endpoint_with_the_error_shape(client, db):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/v1/auth/token/",
+        "/api/v1/procedures/",
+        "/api/v1/procedures/{code}/",
+        "/api/v1/offices/",
+        "/api/v1/dossiers/",
+        "/api/v1/dossiers/{code}/",
+        "/api/v1/dossiers/{code}/attachments/",
+        "/api/v1/dossiers/{code}/transitions/",
+        "/api/v1/dossiers/{code}/slips/",
+        "/api/v1/dossiers/{code}/slips/{kind}/",
+        "/api/v1/track/",
+        "/api/v1/reports/timeliness/",
+        "/api/v1/events/",
+    }
+    transitions = schema["paths"]["/api/v1/dossiers/{code}/transitions/"]["post"]["responses"]
+    assert {"200", "403", "409", "default"} <= set(transitions)
+    assert schema["components"]["schemas"]["Error"]["properties"]["error"]
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+
+
+def test_the_docs_page_loads_nothing_from_elsewhere(client, db):
+    page = client.get("/api/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(asset.startswith("/static/drf_spectacular_sidecar/") for asset in assets)
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200 and b"".join(response.streaming_content)
+        response.close()
