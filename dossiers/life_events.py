@@ -111,7 +111,7 @@ def take(event: LifeEvent, user) -> Draft:
     if event.dossier_id is not None:
         raise workflow.NotPossible(_("This application has been sent already: see My dossiers."))
     with transaction.atomic():
-        event = LifeEvent.objects.select_for_update().select_related("draft").get(pk=event.pk)
+        event = LifeEvent.objects.select_for_update(of=("self",)).select_related("draft").get(pk=event.pk)
         if event.draft is None or event.draft.citizen_id != user.pk:
             event.draft = prepare(event, user)
             event.save(update_fields=["draft"])
