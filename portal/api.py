@@ -111,11 +111,10 @@ class OfficeSerializer(serializers.ModelSerializer):
         return office.province.code
 
     def get_opening_hours(self, office: Office) -> str:
-        hours = (
+        return (
             f"{office.morning_opens_at:%H:%M}–{office.morning_closes_at:%H:%M}, "
             f"{office.afternoon_opens_at:%H:%M}–{office.afternoon_closes_at:%H:%M}"
         )
-        return hours
 
 
 class PublicThrottle(AnonRateThrottle):
