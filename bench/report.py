@@ -4,9 +4,12 @@ full recount from the dossiers, and whether both say the same.
     .venv/bin/python bench/report.py --dossiers 1000000            # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \\
         .venv/bin/python bench/report.py --dossiers 5000000        # PostgreSQL
+    .venv/bin/python bench/report.py --quick                       # a few seconds (CI)
 
-Builds its own database (SQLite: a file in /tmp; PostgreSQL: a database
-`bench_report` beside the one named, dropped first): a province of
+Builds its own database and drops it at the end, whatever happens (SQLite: a
+file in a fresh temporary folder; PostgreSQL: a database named
+`bench_report_<random>` beside the one DATABASE_URL names, which it never
+touches): a province of
 `--offices` commune counters and 20 sectors, and N dossiers received over the
 last `--years` years with the demo's mix (mostly early, a few late, some
 supplements, refusals, withdrawals and apologies, the recent ones still open).
@@ -24,9 +27,13 @@ import datetime as dt
 import json
 import os
 import random
+import secrets
+import shutil
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,23 +43,35 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def bench_database() -> str:
-    """Point DATABASE_URL at a fresh database of the bench's own."""
+def bench_database() -> tuple[str, Callable[[], None]]:
+    """Point DATABASE_URL at a fresh database of the bench's own, under a
+    name nothing else uses; returns its address and what drops it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg
 
         base, _, _name = url.rpartition("/")
+        name = f"bench_report_{secrets.token_hex(6)}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS bench_report")
-            connection.execute("CREATE DATABASE bench_report")
-        url = f"{base}/bench_report"
+            connection.execute(f"CREATE DATABASE {name}")
+
+        def drop() -> None:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+        url = f"{base}/{name}"
     else:
-        path = Path("/tmp/bench-report.sqlite3")
-        path.unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
+        folder = Path(tempfile.mkdtemp(prefix="bench-report-"))
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+
+        def drop() -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+
     os.environ["DATABASE_URL"] = url
-    return url
+    return url, drop
 
 
 def setup(offices: int):
@@ -253,9 +272,19 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=3.9)
     parser.add_argument("--runs", type=int, default=21, help="report runs through the rollups")
     parser.add_argument("--naive-runs", type=int, default=3, help="report runs by the full recount")
+    parser.add_argument("--quick", action="store_true", help="3,000 dossiers at 12 offices, a few runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.dossiers, args.offices, args.runs, args.naive_runs = 3000, 12, 3, 1
 
-    url = bench_database()
+    url, drop = bench_database()
+    try:
+        run(args, url)
+    finally:
+        drop()
+
+
+def run(args: argparse.Namespace, url: str) -> None:
     from django.db import connection
 
     _province, offices, procedures = setup(args.offices)
@@ -302,7 +331,7 @@ def main() -> None:
     print(f"  full recount: median {naive_time * 1000:.0f} ms over {args.naive_runs} runs")
     print(f"  ratio: {naive_time / rolled_time:.0f}×; identical: {'yes' if same else 'NO'}")
     if not same:
-        sys.exit(1)
+        raise SystemExit("the rollups and the recount disagree")
 
 
 if __name__ == "__main__":

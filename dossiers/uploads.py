@@ -11,9 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MAX_BYTES = getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-MAX_PAGES = getattr(settings, "UPLOAD_MAX_PAGES", 50)
-
 _SIGNATURES = {
     b"%PDF-": "application/pdf",
     b"\xff\xd8\xff": "image/jpeg",
@@ -33,13 +30,13 @@ class CheckedFile:
 def check_upload(upload) -> CheckedFile:
     """Raise ValidationError, with a message for the person, unless the file
     is a readable PDF, JPEG or PNG within the limits."""
-    size = upload.size
+    size, max_bytes, max_pages = upload.size, settings.UPLOAD_MAX_BYTES, settings.UPLOAD_MAX_PAGES
     if not size:
         raise ValidationError(_("The file is empty."), code="empty")
-    if size > MAX_BYTES:
+    if size > max_bytes:
         raise ValidationError(
             _("The file is %(size)s MB; the limit is %(limit)s MB."),
-            params={"size": f"{size / 1048576:.1f}", "limit": MAX_BYTES // 1048576},
+            params={"size": f"{size / 1048576:.1f}", "limit": max_bytes // 1048576},
             code="too_large",
         )
     upload.seek(0)
@@ -49,10 +46,10 @@ def check_upload(upload) -> CheckedFile:
         raise ValidationError(_("This file is not a PDF, JPEG or PNG, whatever its name says."), code="wrong_type")
     upload.seek(0)
     pages = _pages(upload) if content_type == "application/pdf" else _check_image(upload)
-    if pages > MAX_PAGES:
+    if pages > max_pages:
         raise ValidationError(
             _("The PDF has %(pages)s pages; the limit is %(limit)s."),
-            params={"pages": pages, "limit": MAX_PAGES},
+            params={"pages": pages, "limit": max_pages},
             code="too_many_pages",
         )
     upload.seek(0)

@@ -280,6 +280,12 @@ KIOSK_MODE = env_bool("KIOSK_MODE", False)
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 120)
 # The birth registration a hospital's report of a birth prepares (dossiers/life_events.py).
 BIRTH_REGISTRATION_PROCEDURE = os.environ.get("BIRTH_REGISTRATION_PROCEDURE", "1.001193")
+# An agency that will miss a due date may re-appoint this many times with an
+# apology (Decree 107/2021: once); the original due date stays the measure.
+DOSSIER_MAX_REAPPOINTMENTS = env_int("DOSSIER_MAX_REAPPOINTMENTS", 1)
+# Uploads (scans and citizens' files), checked by content before anything is stored.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
 # Public dossier tracking: attempts allowed per address in a window.
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)

@@ -23,6 +23,19 @@ from tests.factories import ProcedureFactory, SectorFactory, received_dossier, s
 Role = Membership.Role
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL (row locks, concurrent
+    sessions): on SQLite they are skipped, saying why."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def _static_root(tmp_path_factory):
     return tmp_path_factory.mktemp("static")

@@ -121,9 +121,9 @@ def test_the_whole_application_reaches_the_counter(
     ],
 )
 def test_a_bad_file_is_explained_and_nothing_is_stored(
-    citizen, procedure, office_a, settings, monkeypatch, name, content, message
+    citizen, procedure, office_a, settings, name, content, message
 ):
-    monkeypatch.setattr("dossiers.uploads.MAX_BYTES", 1024)
+    settings.UPLOAD_MAX_BYTES = 1024
     draft = start(citizen, procedure)
     page = upload(citizen, draft, 1, name, content)
     assert message in page.content.decode()
