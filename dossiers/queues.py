@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Delivery, Dossier, State, due_soon_on, overdue_on
-from portal.calendar import WORKING_DAY
+from dossiers.models import Delivery, Dossier, State
+from dossiers.timeliness import due_soon_on, overdue_on
+from portal.calendar import WORKING_DAY, CalendarMissing
 from portal.models import Membership, Office
 
 Role = Membership.Role
@@ -55,8 +56,29 @@ def _at(office: Office) -> Q:
     return Q(receiving_office=office) | Q(competent_office=office)
 
 
+def one_working_day_from(office: Office, now: dt.datetime) -> dt.datetime | None:
+    """One working day after `now` at `office`; None when the calendar of
+    that day's year is not loaded (`calendar_problem` says so)."""
+    try:
+        return office.calendar().add_working_time(now, WORKING_DAY)
+    except CalendarMissing:
+        return None
+
+
+def calendar_problem(office: Office, now: dt.datetime | None = None) -> str:
+    """Why "due within one working day" cannot be counted at `office` now,
+    if it cannot: a year whose public holidays are not loaded."""
+    try:
+        office.calendar().add_working_time(now or timezone.now(), WORKING_DAY)
+    except CalendarMissing as missing:
+        return str(missing)
+    return ""
+
+
 def _due_soon(office: Office, now: dt.datetime) -> Q:
-    until = office.calendar().add_working_time(now, WORKING_DAY)
+    until = one_working_day_from(office, now)
+    if until is None:
+        return Q(pk__in=[])
     return Q(competent_office=office) & due_soon_on(timezone.localdate(now), until)
 
 
@@ -84,16 +106,20 @@ _CONDITIONS = {
 }
 
 
-def counts(office: Office, now: dt.datetime | None = None) -> dict[str, int]:
-    """How many dossiers each queue of `office` holds, in one query."""
+def counts(office: Office, now: dt.datetime | None = None) -> dict[str, int | None]:
+    """How many dossiers each queue of `office` holds, in one query; None
+    for "due soon" when the calendar cannot say (`calendar_problem`)."""
     now = now or timezone.now()
     conditions = {queue.slug: queue.condition(office, now) for queue in QUEUES}
     everything = Q()
     for condition in conditions.values():
         everything |= condition
-    return Dossier.objects.filter(everything).aggregate(
+    found: dict[str, int | None] = Dossier.objects.filter(everything).aggregate(
         **{slug: Count("pk", filter=condition) for slug, condition in conditions.items()}
     )
+    if one_working_day_from(office, now) is None:
+        found["due_soon"] = None
+    return found
 
 
 def dossiers_in(queue: Queue, office: Office, now: dt.datetime | None = None):

@@ -1,7 +1,10 @@
-"""A believable history of dossiers, for the demo and the benchmarks.
+"""A believable history of dossiers, for the demo.
 
 Each dossier is simulated step by step on its office's real calendar, with
-the rules the portal enforces: the clock starts at receipt, a supplement
+the rules the portal enforces (playing ten thousand histories through
+`workflow.perform` would take minutes; tests/test_synthetic.py proves
+instead that every dossier written here carries on through `perform` to a
+finish, as one the counter had handled would): the clock starts at receipt, a supplement
 during processing pauses it and moves the due date by the paused working
 time, the finish is the stamp (or the rejection), an apology re-appoints
 once, refused and withdrawn dossiers end early. Whatever has not happened by
@@ -24,7 +27,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import stats
+from dossiers import rollups
 from dossiers.models import CodeSequence, Dossier, DossierDocument, DossierEvent, Pause, State
 from portal.calendar import Calendar, TimeLimit
 from portal.models import Membership, Office, User
@@ -152,10 +155,12 @@ def simulate(
         if rng.random() < SUPPLEMENT_AT_INTAKE:
             sim.steps.append(("request_supplement", moment, clerk, rng.choice(SUPPLEMENT_REASONS), {}))
             sim.state = State.SUPPLEMENT_REQUESTED
+            sim.fields["resume_state"] = State.SUBMITTED
             back = calendar.add_working_time(moment, dt.timedelta(hours=rng.randint(4, 24)))
             if not at_or_stop(back):
                 return sim
             sim.steps.append(("supplement", back, clerk, "", {}))
+            sim.fields["resume_state"] = ""
             moment = calendar.add_working_time(back, dt.timedelta(minutes=rng.randint(10, 120)))
             if not at_or_stop(moment):
                 sim.state = State.SUBMITTED
@@ -185,6 +190,7 @@ def simulate(
         reason = rng.choice(SUPPLEMENT_REASONS)
         sim.steps.append(("request_supplement", cursor, specialist, reason, {}))
         sim.state = State.SUPPLEMENT_REQUESTED
+        sim.fields["resume_state"] = State.RECEIVED
         sim.fields["supplement_requests"] = sim.fields.get("supplement_requests", 0) + 1
         back = calendar.add_working_time(cursor, dt.timedelta(hours=rng.randint(3, 40)))
         if not at_or_stop(back):
@@ -199,6 +205,7 @@ def simulate(
         sim.fields["paused_seconds"] = sim.fields.get("paused_seconds", 0) + int(paused.total_seconds())
         sim.steps.append(("supplement", back, clerk, "", {}))
         sim.state = State.RECEIVED
+        sim.fields["resume_state"] = ""
         cursor = back
 
     # When the result is decided: early, on the due day, or late.
@@ -315,7 +322,7 @@ def generate(
     simulated.sort(key=lambda s: (s.office.pk, s.submitted_at))
     _write(simulated, batch)
     # Written in bulk, not action by action: count the report's rollups again.
-    stats.rebuild()
+    rollups.rebuild()
     return len(simulated)
 
 

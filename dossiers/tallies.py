@@ -25,7 +25,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dossiers.timeliness import WAITING, Timeliness, classify
+from dossiers.states import DECIDED, WAITING, State
+from dossiers.timeliness import Timeliness, classify
 
 RECEIVED = {"online": "received_online", "in_person": "received_in_person", "post": "received_post"}
 FINISHED = {
@@ -36,9 +37,6 @@ FINISHED = {
 OPEN = {Timeliness.WITHIN: "within_change", Timeliness.OVERDUE: "overdue_change"}
 EVENTS = ("supplement_requests", "refusals", "withdrawals", "apologies")
 COLUMNS = (*RECEIVED.values(), *FINISHED.values(), *EVENTS, *OPEN.values())
-
-# The states in which a dossier, once received, is finished for the report.
-DECIDED = ("stamped", "returned", "rejected")
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def finished_class(facts: Facts, tz: dt.tzinfo) -> Timeliness | None:
     (decided or withdrawn); None otherwise."""
     if facts.received_at is None or facts.finished_at is None:
         return None
-    if facts.state not in DECIDED and facts.state != "withdrawn":
+    if facts.state not in DECIDED and facts.state != State.WITHDRAWN:
         return None
     return classify(
         state=facts.state,
@@ -116,7 +114,7 @@ def open_class_at(facts: Facts, day: dt.date, tz: dt.tzinfo) -> Timeliness | Non
         else first_due_at(facts.pauses, facts.due_at)
     )
     return classify(
-        state=WAITING if paused else "received",
+        state=WAITING if paused else State.RECEIVED,
         due_at=due,
         finished_at=None,
         supplement_requests=len(started),
@@ -142,9 +140,9 @@ def contribution(facts: Facts, tz: dt.tzinfo) -> Contribution:
     finished = finished_class(facts, tz)
     if finished is not None and facts.finished_at is not None:
         add(facts.finished_at, FINISHED[finished])
-    if facts.finished_at is not None and facts.state == "refused":
+    if facts.finished_at is not None and facts.state == State.REFUSED:
         add(facts.finished_at, "refusals")
-    if facts.finished_at is not None and facts.state == "withdrawn":
+    if facts.finished_at is not None and facts.state == State.WITHDRAWN:
         add(facts.finished_at, "withdrawals")
     for moment in facts.requested_at:
         add(moment, "supplement_requests")

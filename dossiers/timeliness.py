@@ -26,11 +26,7 @@ from django.db.models import F, Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# States, as the dossier model names them.
-OPEN = ("received", "appraised", "approved", "supplement_requested")
-WAITING = "supplement_requested"
-_DECIDED = {"stamped", "returned", "rejected"}
-_ENDED_ON_TIME = {"refused", "withdrawn"}
+from dossiers.states import DECIDED, ENDED_ON_TIME, OPEN, RUNNING, WAITING
 
 # Decision 766/QĐ-TTg, indicator 2.1: more than one supplement request during
 # processing counts the dossier as overdue.
@@ -57,13 +53,13 @@ def classify(
     paused_at: dt.datetime | None = None,
 ) -> Timeliness:
     """The timeliness of a dossier as it stands on the day `on`."""
-    if state in _ENDED_ON_TIME:
+    if state in ENDED_ON_TIME:
         return Timeliness.ON_TIME
     if due_at is None:
         return Timeliness.NOT_STARTED
     too_many_supplements = supplement_requests > SUPPLEMENT_REQUESTS_BEFORE_OVERDUE
     due_on = due_at.astimezone(tz).date()
-    if state in _DECIDED and finished_at is not None:
+    if state in DECIDED and finished_at is not None:
         if too_many_supplements:
             return Timeliness.LATE
         finished_on = finished_at.astimezone(tz).date()
@@ -78,10 +74,6 @@ def classify(
             return Timeliness.WITHIN if stopped_in_time else Timeliness.OVERDUE
         return Timeliness.WITHIN if due_on >= on else Timeliness.OVERDUE
     return Timeliness.NOT_STARTED
-
-
-def is_bad(timeliness: Timeliness) -> bool:
-    return timeliness in (Timeliness.LATE, Timeliness.OVERDUE)
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -100,7 +92,7 @@ def due_soon_on(day: dt.date, until: dt.datetime) -> Q:
     """Open dossiers with the clock running, not overdue on `day`, due by
     `until` (one working day from now, by the office's calendar)."""
     return Q(
-        state__in=[state for state in OPEN if state != WAITING],
+        state__in=RUNNING,
         due_at__gte=start_of_day(day),
         due_at__lte=until,
         supplement_requests__lte=SUPPLEMENT_REQUESTS_BEFORE_OVERDUE,

@@ -1,131 +1,50 @@
-"""The one write path for dossiers: open one, and act on one.
+"""The one write path for dossiers: open one, act on one, attach a file.
 
 `perform` locks the dossier's row, checks that it has not changed since the
-actor looked at it, that the action is possible from its state and that this
-person may take it, runs the transition, saves, writes the audit event,
-updates the report's rollups and queues the notifications, in one
-transaction; the notifications go out once it commits. The counter pages and the API both call it; nothing else changes
-a dossier's state.
+actor looked at it, that this person could take the action at all (403
+before anything about the state is told), that it is possible from the
+dossier's state (409), that this person may take it now (403), runs the
+transition with an `Act`, saves, records its `Outcome` (documents ticked,
+pauses), writes the audit event, updates the report's rollups, issues the
+slip and queues the notifications — in one transaction; the slip and the
+notifications go out once it commits. The counter pages, the citizens'
+pages and the API all call it; nothing else changes a dossier's state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import notifications, slips, stats, tasks
-from dossiers.models import FINISHED_STATES, Attachment, Dossier, DossierDocument, DossierEvent, Pause
-from dossiers.uploads import EXTENSIONS
+from dossiers import notifications, permissions, rollups, slips, tasks
+from dossiers.actions import ACTION_LABELS, ACTIONS
+from dossiers.acts import Act, Outcome
+from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
+from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Pause
+from dossiers.states import FINISHED, OPEN_TO_CITIZEN_FILES
+from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
+from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
 from procedures.models import Procedure
-
-# Action name (what people and the API say) → transition method.
-ACTIONS = {
-    "receive": "receive",
-    "request_supplement": "request_supplement",
-    "supplement": "supplement",
-    "refuse": "refuse",
-    "appraise": "appraise",
-    "reject": "reject",
-    "approve": "approve",
-    "stamp": "stamp",
-    "return": "return_result",
-    "withdraw": "withdraw",
-    "apologise": "apologise",
-}
-# What the buttons say.
-ACTION_LABELS = {
-    "receive": gettext_lazy("Receive"),
-    "request_supplement": gettext_lazy("Request a supplement"),
-    "supplement": gettext_lazy("Record the supplement"),
-    "refuse": gettext_lazy("Refuse"),
-    "appraise": gettext_lazy("Appraise"),
-    "reject": gettext_lazy("Reject"),
-    "approve": gettext_lazy("Approve"),
-    "stamp": gettext_lazy("Stamp and issue"),
-    "return": gettext_lazy("Hand over the result"),
-    "withdraw": gettext_lazy("Withdraw"),
-    "apologise": gettext_lazy("Apologise and re-appoint"),
-}
-# What the timeline says happened.
-EVENT_LABELS = {
-    "submit": gettext_lazy("Submitted"),
-    "receive": gettext_lazy("Received"),
-    "request_supplement": gettext_lazy("Supplement requested"),
-    "supplement": gettext_lazy("Supplement received"),
-    "refuse": gettext_lazy("Refused"),
-    "appraise": gettext_lazy("Appraised"),
-    "reject": gettext_lazy("Rejected"),
-    "approve": gettext_lazy("Approved"),
-    "stamp": gettext_lazy("Stamped and issued"),
-    "return": gettext_lazy("Result handed over"),
-    "withdraw": gettext_lazy("Withdrawn"),
-    "apologise": gettext_lazy("Apology and new appointment"),
-    "attach": gettext_lazy("File attached"),
-}
-# Events whose note is written for the citizen (the reasons they must read);
-# the other notes are for staff.
-NOTES_FOR_CITIZEN = {"request_supplement", "refuse", "reject", "withdraw", "apologise", "attach"}
-# Actions whose note is required (the reasons go to the citizen).
-NOTE_REQUIRED = {"request_supplement", "refuse", "reject", "apologise", "withdraw"}
-
-
-class ActionError(Exception):
-    """An action that cannot be taken, with a message for the person, and
-    what the API answers (`http_status`, `code`)."""
-
-    http_status = 400
-    code = "invalid"
-
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or [message]
-
-
-class NotPossible(ActionError):
-    """Not possible from the dossier's state."""
-
-    http_status = 409
-    code = "not_possible"
-
-
-class NotAllowed(ActionError):
-    """Possible, but not for this person."""
-
-    http_status = 403
-    code = "forbidden"
-
-
-class Conflict(ActionError):
-    """Someone else changed the dossier first."""
-
-    http_status = 409
-    code = "conflict"
-
-
-class Invalid(ActionError):
-    """A rule of the action is broken (a reason missing, a document not ticked)."""
 
 
 def perform(
     dossier: Dossier | int,
     action: str,
     *,
-    actor,
+    actor: Any,
     note: str = "",
     version: int | None = None,
     new_appointment: dt.datetime | None = None,
-    documents: set[int] | None = None,
+    documents: set[int] | frozenset[int] | None = None,
     at: dt.datetime | None = None,
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
@@ -143,43 +62,31 @@ def perform(
             .prefetch_related("documents")
             .get(pk=pk)
         )
-        if version is not None and dossier.version != version:
-            raise Conflict(
-                _("Dossier %(code)s changed since you opened it (now: %(state)s). Look at it again before acting.")
-                % {"code": dossier.code, "state": dossier.get_state_display()}
-            )
         method = getattr(dossier, ACTIONS[action])
-        if not can_proceed(method):
-            raise NotPossible(
-                _("“%(action)s” is not possible for a dossier in the state “%(state)s”.")
-                % {"action": ACTION_LABELS[action], "state": dossier.get_state_display()}
-            )
-        if not has_transition_perm(method, actor):
-            raise NotAllowed(
-                _("You may not “%(action)s” dossier %(code)s: it needs another role or another office.")
-                % {"action": ACTION_LABELS[action], "code": dossier.code}
-            )
-        offered = {
-            "actor": actor,
-            "at": at,
-            "note": note,
-            "new_appointment": new_appointment,
-            "documents": documents,
-            "calendar": dossier.competent_office.calendar(),
-        }
-        accepted = inspect.signature(method).parameters
+        _check(dossier, action, method, actor, version)
+        calendar = dossier.competent_office.calendar()
+        act = Act(
+            actor=actor,
+            at=at,
+            calendar=calendar,
+            note=note,
+            new_appointment=new_appointment,
+            documents=None if documents is None else frozenset(documents),
+        )
         from_state = dossier.state
-        before = stats.facts_of(dossier)
+        before = rollups.facts_of(dossier)
         try:
             with transaction.atomic():
-                method(**{name: value for name, value in offered.items() if name in accepted})
+                outcome = method(act)
         except ValidationError as error:
             raise Invalid(" ".join(error.messages), error.messages) from None
+        except CalendarMissing as missing:
+            raise CalendarNotReady(str(missing)) from None
         dossier.version += 1
         dossier.save()
-        details = record_side_rows(dossier, action, note, documents)
-        event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=details)
-        stats.record(dossier, before, stats.facts_of(dossier))
+        record_outcome(dossier, outcome, note)
+        event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details)
+        rollups.record(dossier, before, rollups.facts_of(dossier))
         slip = slips.issue_for(dossier, action, event)
         if slip is not None:
             transaction.on_commit(partial(tasks.enqueue_slip, slip.pk), robust=True)
@@ -187,26 +94,52 @@ def perform(
     return dossier
 
 
-def record_side_rows(dossier: Dossier, action: str, note: str, documents: set[int] | None) -> dict:
-    """Save what the transition decided besides the dossier's own fields:
-    the documents ticked at receipt, the pause it opened or closed. Returns
-    the details the audit event keeps."""
-    details: dict = {}
-    if action == "receive" and documents is not None:
-        DossierDocument.objects.bulk_update(dossier.documents.all(), ["is_received"])
-        details["documents_received"] = sorted(documents)
-    if action == "apologise":
-        details["new_appointment"] = timezone.localtime(dossier.appointment_at).isoformat()
-    if action == "request_supplement" and dossier.paused_at is not None:
-        Pause.objects.create(dossier=dossier, reason=note, started_at=dossier.paused_at, due_before=dossier.due_at)
-    ended = getattr(dossier, "ended_pause", None)
-    if ended is not None:
-        _started, until, paused = ended
-        Pause.objects.filter(dossier=dossier, ended_at=None).update(
-            ended_at=until, working_seconds=int(paused.total_seconds()), due_after=dossier.due_at
+def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int | None) -> None:
+    """Raise the error that says why `actor` cannot take `action` now."""
+    label = ACTION_LABELS[action]
+    if not permissions.may_ever(method, dossier, actor):
+        # Before anything about the state: a stranger learns nothing.
+        raise NotAllowed(
+            _("You may not “%(action)s” dossier %(code)s: it needs another role or another office.")
+            % {"action": label, "code": dossier.code}
         )
-        details["paused_working_seconds"] = int(paused.total_seconds())
-    return details
+    if version is not None and dossier.version != version:
+        raise Conflict(
+            _("Dossier %(code)s changed since you opened it (now: %(state)s). Look at it again before acting.")
+            % {"code": dossier.code, "state": dossier.get_state_display()}
+        )
+    if not can_proceed(method, check_conditions=False):
+        raise NotPossible(
+            _("“%(action)s” is not possible for a dossier in the state “%(state)s”.")
+            % {"action": label, "state": dossier.get_state_display()}
+        )
+    transition = method._django_fsm.get_transition(dossier.state)
+    for condition in transition.conditions or ():
+        if not condition(dossier):
+            raise NotPossible(
+                _("“%(action)s” is not possible for dossier %(code)s: %(reason)s")
+                % {"action": label, "code": dossier.code, "reason": condition.reason}
+            )
+    if not has_transition_perm(method, actor):
+        raise NotAllowed(
+            _("You may not “%(action)s” dossier %(code)s at this stage: it needs another role or another office.")
+            % {"action": label, "code": dossier.code}
+        )
+
+
+def record_outcome(dossier: Dossier, outcome: Outcome, note: str) -> None:
+    """Save what the transition decided besides the dossier's own fields:
+    the documents ticked at receipt, the pause it opened or closed."""
+    if outcome.documents_ticked is not None:
+        DossierDocument.objects.bulk_update(dossier.documents.all(), ["is_received"])
+    if outcome.pause_started:
+        Pause.objects.create(dossier=dossier, reason=note, started_at=dossier.paused_at, due_before=dossier.due_at)
+    if outcome.pause_ended is not None:
+        Pause.objects.filter(dossier=dossier, ended_at=None).update(
+            ended_at=outcome.pause_ended.ended_at,
+            working_seconds=int(outcome.pause_ended.working_time.total_seconds()),
+            due_after=dossier.due_at,
+        )
 
 
 def record_event(dossier: Dossier, action: str, from_state: str, *, actor, at, note="", details=None):
@@ -232,22 +165,23 @@ def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
 
 # Files ------------------------------------------------------------------------
 
-ATTACHING_ROLES = (Membership.Role.CLERK, Membership.Role.SPECIALIST, Membership.Role.APPROVER)
-
 
 def attach(
     dossier: Dossier,
     *,
     content: bytes,
     name: str,
-    checked,
+    checked: CheckedFile,
     document: DossierDocument | None,
-    actor,
+    actor: Any,
     at: dt.datetime | None = None,
 ) -> Attachment:
-    """Add a file (a scan at the counter, an upload by the citizen) to a
-    dossier still being handled, with an audit event; `checked` is what
-    `uploads.check_upload` found in it. Nothing is kept if anything fails."""
+    """Add a file (a scan at the counter, an upload by the citizen, a
+    partner's file through the API) to a dossier still being handled, with
+    an audit event; `checked` is what `uploads.check_upload` found in it.
+    A document with a file counts as handed in, whichever door the file came
+    through: its tick is set (the clerk confirms the ticks at receipt).
+    Nothing is kept if anything fails."""
     at = at or timezone.now()
     with transaction.atomic():
         dossier = (
@@ -255,15 +189,16 @@ def attach(
             .select_related("receiving_office", "competent_office")
             .get(pk=dossier.pk)
         )
-        if dossier.state in FINISHED_STATES:
-            raise NotPossible(_("Dossier %(code)s is closed: no file can be added.") % {"code": dossier.code})
-        staff = any(
-            actor.has_role(role, office)
-            for role in ATTACHING_ROLES
-            for office in (dossier.receiving_office, dossier.competent_office)
-        )
-        if not (staff or (dossier.citizen_id == actor.pk and dossier.state in OPEN_TO_CITIZEN_FILES)):
+        staff = permissions.works_on(dossier, actor)
+        if not (staff or permissions.owner(dossier, actor)):
             raise NotAllowed(_("You may not add files to dossier %(code)s.") % {"code": dossier.code})
+        if dossier.state in FINISHED or not (staff or dossier.state in OPEN_TO_CITIZEN_FILES):
+            raise NotPossible(
+                _("Dossier %(code)s takes no files now (%(state)s).")
+                % {"code": dossier.code, "state": dossier.get_state_display()}
+            )
+        if document is not None and document.dossier_id != dossier.pk:
+            raise Invalid(_("This dossier has no such document."))
         attachment = Attachment(
             dossier=dossier,
             document=document,
@@ -278,6 +213,9 @@ def attach(
         attachment.file.save(stored_as, ContentFile(content), save=False)
         try:
             attachment.save()
+            if document is not None and not document.is_received:
+                document.is_received = True
+                document.save(update_fields=["is_received"])
             record_event(
                 dossier,
                 "attach",
@@ -293,9 +231,14 @@ def attach(
     return attachment
 
 
-# A citizen adds files while the counter has not received the dossier, or
-# when it asked for a supplement.
-OPEN_TO_CITIZEN_FILES = ("submitted", "supplement_requested")
+def attach_upload(dossier: Dossier, *, upload: Any, document: DossierDocument | None, actor: Any) -> Attachment:
+    """Check an uploaded file by its content (raising ValidationError, with
+    nothing stored, if it is refused), then `attach` it."""
+    checked = check_upload(upload)
+    upload.seek(0)
+    return attach(
+        dossier, content=upload.read(), name=upload.name or "file", checked=checked, document=document, actor=actor
+    )
 
 
 # Opening a dossier ------------------------------------------------------------
@@ -326,6 +269,10 @@ def open_dossier(
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
     _check_offices(procedure, receiving_office, competent_office)
+    lacking = Delivery.needs(delivery, delivery_address, applicant.get("email", ""))
+    if lacking:
+        messages = list(lacking.values())
+        raise Invalid(messages[0], messages)
     if receive and not actor.has_role(Membership.Role.CLERK, receiving_office):
         raise NotAllowed(_("Only a clerk of %(office)s receives dossiers there.") % {"office": receiving_office})
     try:
@@ -343,7 +290,7 @@ def open_dossier(
             citizen=citizen,
             channel=channel,
             delivery=delivery,
-            delivery_address=delivery_address,
+            delivery_address=delivery_address if delivery == Delivery.POST else "",
             time_limit_amount=terms["time_limit"]["amount"],
             time_limit_unit=terms["time_limit"]["unit"],
             fees=terms["fees"],
@@ -399,8 +346,9 @@ def mint_code(office: Office, day: dt.date) -> str:
     return f"{office.code}-{day:%y%m%d}-{number:04d}"
 
 
-def available_actions(dossier: Dossier, user) -> list[str]:
+def available_actions(dossier: Dossier, user: Any) -> list[str]:
     """The actions `user` may take on `dossier` now, in the order of the
-    lifecycle, for the buttons of the dossier page."""
+    lifecycle: what the dossier page offers as buttons, and what the API
+    lists. The screens ask this instead of copying the machine's rules."""
     names = {t.name for t in dossier.get_available_user_state_transitions(user)}
     return [action for action, method in ACTIONS.items() if method in names]

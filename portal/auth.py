@@ -3,12 +3,18 @@
 Staff sign in with their username, citizens with their phone number or email
 address (`find_account`). Permissions follow from roles: a member of staff
 holds the model permissions of the roles they have at any office. Which
-office a rule applies to is checked where the rule lives (querysets scoped with `Office.objects.visible_to`,
-guards on the dossier's transitions); this backend only answers the
-model-level questions Django's admin asks.
+office a rule applies to is checked where the rule lives (querysets scoped
+with `Office.objects.visible_to`, guards on the dossier's transitions); this
+backend only answers the model-level questions Django's admin asks, and the
+two decorators below say who may open the staff's pages at all.
 """
 
+from functools import wraps
+
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from portal.models import Membership, Office, User
 from portal.phones import is_phone, normalise_phone
@@ -30,7 +36,7 @@ _CATALOGUE = [
 ]
 _ORGANISATION = [
     f"portal.{action}_{model}"
-    for model in ("office", "membership", "calendarday", "user")
+    for model in ("office", "membership", "calendarday", "calendaryear", "user")
     for action in ("add", "change", "delete", "view")
 ]
 
@@ -90,3 +96,31 @@ class RoleBackend(ModelBackend):
                     perms |= PROVINCE_PERMISSIONS.get(role, frozenset())
             user_obj._role_perm_cache = perms
         return super().get_all_permissions(user_obj) | user_obj._role_perm_cache
+
+
+def staff_only(view):
+    """Signed-in members of an office's staff (or superusers)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_office_staff or request.user.is_superuser):
+            raise PermissionDenied(_("The counter workspace is for the staff of a one-stop office."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def supervisors_only(view):
+    """Supervisors and office leaders; the view gets the offices whose
+    figures they read (`Office.objects.reported_to`) after the request."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        offices = list(Office.objects.reported_to(request.user).order_by("name"))
+        if not offices:
+            raise PermissionDenied(_("The reports are for supervisors and office leaders."))
+        return view(request, offices, *args, **kwargs)
+
+    return wrapper

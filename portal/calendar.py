@@ -23,12 +23,16 @@ The rules (DESIGN "Working calendar", DOMAIN §1.4):
   before 15:00, otherwise at the close of the next working day (birth
   registration, 1.001193; copies of civil-status extracts, 2.000635).
 - Receipt outside office hours starts the clock at the next opening.
+- A calendar built with `known_years` (as `Office.calendar()` builds it)
+  counts only through those years: any other raises `CalendarMissing`,
+  because a year whose public holidays were never loaded would silently
+  count Tết as a working week.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -48,6 +52,22 @@ DEFAULT_WEEKDAY_HOURS: tuple[Span, ...] = (
 # A calendar with no working day in this many days is misconfigured; stop
 # instead of looping for ever.
 _HORIZON_DAYS = 3 * 366
+
+
+class CalendarMissing(Exception):
+    """A deadline or a span of working time reaches into a year whose public
+    holidays are not loaded."""
+
+    def __init__(self, year: int, country: str = "") -> None:
+        self.year, self.country = year, country
+        super().__init__(
+            _(
+                "The working calendar of %(year)s is not set up yet, so no deadline can be counted into it: "
+                "an administrator loads its public holidays (manage.py seed_holidays --country %(country)s "
+                "--years %(year)s), then checks them."
+            )
+            % {"year": year, "country": country or "VN"}
+        )
 
 
 class TimeUnit(models.TextChoices):
@@ -154,16 +174,24 @@ class Calendar:
         days_off: Mapping[dt.date, str] | None = None,
         working_days: Mapping[dt.date, str] | None = None,
         tz: dt.tzinfo | str = "Asia/Ho_Chi_Minh",
+        *,
+        known_years: Collection[int] | None = None,
+        country: str = "",
     ) -> None:
         self.week = week or WorkingWeek()
         self.days_off = dict(days_off or {})
         self.working_days = dict(working_days or {})
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+        # None: every year counts as known (a calendar built by hand, in tests).
+        self.known_years = None if known_years is None else frozenset(known_years)
+        self.country = country
 
     # Days -----------------------------------------------------------------
 
     def spans_on(self, day: dt.date) -> tuple[Span, ...]:
         """Office hours on one day (empty on a day off)."""
+        if self.known_years is not None and day.year not in self.known_years:
+            raise CalendarMissing(day.year, self.country)
         if day in self.days_off:
             return ()
         if day in self.working_days:

@@ -1,9 +1,13 @@
-"""Deployment checks of the portal's own settings (`manage.py check --deploy`)."""
+"""The portal's own system checks: its settings for deployment
+(`manage.py check --deploy`), and a working calendar loaded a year ahead
+(every `check`, `runserver` and start of the web server)."""
 
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError
+from django.utils import timezone
 
 
 @register(Tags.security, deploy=True)
@@ -19,3 +23,27 @@ def site_url_is_public(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register("calendar")
+def calendar_years_loaded(app_configs, **kwargs):
+    """Deadlines are counted only through years whose public holidays are
+    loaded; this year and the next must be, for every country in use."""
+    from portal.models import CalendarYear
+    from portal.tasks import holiday_countries
+
+    year = timezone.localdate().year
+    try:
+        missing = CalendarYear.missing(holiday_countries(), [year, year + 1])
+    except DatabaseError:
+        return []  # no tables yet: `migrate` loads the calendar
+    return [
+        Warning(
+            f"The public holidays of {country} for {missing_year} are not loaded: no deadline can be counted "
+            "into that year.",
+            hint=f"manage.py seed_holidays --country {country} --years {missing_year}, then check the days "
+            "in the administration site (Calendar days).",
+            id="portal.W002",
+        )
+        for country, missing_year in missing
+    ]

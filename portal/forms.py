@@ -9,14 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
-from portal.phones import (
-    ID_NUMBER_MESSAGE,
-    PHONE_MESSAGE,
-    is_id_number,
-    is_phone,
-    normalise_id_number,
-    normalise_phone,
-)
+from portal.phones import clean_id_number, clean_phone
 
 
 class SignInForm(AuthenticationForm):
@@ -46,18 +39,13 @@ class ProfileForm(forms.ModelForm):
         self.fields["full_name"].required = True
 
     def clean_phone(self) -> str:
-        phone = normalise_phone(self.cleaned_data["phone"])
-        if phone and not is_phone(phone):
-            raise forms.ValidationError(PHONE_MESSAGE)
+        phone = clean_phone(self.cleaned_data["phone"])
         if phone and User.objects.exclude(pk=self.instance.pk).filter(phone=phone).exists():
             raise forms.ValidationError(_("An account with this phone number already exists. Sign in instead."))
         return phone
 
     def clean_id_number(self) -> str:
-        value = normalise_id_number(self.cleaned_data["id_number"])
-        if value and not is_id_number(value):
-            raise forms.ValidationError(ID_NUMBER_MESSAGE)
-        return value
+        return clean_id_number(self.cleaned_data["id_number"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

@@ -1,9 +1,14 @@
 """Phone and identity numbers as people type them ("0912 345 678", "+84 912.345.678")
 reduced to one form, so that signing in, the profile and the public tracking
-page all compare the same digits."""
+page all compare the same digits. `clean_phone` and `clean_id_number` are
+the one rule every form and serializer that takes them applies.
+
+An ID number a person types is what they claim, not a verified identity: it
+is kept as given (normalised), and nothing grants access by it alone."""
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 PHONE_MESSAGE = _("Enter a phone number of 9 to 12 digits, e.g. 0912 345 678.")
@@ -38,8 +43,22 @@ def normalise_id_number(text: str) -> str:
     return re.sub(r"[\s.\-]", "", text or "").upper()
 
 
-def is_id_number(text: str) -> bool:
-    return bool(_ID_NUMBER.match(normalise_id_number(text)))
+def clean_phone(text: str) -> str:
+    """The phone number normalised, or "" if none was given; raise
+    ValidationError with PHONE_MESSAGE if it is not one."""
+    phone = normalise_phone(text)
+    if phone and not _PHONE.match(phone):
+        raise ValidationError(PHONE_MESSAGE, code="phone")
+    return phone
+
+
+def clean_id_number(text: str) -> str:
+    """The ID number normalised, or "" if none was given; raise
+    ValidationError with ID_NUMBER_MESSAGE if it has no known shape."""
+    value = normalise_id_number(text)
+    if value and not _ID_NUMBER.match(value):
+        raise ValidationError(ID_NUMBER_MESSAGE, code="id_number")
+    return value
 
 
 def last_digits(phone: str, count: int = 4) -> str:

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "portal",
     "procedures",
     "dossiers",
+    "citizens",
+    "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "portal.views.kiosk_context",
+                "citizens.views.kiosk.kiosk_context",
             ],
         },
     },
@@ -217,26 +220,26 @@ if os.environ.get("REDIS_URL"):
 else:
     Q_CLUSTER["orm"] = "default"
 
-# The REST API (/api/v1/, see portal/rest.py). Keys from POST /api/v1/auth/token/
+# The REST API (/api/v1/, see api/rest.py). Keys from POST /api/v1/auth/token/
 # last API_TOKEN_DAYS days. Rates per client address (anonymous) or account.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "portal.rest.TokenAuthentication",
+        "api.rest.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["portal.rest.SignedIn"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.rest.SignedIn"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_USER_RATE", "1200/min"),
         "public": os.environ.get("API_PUBLIC_RATE", "120/min"),
         "sign_in": os.environ.get("API_SIGN_IN_RATE", "10/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "portal.rest.Pages",
+    "DEFAULT_PAGINATION_CLASS": "api.rest.Pages",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.rest.handle_exception",
+    "EXCEPTION_HANDLER": "api.rest.handle_exception",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -254,11 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.document_errors"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "OfficeLevelEnum": "portal.models.Office.Level",
         "ProcedureLevelEnum": "procedures.models.Procedure.Level",
-        "DossierActionEnum": "dossiers.serializers.ACTION_CHOICES",
+        "DossierActionEnum": "api.serializers.ACTION_CHOICES",
     },
 }
 
@@ -278,7 +281,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 # otherwise /kiosk/ turns it on for one browser.
 KIOSK_MODE = env_bool("KIOSK_MODE", False)
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 120)
-# The birth registration a hospital's report of a birth prepares (dossiers/life_events.py).
+# The birth registration a hospital's report of a birth prepares (citizens/life_events.py).
 BIRTH_REGISTRATION_PROCEDURE = os.environ.get("BIRTH_REGISTRATION_PROCEDURE", "1.001193")
 # An agency that will miss a due date may re-appoint this many times with an
 # apology (Decree 107/2021: once); the original due date stays the measure.

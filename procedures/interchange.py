@@ -27,7 +27,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.rest import flatten_errors
 from procedures.models import (
     Fee,
     LegalDocument,
@@ -38,7 +37,7 @@ from procedures.models import (
     Stage,
 )
 from procedures.national import online_level
-from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer
+from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
 
 FORMAT = "one-stop-catalogue"
 VERSION = 1
@@ -113,8 +112,7 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
                 "description": option.description,
                 "fees": [
                     {"name": fee.name, "amount_vnd": fee.amount_vnd, "exemption_note": fee.exemption_note}
-                    for fee in procedure.fees.all()
-                    if fee.channel == option.channel
+                    for fee in procedure.fees_for(option.channel)
                 ],
             }
             for option in procedure.channels.all()

@@ -184,10 +184,18 @@ class Procedure(models.Model):
     @property
     def may_apply_online(self) -> bool:
         """Full or partial online service with an online channel."""
-        return self.is_active and self.online_level != self.OnlineLevel.OFFLINE and self.channel("online") is not None
+        return (
+            self.is_active
+            and self.online_level != self.OnlineLevel.OFFLINE
+            and self.channel(Channel.ONLINE) is not None
+        )
 
     def channel(self, channel: str) -> ProcedureChannel | None:
         return next((c for c in self.channels.all() if c.channel == channel), None)
+
+    def fees_for(self, channel: str) -> list[Fee]:
+        """The fees charged on `channel` (none listed: not published)."""
+        return [fee for fee in self.fees.all() if fee.channel == channel]
 
     def stage_shares(self) -> dict[str, Decimal]:
         """Each stage's share of the time limit in percent; the default split
@@ -210,8 +218,7 @@ class Procedure(models.Model):
             "time_limit": {"amount": str(option.time_limit_amount), "unit": option.time_limit_unit},
             "fees": [
                 {"name": fee.name, "amount_vnd": fee.amount_vnd, "exemption_note": fee.exemption_note}
-                for fee in self.fees.all()
-                if fee.channel == channel
+                for fee in self.fees_for(channel)
             ],
             "documents": [
                 {

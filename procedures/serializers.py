@@ -112,3 +112,29 @@ class ProcedureRecordSerializer(serializers.Serializer):
                 {"channels": _("An active procedure needs at least one channel with a time limit.")}
             )
         return attrs
+
+
+def flatten_errors(errors, prefix: str = "") -> list[tuple[str, str]]:
+    """DRF's nested error structure as (field path, message) pairs:
+    ("channels[0].fees[1].amount_vnd", "Ensure this value is ..."). The
+    import report names a record's faults this way, and so does the API's
+    one error shape."""
+    pairs: list[tuple[str, str]] = []
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if isinstance(key, int):  # a list's items, by index
+                name = f"{prefix}[{key}]"
+            elif key == "non_field_errors":
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else key
+            pairs += flatten_errors(value, name)
+    elif isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if isinstance(value, dict | list) and value:
+                pairs += flatten_errors(value, f"{prefix}[{index}]")
+            elif value:
+                pairs.append((prefix, str(value)))
+    elif errors:
+        pairs.append((prefix, str(errors)))
+    return pairs

@@ -70,10 +70,7 @@ def _procedure_page(request, code: str, template: str):
     cases: dict[str, list[RequiredDocument]] = {}
     for document in procedure.documents.all():
         cases.setdefault(document.case_name, []).append(document)
-    channels = [
-        {"option": option, "fees": [fee for fee in procedure.fees.all() if fee.channel == option.channel]}
-        for option in procedure.channels.all()
-    ]
+    channels = [{"option": option, "fees": procedure.fees_for(option.channel)} for option in procedure.channels.all()]
     context = {"procedure": procedure, "cases": cases, "channels": channels}
     return render(request, template, context)
 

@@ -13,10 +13,11 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import storages
 
-from dossiers.models import Attachment, DraftFile, Slip
+from citizens.models import DraftFile
+from dossiers.models import Attachment, Slip
 from dossiers.sms import MemoryBackend
 from dossiers.workflow import perform
-from portal.models import CalendarDay, Membership
+from portal.models import CalendarDay, CalendarYear, Membership
 from tests import factories
 from tests.factories import ProcedureFactory, SectorFactory, received_dossier, staff_member, submitted_online
 
@@ -34,6 +35,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrations load this year's and next year's public holidays, as
+    they must in production. Tests say which calendar they work on instead:
+    those rows go, each office the factories make has the years 2024–2028
+    marked loaded, and only the tests that ask for holidays (`vn_holidays`)
+    have them."""
+    with django_db_blocker.unblock():
+        CalendarDay.objects.all().delete()
+        CalendarYear.objects.all().delete()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from portal.models import Membership, Office, User
+from portal.models import CalendarYear, Membership, Office, User
 from procedures.models import Fee, Procedure, ProcedureChannel, RequiredDocument, Sector
 
 PASSWORD = "correct-horse-battery"
@@ -41,11 +41,22 @@ class OfficeFactory(DjangoModelFactory):
     class Meta:
         model = Office
         django_get_or_create = ["code"]
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"000.{n:02d}.00.H99")
     name = factory.Sequence(lambda n: f"Xã số {n}")
     level = Office.Level.COMMUNE
     parent = None
+
+    @factory.post_generation
+    def calendar_years(office, create, extracted, **kwargs):
+        """The years the tests count deadlines in, marked loaded (their
+        holidays: only where a test seeds them)."""
+        if create:
+            years = extracted or range(2024, 2029)
+            CalendarYear.objects.bulk_create(
+                [CalendarYear(country=office.holiday_country, year=year) for year in years], ignore_conflicts=True
+            )
 
 
 class SectorFactory(DjangoModelFactory):

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from dossiers import stats
 from dossiers.models import Attachment, Dossier, Notification, State
 from dossiers.workflow import perform
+from reports import stats
 from tests.conftest import REPORT_TODAY, error_of
 from tests.factories import PDF, UserFactory, applicant, submitted_online
 
@@ -169,7 +169,9 @@ def test_a_citizen_cannot_add_files_once_the_dossier_is_being_appraised(api, lan
     response = api.as_(lan).post(
         f"/api/v1/dossiers/{dossier.code}/attachments/", {"file": named(PDF, "late.pdf")}, format="multipart"
     )
-    assert response.status_code == 403 and not Attachment.objects.exists()
+    # Her own dossier: she may know its state, and is told it takes no files now.
+    assert response.status_code == 409 and not Attachment.objects.exists()
+    assert "takes no files now" in error_of(response)["message"]
 
 
 # Lists and details ---------------------------------------------------------------------

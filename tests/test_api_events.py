@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dossiers.models import Dossier, Draft, LifeEvent, Notification
+from citizens.models import Draft, LifeEvent
+from dossiers.models import Dossier, Notification
 from portal.models import ApiToken
 from tests.conftest import error_of
 from tests.factories import PASSWORD, PDF, UserFactory

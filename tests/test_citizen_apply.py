@@ -6,8 +6,9 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers import applications
-from dossiers.models import Attachment, Dossier, Draft, DraftFile, Notification, State
+from citizens import applications
+from citizens.models import Draft, DraftFile
+from dossiers.models import Attachment, Dossier, Notification, State
 from procedures.models import Procedure
 from tests.factories import PASSWORD, PDF, ProcedureFactory, png
 
@@ -120,9 +121,7 @@ def test_the_whole_application_reaches_the_counter(
         ("to.pdf", PDF + b" " * 2048, "The file is 0.0 MB; the limit is 0 MB."),
     ],
 )
-def test_a_bad_file_is_explained_and_nothing_is_stored(
-    citizen, procedure, office_a, settings, name, content, message
-):
+def test_a_bad_file_is_explained_and_nothing_is_stored(citizen, procedure, office_a, settings, name, content, message):
     settings.UPLOAD_MAX_BYTES = 1024
     draft = start(citizen, procedure)
     page = upload(citizen, draft, 1, name, content)

@@ -5,7 +5,8 @@ supervisor; and public tracking by code and phone digits."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.models import Attachment, Feedback, Notification, State
+from citizens.models import Feedback
+from dossiers.models import Attachment, Notification, State
 from dossiers.workflow import perform
 from tests.factories import PASSWORD, PDF, UserFactory, submitted_online
 

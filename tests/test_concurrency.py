@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
+from dossiers.errors import ActionError, Conflict
 from dossiers.models import Dossier, DossierEvent
-from dossiers.workflow import ActionError, Conflict, perform
+from dossiers.workflow import perform
 from tests.factories import received_dossier
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

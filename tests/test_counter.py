@@ -261,5 +261,5 @@ def test_attaching_a_scan_as_other_and_the_rules_of_attaching(client, procedure,
     perform(dossier, "withdraw", actor=chi, note="Rút")
     sign_in(client, chi)
     page = client.post(url, {"file": SimpleUploadedFile("y.pdf", PDF)}, follow=True).content.decode()
-    assert "is closed: no file can be added" in page
+    assert "takes no files now" in page
     assert Attachment.objects.count() == 1

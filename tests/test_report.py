@@ -8,10 +8,12 @@ import io
 
 import pytest
 
-from dossiers import stats
+from dossiers import rollups
 from dossiers.models import Dossier, DossierEvent
-from dossiers.stats import MEASURES, Period
 from dossiers.timeliness import start_of_day
+from reports import delays, recount, stats
+from reports.periods import Period
+from reports.stats import MEASURES
 from tests.conftest import REPORT_TODAY as TODAY
 from tests.conftest import at
 from tests.factories import received_dossier
@@ -110,7 +112,7 @@ PERIODS = [
 @pytest.mark.parametrize("by", ["office", "sector"])
 def test_the_rollups_agree_with_a_recount_from_the_dossiers(history, office_a, office_b, period, by):
     rolled = stats.report(period, [office_a, office_b], by=by, today=TODAY)
-    counted = stats.naive_report(period, [office_a, office_b], by=by, today=TODAY)
+    counted = recount.naive_report(period, [office_a, office_b], by=by, today=TODAY)
     assert [(r.label, r.counts) for r in rolled.rows] == [(r.label, r.counts) for r in counted.rows]
 
 
@@ -120,7 +122,7 @@ def test_every_number_lists_exactly_its_dossiers(history, office_a, office_b, pe
     base = Dossier.objects.filter(competent_office=office_a)
     start, end = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
     for measure in MEASURES:
-        listed = stats.dossiers_for(measure, period, base, today=TODAY)
+        listed = recount.dossiers_for(measure, period, base, today=TODAY)
         if measure in ("supplement_requests", "apologies"):
             # A dossier asked twice is listed once, with both requests.
             action = {"supplement_requests": "request_supplement", "apologies": "apologise"}[measure]
@@ -134,7 +136,7 @@ def test_the_drill_down_names_the_dossiers(history, office_a):
     january = Period.month(2026, 1)
 
     def listed(measure):
-        return {d.pk for d in stats.dossiers_for(measure, january, today=TODAY)}
+        return {d.pk for d in recount.dossiers_for(measure, january, today=TODAY)}
 
     assert listed("finished_late") == {history["late_after_apology"].pk, history["two_supplements"].pk}
     assert listed("open_overdue") == {history["overdue_across_months"].pk, history["b_open_overdue"].pk}
@@ -143,7 +145,7 @@ def test_the_drill_down_names_the_dossiers(history, office_a):
 
 def test_rebuilding_the_rollups_from_scratch_changes_nothing(history, office_a, office_b):
     before = [stats.report(p, [office_a, office_b], today=TODAY).total.counts for p in PERIODS]
-    stats.rebuild()
+    rollups.rebuild()
     assert [stats.report(p, [office_a, office_b], today=TODAY).total.counts for p in PERIODS] == before
 
 
@@ -154,14 +156,14 @@ def test_a_later_change_in_the_past_is_not_hidden_by_a_stored_balance(history, o
     late_entry = received_dossier(history["early"].procedure, office_a, chi, at=at("15/01/2026"))
     again = stats.report(Period.month(2026, 2), [office_a], today=TODAY).rows[0]
     assert again["carried_over"] == march["carried_over"] + 1
-    assert late_entry.pk in {d.pk for d in stats.dossiers_for("carried_over", Period.month(2026, 2), today=TODAY)}
+    assert late_entry.pk in {d.pk for d in recount.dossiers_for("carried_over", Period.month(2026, 2), today=TODAY)}
 
 
 def test_the_stage_that_overran_its_share_is_named(history, office_a, office_b):
     """Received 12/01 09:00 under 3 working days (24 h), the apologised
     dossier sat with the specialist until 16/01 10:00: 33 h of working time
     against the 65 % (15 h 36 min) that receipt and appraisal may take."""
-    found = stats.stage_delays(Period.month(2026, 1), [office_a, office_b], today=TODAY)
+    found = delays.stage_delays(Period.month(2026, 1), [office_a, office_b], today=TODAY)
     by_code = {dossier.code: (times, worst) for dossier, times, worst in found.dossiers}
     assert set(by_code) == {
         history[name].code

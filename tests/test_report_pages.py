@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dossiers import stats
-from dossiers.stats import Period
+from reports import stats
+from reports.periods import Period
 from tests.factories import PASSWORD
 
 JANUARY = "period=2026-01"

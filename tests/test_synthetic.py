@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from dossiers import synthetic
 from dossiers.models import Dossier, State
+from dossiers.workflow import perform
 from portal.calendar import TimeUnit
 from procedures.models import ProcedureChannel
+from reports import recount, stats
+from reports.periods import Period
 from tests.factories import ProcedureFactory, staff_member
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -72,3 +75,61 @@ def test_the_mix_is_mostly_early_with_a_few_late(history):
         assert states[state] > 0, state
     assert history.filter(supplement_requests__gt=0).exists()
     assert history.filter(reappointments=1).exists()
+
+
+# The next step of an unfinished dossier, and who at its office takes it.
+CARRY_ON = {
+    State.SUBMITTED: ("receive", "clerk"),
+    State.SUPPLEMENT_REQUESTED: ("supplement", "clerk"),
+    State.RECEIVED: ("appraise", "specialist"),
+    State.APPRAISED: ("approve", "approver"),
+    State.APPROVED: ("stamp", "clerk"),
+    State.STAMPED: ("return", "clerk"),
+}
+
+
+@pytest.fixture
+def busy_month(office_a, office_b, chi, son, hoa, binh):
+    """A busy last month: many dossiers still open, in every state."""
+    staff_member("khanh", "Đinh Văn Khánh", office_b, "specialist")
+    staff_member("long", "Bùi Văn Long", office_b, "approver")
+    days = ProcedureFactory(code="1.004194")
+    ProcedureChannel.objects.filter(procedure=days).update(time_limit_amount=10)
+    synthetic.generate(500, [office_a, office_b], [days], months=1, now=NOW, seed=8)
+    return Dossier.objects.select_related("competent_office")
+
+
+def test_every_unfinished_dossier_carries_on_through_the_write_path_to_its_result(busy_month):
+    """The demo writes its history in bulk: each open dossier must be one
+    the portal could have left behind, so that the counter can take it on."""
+    history = busy_month
+    staff = {office.pk: synthetic._staff(office) for office in {d.competent_office for d in history}}
+    unfinished = [d for d in history if d.state in CARRY_ON]
+    # Every kind of open dossier is there, supplements asked at intake and during processing.
+    kinds = {(d.state, d.resume_state) for d in unfinished}
+    assert {state for state, _resume in kinds} == set(CARRY_ON)
+    assert {(State.SUPPLEMENT_REQUESTED, State.SUBMITTED), (State.SUPPLEMENT_REQUESTED, State.RECEIVED)} <= kinds
+    later = NOW + dt.timedelta(hours=1)
+    for dossier in unfinished:
+        people = staff[dossier.competent_office_id]
+        asked_in = dossier.resume_state
+        steps = 0
+        while dossier.state in CARRY_ON:
+            action, role = CARRY_ON[dossier.state]
+            actor = {"clerk": people.clerks, "specialist": people.specialists, "approver": people.approvers}[role][0]
+            before = dossier.state
+            later += dt.timedelta(minutes=5)
+            dossier = perform(dossier, action, actor=actor, at=later)
+            if before == State.SUPPLEMENT_REQUESTED:
+                # Back to where the supplement was asked, the clock moved by the pause.
+                assert dossier.state == asked_in, dossier.code
+                assert (dossier.received_at is None) == (asked_in == State.SUBMITTED), dossier.code
+            steps += 1
+            assert steps < 10, dossier.code
+        assert dossier.state == State.RETURNED and dossier.finished_at is not None, dossier.code
+    # And the rollups the write path kept still agree with a recount.
+    offices = list({d.competent_office for d in history})
+    period = Period(dt.date(2025, 12, 1), later.date())
+    assert [r.counts for r in stats.report(period, offices, today=later.date()).rows] == [
+        r.counts for r in recount.naive_report(period, offices, today=later.date()).rows
+    ]

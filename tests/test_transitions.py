@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dossiers.errors import Conflict, Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, DossierEvent, Pause, State
-from dossiers.workflow import Conflict, Invalid, NotAllowed, NotPossible, perform
+from dossiers.workflow import attach_upload, perform
 from portal.models import Office
-from tests.factories import ProcedureFactory, received_dossier, staff_member, submitted_online
+from tests.factories import PDF, ProcedureFactory, received_dossier, staff_member, submitted_online
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -206,6 +208,7 @@ def test_a_supplement_at_intake_does_not_start_or_pause_the_clock(procedure, off
     dossier = online(procedure, office_a, lan)
     dossier = perform(dossier, "request_supplement", actor=chi, note="Ảnh chụp tờ khai bị mờ")
     assert (dossier.supplement_requests, dossier.pauses.count()) == (0, 0)
+    attach_upload(dossier, upload=SimpleUploadedFile("to-khai.pdf", PDF), document=None, actor=lan)
     dossier = perform(dossier, "supplement", actor=lan)
     assert dossier.state == State.SUBMITTED and dossier.due_at is None
     perform(dossier, "request_supplement", actor=chi, note="Vẫn thiếu tờ khai")

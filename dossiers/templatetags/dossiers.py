@@ -2,26 +2,16 @@
 
 from django import template
 
+from dossiers.states import TONES, State
+
 register = template.Library()
 
-_STATE_TONES = {
-    "submitted": "info",
-    "received": "info",
-    "appraised": "info",
-    "approved": "info",
-    "stamped": "ok",
-    "returned": "ok",
-    "supplement_requested": "warn",
-    "refused": "bad",
-    "rejected": "bad",
-    "withdrawn": "",
-}
 _TIMELINESS_TONES = {"early": "ok", "on_time": "ok", "within": "info", "late": "bad", "overdue": "bad"}
 
 
 @register.filter
 def state_tone(state: str) -> str:
-    return _STATE_TONES.get(state, "")
+    return TONES.get(state, "")
 
 
 @register.filter
@@ -31,8 +21,6 @@ def timeliness_tone(timeliness: str) -> str:
 
 @register.filter
 def state_label(state: str) -> str:
-    from dossiers.models import State
-
     return State(state).label if state in State.values else state
 
 

@@ -9,10 +9,8 @@ another; every change goes through `workflow`.
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -23,37 +21,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import queues
+from dossiers.actions import ACTION_LABELS, EVENT_LABELS
+from dossiers.errors import ActionError, Conflict
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
 from dossiers.models import Attachment, Dossier, DossierDocument
-from dossiers.workflow import (
-    ACTION_LABELS,
-    EVENT_LABELS,
-    ActionError,
-    Conflict,
-    attach,
-    available_actions,
-    open_dossier,
-    perform,
-)
+from dossiers.workflow import attach, available_actions, open_dossier, perform
+from portal.auth import staff_only
 from portal.models import Membership, Office
 from procedures.models import Channel, Procedure
 
 Role = Membership.Role
 PRIMARY_ACTIONS = {"receive", "appraise", "approve", "stamp", "return", "supplement"}
 WARNING_ACTIONS = {"refuse", "reject", "withdraw"}
-
-
-def staff_only(view):
-    """Signed-in members of an office's staff (or superusers)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_office_staff or request.user.is_superuser):
-            raise PermissionDenied(_("The counter workspace is for the staff of a one-stop office."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def current_office(request) -> tuple[Office, list[Office]]:
@@ -107,6 +86,7 @@ def workspace(request):
         "query": query,
         "found": found,
         "may_take_in": Role.CLERK in roles,
+        "calendar_problem": queues.calendar_problem(office),
     }
     return render(request, "dossiers/counter/workspace.html", context)
 
@@ -120,7 +100,14 @@ def queue(request, slug: str):
     page = Paginator(queues.dossiers_in(chosen, office), 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(dossier, dossier.timeliness(today)) for dossier in page]
-    context = {"office": office, "offices": offices, "queue": chosen, "page": page, "rows": rows}
+    context = {
+        "office": office,
+        "offices": offices,
+        "queue": chosen,
+        "page": page,
+        "rows": rows,
+        "calendar_problem": queues.calendar_problem(office) if chosen.slug == "due_soon" else "",
+    }
     return render(request, "dossiers/counter/queue.html", context)
 
 

@@ -1,38 +1,20 @@
-"""Slips to print and download, and the public page that tells a genuine
+"""Slips to print at the counter, and the public page that tells a genuine
 slip from a forged one."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dossiers import slips
-from dossiers.models import Dossier, Slip
-from dossiers.views.counter import staff_only, visible_dossier
-
-
-def pdf_response(slip: Slip) -> HttpResponse:
-    slip = slips.ensure_file(slip.pk)
-    response = HttpResponse(slips.read(slip), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slip.filename}"'
-    response["X-Content-SHA256"] = slip.sha256
-    return response
+from dossiers.models import Slip
+from dossiers.views.counter import visible_dossier
+from portal.auth import staff_only
 
 
 @staff_only
 def counter_slip(request, code: str, pk: int):
     dossier = visible_dossier(request, code)
-    return pdf_response(get_object_or_404(Slip, dossier=dossier, pk=pk))
-
-
-@login_required
-def citizen_slip(request, code: str, pk: int):
-    """A citizen downloads the slips of their own dossiers."""
-    dossier = Dossier.objects.filter(code=code, citizen=request.user).first()
-    if dossier is None:
-        raise Http404
-    return pdf_response(get_object_or_404(Slip, dossier=dossier, pk=pk))
+    return slips.download(get_object_or_404(Slip, dossier=dossier, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])

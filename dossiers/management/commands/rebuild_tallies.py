@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from dossiers import stats
+from dossiers import rollups
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        count = stats.rebuild()
+        count = rollups.rebuild()
         self.stdout.write(f"Rollups recounted from {count} dossiers in {time.perf_counter() - started:.1f} s.")

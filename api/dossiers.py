@@ -1,0 +1,259 @@
+"""Dossiers in the REST API: open one, attach files, list and read what the
+caller may see, act on one, download its slips.
+
+Every dossier is fetched through `Dossier.objects.visible_to(user)`: another
+office's clerk and a citizen who does not own it get the same 404 as for a
+code that does not exist. Every change goes through `dossiers.workflow` or
+`citizens.applications`, as on the web screens: the same rules, the same
+messages.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.schema import ERRORS, ErrorSerializer
+from api.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    DossierCreateSerializer,
+    DossierSerializer,
+    DossierSummarySerializer,
+    SlipSerializer,
+    TransitionSerializer,
+)
+from citizens import applications
+from dossiers import permissions, slips, workflow
+from dossiers.models import Dossier, Slip, State
+from portal.models import Membership, Office
+from procedures.models import Channel
+
+
+class DossierFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=State.choices)
+    office = django_filters.CharFilter(
+        method="filter_office", max_length=40, help_text="An office's code: dossiers it received or handles."
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="true: open and past the due date today; false: the others."
+    )
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="lt", help_text="Due before this moment (ISO 8601)."
+    )
+
+    class Meta:
+        model = Dossier
+        fields = ["state", "office", "overdue", "due_before"]
+
+    def filter_office(self, queryset, name, value):
+        return queryset.at(Office.objects.filter(code=value))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The dossiers you may see", tags=["dossiers"]),
+    retrieve=extend_schema(
+        summary="One dossier, with its documents, files and events",
+        tags=["dossiers"],
+        responses={200: DossierSerializer, **ERRORS},
+    ),
+)
+class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+    filterset_class = DossierFilter
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        return (
+            Dossier.objects.visible_to(self.request.user)
+            .select_related("procedure", "receiving_office", "competent_office")
+            .order_by("-submitted_at", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return DossierSummarySerializer if self.action == "list" else DossierSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _shown(self, dossier: Dossier, status_code: int = status.HTTP_200_OK) -> Response:
+        dossier = self.get_queryset().prefetch_related("documents", "attachments__document").get(pk=dossier.pk)
+        context = {**self.get_serializer_context(), "for_staff": permissions.sees_as_staff(dossier, self.request.user)}
+        return Response(DossierSerializer(dossier, context=context).data, status=status_code)
+
+    def retrieve(self, request, code: str):
+        return self._shown(self.get_object())
+
+    @extend_schema(
+        summary="Open a dossier",
+        description=(
+            "A citizen applies online for themselves: the dossier waits in `submitted` for the counter, "
+            "and the details of their account fill what the applicant leaves out. A clerk of `office` "
+            "takes a walk-in dossier in: it is received at once, which needs every mandatory document "
+            "listed in `received_documents`."
+        ),
+        request=DossierCreateSerializer,
+        responses={201: DossierSerializer, **ERRORS},
+        tags=["dossiers"],
+    )
+    def create(self, request):
+        form = DossierCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        user, office = request.user, data["office"]
+        if user.has_role(Membership.Role.CLERK, office):
+            dossier = self._walk_in(data)
+        elif user.is_office_staff:
+            raise exceptions.PermissionDenied(
+                _("Only a clerk of %(office)s takes dossiers in there.") % {"office": office.code}
+            )
+        else:
+            dossier = self._online(data)
+        response = self._shown(dossier, status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(f"{request.path}{dossier.code}/")
+        return response
+
+    def _walk_in(self, data: dict) -> Dossier:
+        channel = data.get("channel") or Channel.IN_PERSON
+        if channel == Channel.ONLINE:
+            raise exceptions.ValidationError({"channel": [_("A clerk takes dossiers in in person or by post.")]})
+        if "applicant" not in data:
+            raise exceptions.ValidationError({"applicant": [_("Give the applicant's details.")]})
+        return workflow.open_dossier(
+            procedure=data["procedure"],
+            receiving_office=data["office"],
+            competent_office=data["competent_office"] or data["office"],
+            channel=channel,
+            applicant=dict(data["applicant"]),
+            delivery=data["delivery"],
+            delivery_address=data["delivery_address"],
+            received_documents=set(data["received_documents"]),
+            actor=self.request.user,
+            receive=True,
+        )
+
+    def _online(self, data: dict) -> Dossier:
+        if data.get("channel", Channel.ONLINE) != Channel.ONLINE:
+            raise exceptions.ValidationError({"channel": [_("A citizen applies online.")]})
+        if data["competent_office"] is not None:
+            raise exceptions.ValidationError({"competent_office": [_("The counter decides which office handles it.")]})
+        user = self.request.user
+        given = {key: value for key, value in data.get("applicant", {}).items() if value}
+        return applications.open_online(
+            procedure=data["procedure"],
+            office=data["office"],
+            applicant={**user.applicant, **given},
+            citizen=user,
+            delivery=data["delivery"],
+            delivery_address=data["delivery_address"],
+        )
+
+    @extend_schema(
+        summary="Attach a file to one of the dossier's documents",
+        description=(
+            "Staff of its offices while the dossier is open; its citizen before it is received or when "
+            "a supplement is asked for."
+        ),
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **ERRORS, 409: ErrorSerializer},
+        tags=["dossiers"],
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, code: str):
+        dossier = self.get_object()
+        form = AttachmentUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        document = None
+        if form.validated_data["document"] is not None:
+            document = dossier.documents.filter(position=form.validated_data["document"]).first()
+            if document is None:
+                raise exceptions.ValidationError({"document": [_("This dossier has no document with this number.")]})
+        try:
+            attachment = workflow.attach_upload(
+                dossier, upload=form.validated_data["file"], document=document, actor=request.user
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"file": error.messages}) from None
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Act on a dossier",
+        description=(
+            "403 when you may not take the action, 409 when it is not possible from the dossier's state "
+            "or someone changed the dossier since the `version` you send."
+        ),
+        request=TransitionSerializer,
+        responses={200: DossierSerializer, **ERRORS, 409: ErrorSerializer},
+        tags=["dossiers"],
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, code: str):
+        dossier = self.get_object()
+        form = TransitionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        dossier = workflow.perform(
+            dossier,
+            data["action"],
+            actor=request.user,
+            note=data["note"],
+            version=data["version"],
+            new_appointment=data["new_appointment"],
+            documents=set(data["documents"]) if data["documents"] is not None else None,
+        )
+        return self._shown(dossier)
+
+    @extend_schema(
+        summary="The dossier's official slips",
+        responses={200: SlipSerializer(many=True), **ERRORS},
+        tags=["slips"],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def slips(self, request, code: str):
+        dossier = self.get_object()
+        issued = dossier.slips.select_related("dossier").order_by("issued_at", "pk")
+        return Response(SlipSerializer(issued, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="One slip as PDF",
+        description="The latest slip of this kind, or the one numbered `number`; the same bytes every time.",
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(Slip.Kind.values)),
+            OpenApiParameter("number", int, OpenApiParameter.QUERY, required=False),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        tags=["slips"],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"slips/(?P<kind>[a-z_]+)",
+        url_name="slip",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def slip(self, request, code: str, kind: str):
+        dossier = self.get_object()
+        found = dossier.slips.filter(kind=kind).order_by("-number")
+        number = request.query_params.get("number")
+        if number is not None:
+            if not number.isdigit() or int(number) > 1000:
+                raise exceptions.ValidationError({"number": [_("A slip's number is a whole number.")]})
+            found = found.filter(number=int(number))
+        slip = found.first()
+        if slip is None:
+            raise exceptions.NotFound(_("This dossier has no such slip."))
+        return slips.download(slip)

@@ -1,0 +1,103 @@
+"""The site's own endpoints of the REST API: signing in for a key, and the
+offices in service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from api.rest import KeyScope, PublicThrottle
+from api.schema import ErrorSerializer
+from portal.models import ApiToken, Office
+
+# Signing in ------------------------------------------------------------------------
+
+
+class SignInSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        max_length=254, help_text="The username, the phone number or the email address, as on the sign-in page."
+    )
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class SignInThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+
+class IssueToken(APIView):
+    """Sign in with a username (or phone, or email) and password; get a key
+    for `Authorization: Token <key>`, valid for API_TOKEN_DAYS days."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes = [SignInThrottle]
+    throttle_scope = "sign_in"
+
+    @extend_schema(
+        request=SignInSerializer,
+        responses={201: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        form = SignInSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = authenticate(request, username=form.validated_data["username"], password=form.validated_data["password"])
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("The username or the password is wrong.")]}, code="invalid"
+            )
+        expires_at = timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+        token, key = ApiToken.issue(user, _("Signed in through the API"), expires_at=expires_at)
+        return Response({"token": key, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED)
+
+
+# Offices ---------------------------------------------------------------------------
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    province = serializers.SerializerMethodField()
+    opening_hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Office
+        fields = ["code", "name", "level", "locality", "province", "address", "phone", "email", "opening_hours"]
+
+    def get_province(self, office: Office) -> str:
+        return office.province.code
+
+    def get_opening_hours(self, office: Office) -> str:
+        return (
+            f"{office.morning_opens_at:%H:%M}–{office.morning_closes_at:%H:%M}, "
+            f"{office.afternoon_opens_at:%H:%M}–{office.afternoon_closes_at:%H:%M}"
+        )
+
+
+class OfficeList(generics.ListAPIView):
+    """The one-stop offices in service: the province centre and the
+    commune and ward counters."""
+
+    serializer_class = OfficeSerializer
+    permission_classes = [KeyScope]
+    throttle_classes = [PublicThrottle]
+
+    def get_queryset(self):
+        return Office.objects.filter(is_active=True).select_related("parent").order_by("-level", "name")
+
+    @extend_schema(tags=["catalogue"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

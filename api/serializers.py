@@ -1,0 +1,362 @@
+"""The shapes of the dossier API (api/dossiers.py, public.py, reports.py,
+events.py): what comes in, checked, and what goes out. Datetimes are ISO 8601
+with their offset, money integer VND, codes strings. No rule lives here that
+the models, `workflow`, `applications` or `reports.periods` do not already
+hold: the serializers call them."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from citizens.models import LifeEvent
+from dossiers.actions import ACTIONS
+from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
+from dossiers.timeliness import Timeliness
+from dossiers.workflow import available_actions
+from portal.models import Office
+from portal.phones import clean_id_number, clean_phone
+from procedures.models import Channel, Procedure
+from reports.periods import PeriodError, requested
+
+# The actions of POST /dossiers/{code}/transitions/.
+ACTION_CHOICES = [(action, action) for action in ACTIONS]
+
+# In ----------------------------------------------------------------------------
+
+
+class ApplicantSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate_id_number(self, value: str) -> str:
+        return clean_id_number(value)
+
+    def validate_phone(self, value: str) -> str:
+        return clean_phone(value)
+
+
+class DossierCreateSerializer(serializers.Serializer):
+    procedure = serializers.SlugRelatedField(
+        slug_field="code", queryset=Procedure.objects.active(), help_text="The procedure's code, e.g. 1.001193."
+    )
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Office.objects.filter(is_active=True),
+        help_text="The code of the counter that receives the dossier.",
+    )
+    competent_office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Office.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a location-independent procedure received elsewhere: the office that handles it.",
+    )
+    applicant = ApplicantSerializer(required=False, help_text="A citizen's own details fill what is left out.")
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text="A citizen applies online; a clerk takes a dossier in in person (the default) or by post.",
+    )
+    delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.COUNTER)
+    delivery_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    received_documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=1000),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="A clerk's walk-in dossier: the numbers (from 1) of the documents handed in.",
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTION_CHOICES)
+    note = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The reasons: required to request a supplement, refuse, reject, withdraw or apologise.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        help_text="The dossier's version as you read it: 409 if someone changed it since.",
+    )
+    new_appointment = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="For `apologise`: the new appointment."
+    )
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=1000),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=200,
+        help_text="For `receive`: the numbers of the documents handed in (default: as already ticked).",
+    )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    document = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, help_text="The document's number, from 1."
+    )
+    file = serializers.FileField(help_text="A PDF, JPEG or PNG, checked by its content.")
+
+
+class TrackQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=48)
+    phone_last4 = serializers.RegexField(
+        r"^\d{4}$", max_length=4, error_messages={"invalid": gettext_lazy("Enter exactly 4 digits.")}
+    )
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    # "from", a Python keyword, is added in `__init__`.
+    to = serializers.DateField(help_text="The last day, included.")
+    office = serializers.CharField(max_length=40, required=False, help_text="One office's code; all yours if left out.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField(help_text="The first day (YYYY-MM-DD).")
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            attrs["period"] = requested(attrs["from"], attrs["to"], timezone.localdate())
+        except PeriodError as error:
+            raise serializers.ValidationError({"to" if error.field == "end" else "from": [error.message]}) from None
+        return attrs
+
+
+class ChildSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    sex = serializers.ChoiceField(choices=[("female", "female"), ("male", "male")])
+    weight_grams = serializers.IntegerField(min_value=200, max_value=8000, required=False, allow_null=True)
+
+
+class ParentSerializer(ApplicantSerializer):
+    id_number = serializers.CharField(max_length=20)
+    phone = serializers.CharField(max_length=20)
+
+
+class BirthEventSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[("birth", "birth")])
+    reference = serializers.CharField(
+        max_length=64, help_text="Your own reference for the event: a retry with it reports nothing twice."
+    )
+    occurred_at = serializers.DateTimeField(help_text="When the child was born.")
+    place = serializers.CharField(max_length=300, help_text="Where: the hospital's name.")
+    child = ChildSerializer()
+    parent = ParentSerializer(help_text="The parent who registers the birth.")
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Office.objects.filter(is_active=True),
+        help_text="The code of the commune or ward where the parent lives.",
+    )
+
+    def validate_occurred_at(self, value):
+        if value > timezone.now():
+            raise serializers.ValidationError(gettext_lazy("A birth is reported after it happens."))
+        return value
+
+
+# Out ---------------------------------------------------------------------------
+
+
+class ProcedureRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ApplicantOutSerializer(serializers.Serializer):
+    name = serializers.CharField(source="applicant_name")
+    id_number = serializers.CharField(source="applicant_id_number")
+    phone = serializers.CharField(source="applicant_phone")
+    email = serializers.CharField(source="applicant_email")
+    address = serializers.CharField(source="applicant_address")
+
+
+class DossierDocumentSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case_name")
+    mandatory = serializers.BooleanField(source="is_mandatory")
+    received = serializers.BooleanField(source="is_received")
+
+    class Meta:
+        model = DossierDocument
+        fields = ["position", "name", "case", "originals", "copies", "mandatory", "received"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    document = serializers.IntegerField(source="document.position", allow_null=True, default=None)
+    name = serializers.CharField(source="original_name")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "document", "name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DossierEvent
+        fields = ["action", "from_state", "to_state", "actor", "at", "note"]
+
+    def get_actor(self, event: DossierEvent) -> str | None:
+        """Who acted: the name, for staff; for the citizen, only themselves."""
+        if self.context.get("for_staff") or event.actor_id == self.context["request"].user.pk:
+            return event.actor.get_full_name() if event.actor else None
+        return None
+
+    def get_note(self, event: DossierEvent) -> str:
+        return event.note if self.context.get("for_staff") else event.note_for_citizen
+
+
+class SlipSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Slip
+        fields = ["kind", "number", "issued_at", "check_code", "sha256", "url"]
+
+    def get_url(self, slip: Slip) -> str:
+        path = reverse("api:dossier-slip", args=[slip.dossier.code, slip.kind])
+        return self.context["request"].build_absolute_uri(f"{path}?number={slip.number}")
+
+
+class DossierSummarySerializer(serializers.ModelSerializer):
+    procedure = ProcedureRefSerializer()
+    receiving_office = serializers.CharField(source="receiving_office.code")
+    competent_office = serializers.CharField(source="competent_office.code")
+    state = serializers.ChoiceField(choices=State.choices)
+    state_display = serializers.CharField(source="get_state_display")
+    applicant_name = serializers.CharField()
+    timeliness = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure",
+            "receiving_office",
+            "competent_office",
+            "channel",
+            "state",
+            "state_display",
+            "version",
+            "applicant_name",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "appointment_at",
+            "finished_at",
+            "timeliness",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Timeliness.choices))
+    def get_timeliness(self, dossier: Dossier) -> str:
+        return dossier.timeliness(self.context.get("today")).value
+
+
+class DossierSerializer(DossierSummarySerializer):
+    applicant = ApplicantOutSerializer(source="*")
+    fee_total_vnd = serializers.IntegerField()
+    documents = DossierDocumentSerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    events = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(DossierSummarySerializer.Meta):
+        fields = [
+            *DossierSummarySerializer.Meta.fields,
+            "applicant",
+            "delivery",
+            "delivery_address",
+            "fees",
+            "fee_total_vnd",
+            "returned_at",
+            "paused_at",
+            "reappointments",
+            "documents",
+            "attachments",
+            "events",
+            "actions",
+        ]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, dossier: Dossier) -> list:
+        events = dossier.events.select_related("actor")
+        if not self.context.get("for_staff"):
+            events = events.seen_by_citizen(self.context["request"].user)
+        return EventSerializer(events, many=True, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_CHOICES)))
+    def get_actions(self, dossier: Dossier) -> list[str]:
+        """The actions the caller may take now."""
+        return available_actions(dossier, self.context["request"].user)
+
+
+class TrackSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    state = serializers.ChoiceField(choices=State.choices)
+    state_display = serializers.CharField(source="get_state_display")
+    procedure = serializers.CharField(source="procedure.display_name")
+    office = serializers.CharField(source="receiving_office.name")
+    appointment_at = serializers.DateTimeField(allow_null=True)
+
+
+class LifeEventSerializer(serializers.ModelSerializer):
+    office = serializers.CharField(source="office.code")
+    procedure = serializers.CharField(source="procedure.code")
+    status = serializers.ChoiceField(
+        choices=[("waiting_for_parent", "waiting_for_parent"), ("sent", "sent")],
+        help_text="Whether the parent has sent the application prepared for them.",
+    )
+    dossier = serializers.CharField(source="dossier.code", allow_null=True, default=None)
+
+    class Meta:
+        model = LifeEvent
+        fields = ["reference", "kind", "occurred_at", "office", "procedure", "status", "reported_at", "dossier"]
+
+
+class ReportRowSerializer(serializers.Serializer):
+    office = serializers.CharField(allow_null=True, help_text="The office's code; null on the total row.")
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    received_online = serializers.IntegerField()
+    received_in_person = serializers.IntegerField()
+    received_post = serializers.IntegerField()
+    carried_over = serializers.IntegerField()
+    finished = serializers.IntegerField()
+    finished_early = serializers.IntegerField()
+    finished_on_time = serializers.IntegerField()
+    finished_late = serializers.IntegerField()
+    open = serializers.IntegerField()
+    open_within = serializers.IntegerField()
+    open_overdue = serializers.IntegerField()
+    supplement_requests = serializers.IntegerField()
+    refusals = serializers.IntegerField()
+    withdrawals = serializers.IntegerField()
+    apologies = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="(Early + on time) / finished, in percent.")
+
+
+class ReportSerializer(serializers.Serializer):
+    # "from", a Python keyword, is added in `__init__`.
+    to = serializers.DateField()
+    as_of = serializers.DateField(help_text="A period that has not ended is reported as of this day.")
+    rows = ReportRowSerializer(many=True)
+    total = ReportRowSerializer()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField()

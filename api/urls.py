@@ -1,0 +1,24 @@
+"""The REST API, version 1, and its schema and docs: /api/v1/ and /api/."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api import catalogue, dossiers, events, offices, public, reports, rest
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("procedures", catalogue.ProcedureViewSet, basename="procedure")
+router.register("dossiers", dossiers.DossierViewSet, basename="dossier")
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/offices/", offices.OfficeList.as_view(), name="offices"),
+    path("v1/auth/token/", offices.IssueToken.as_view(), name="token"),
+    path("v1/track/", public.TrackView.as_view(), name="track"),
+    path("v1/reports/timeliness/", reports.TimelinessReport.as_view(), name="timeliness"),
+    path("v1/events/", events.LifeEvents.as_view(), name="events"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^(?P<path>.*)$", rest.not_found),
+]

@@ -1,0 +1,248 @@
+"""Applying online: a citizen's draft, page by page, and its submission.
+
+A draft keeps what the citizen has given so far (where, who, the files, how
+the result comes back) so they can leave and come back. `problems` says what
+is still missing, step by step, for the "check your answers" page; `submit`
+opens the dossier in `submitted` at the chosen counter with the files
+attached, notifies the counter and deletes the draft, all or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from citizens.models import Draft, DraftFile, LifeEvent
+from dossiers import notifications, tasks, workflow
+from dossiers.errors import Invalid, NotPossible
+from dossiers.models import Attachment, Delivery, Dossier
+from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
+from portal.models import Office
+from procedures.models import Channel, Procedure
+
+# The pages of an application, in order.
+STEPS = ("office", "applicant", "documents", "delivery")
+
+
+@dataclass(frozen=True)
+class Problem:
+    step: str
+    message: str
+
+
+def start(citizen, procedure: Procedure) -> Draft:
+    """A new draft, the applicant's details taken from the profile."""
+    if not procedure.may_apply_online:
+        raise NotPossible(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
+    details = citizen.applicant
+    return Draft.objects.create(
+        citizen=citizen,
+        procedure=procedure,
+        **{f"applicant_{key}": value for key, value in details.items()},
+    )
+
+
+def offices_for(procedure: Procedure) -> QuerySet[Office]:
+    """Where the application may go. A province-level procedure: the
+    province's service centre. A location-independent one: any counter,
+    the centre included. Otherwise the commune or ward where the citizen
+    lives or where the matter arose, which the page asks them to choose."""
+    counters = Office.objects.counters().select_related("parent").order_by("parent__name", "name")
+    if procedure.level == Procedure.Level.PROVINCE:
+        return counters.filter(level=Office.Level.PROVINCE)
+    if procedure.is_location_independent:
+        return counters
+    return counters.filter(level=Office.Level.COMMUNE)
+
+
+def add_file(draft: Draft, position: int, upload) -> DraftFile:
+    """Check `upload` by its content and keep it for the document numbered
+    `position`; raise ValidationError, storing nothing, if it is not a
+    readable PDF, JPEG or PNG within the limits."""
+    if position not in {document.position for document in draft.documents()}:
+        raise ValidationError(_("Choose which document this file is for."), code="document")
+    checked = check_upload(upload)
+    draft_file = DraftFile(
+        draft=draft,
+        position=position,
+        original_name=(upload.name or "file")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        pages=checked.pages,
+    )
+    stored_as = f"draft-{draft.pk}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}"
+    draft_file.file.save(stored_as, upload, save=False)
+    try:
+        draft_file.save()
+    except Exception:
+        draft_file.file.delete(save=False)
+        raise
+    draft.save(update_fields=["updated_at"])
+    return draft_file
+
+
+def remove_file(draft_file: DraftFile) -> None:
+    draft_file.file.delete(save=False)
+    draft_file.delete()
+
+
+def discard(draft: Draft) -> None:
+    for draft_file in draft.files.all():
+        draft_file.file.delete(save=False)
+    draft.delete()
+
+
+def problems(draft: Draft) -> list[Problem]:
+    """What the draft still lacks, for each step."""
+    if not draft.procedure.may_apply_online:
+        return [Problem("office", _("This procedure is no longer offered online. Take your documents to the counter."))]
+    found: list[Problem] = []
+    if draft.office_id is None:
+        found.append(Problem("office", _("Choose the counter to send the application to.")))
+    found += applicant_problems(draft.applicant)
+    for document in draft.missing_documents():
+        found.append(Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}))
+    found += delivery_problems(draft.delivery, draft.delivery_address, draft.applicant_email)
+    return found
+
+
+def applicant_problems(applicant: dict[str, str]) -> list[Problem]:
+    """What an online application must say of its applicant."""
+    found = []
+    if not applicant.get("name", "").strip():
+        found.append(Problem("applicant", _("Enter the applicant's full name.")))
+    if not applicant.get("id_number", "").strip():
+        found.append(Problem("applicant", _("Enter the applicant's ID card or passport number.")))
+    if not (applicant.get("phone") or applicant.get("email")):
+        found.append(Problem("applicant", _("Enter a phone number or an email address, so the counter can reach you.")))
+    if not applicant.get("address", "").strip():
+        found.append(Problem("applicant", _("Enter the applicant's address.")))
+    return found
+
+
+def delivery_problems(delivery: str, delivery_address: str, email: str) -> list[Problem]:
+    """Whether the result can go where the applicant asked (`Delivery.needs`)."""
+    if not delivery:
+        return [Problem("delivery", _("Choose how you want to receive the result."))]
+    lacking = Delivery.needs(delivery, delivery_address, email)
+    if "email" in lacking:
+        return [Problem("delivery", _("An electronic result needs an email address: add one on the applicant page."))]
+    return [Problem("delivery", message) for message in lacking.values()]
+
+
+def first_step_to_do(draft: Draft) -> str:
+    """The first page with something missing, or the check page."""
+    steps = {problem.step for problem in problems(draft)}
+    return next((step for step in STEPS if step in steps), "check")
+
+
+def submit(draft: Draft) -> Dossier:
+    """Open the dossier from a complete draft: `submitted` at the chosen
+    counter, the uploaded files attached to their documents (which are
+    ticked as handed in, for the clerk to confirm), the counter told. Raise
+    workflow.Invalid listing what is missing, changing nothing."""
+    attached: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            return _submit(draft, attached)
+    except Exception:
+        # The database forgets the attachments; their files go too.
+        for attachment in attached:
+            attachment.file.delete(save=False)
+        raise
+
+
+def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
+    # Locked, and read again: a second click waits here, then finds the
+    # draft gone instead of opening a second dossier.
+    locked = Draft.objects.select_for_update(of=("self",)).select_related("procedure", "office", "citizen")
+    draft = locked.filter(pk=draft.pk).first()
+    if draft is None:
+        raise NotPossible(_("This application has been sent already: see My dossiers."))
+    found = problems(draft)
+    if found:
+        raise Invalid(found[0].message, [problem.message for problem in found])
+    citizen, office = draft.citizen, draft.office
+    assert office is not None
+    files = list(draft.files.all())
+    dossier = open_online(
+        procedure=draft.procedure,
+        office=office,
+        applicant=draft.applicant,
+        citizen=citizen,
+        delivery=draft.delivery,
+        delivery_address=draft.delivery_address,
+        files=files,
+        attached=attached,
+    )
+    # An application prepared from a life event is now a dossier.
+    LifeEvent.objects.filter(draft=draft).update(dossier=dossier, confirmed_at=dossier.submitted_at)
+    draft.delete()
+    # The draft's copies go once the dossier holds its own.
+    for draft_file in files:
+        transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
+    return dossier
+
+
+def open_online(
+    *,
+    procedure: Procedure,
+    office: Office,
+    applicant: dict[str, str],
+    citizen,
+    delivery: str,
+    delivery_address: str = "",
+    files: list[DraftFile] | None = None,
+    attached: list[Attachment] | None = None,
+) -> Dossier:
+    """A citizen's online application becomes a dossier in `submitted` at
+    `office` (from a draft with its `files`, or from the API), and the
+    counter is told. Each file is attached to its document, which `attach`
+    ticks as handed in for the clerk to confirm; `attached` collects the
+    attachments, so that a caller whose transaction fails can delete their
+    files."""
+    if not procedure.may_apply_online:
+        raise Invalid(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
+    if not offices_for(procedure).filter(pk=office.pk).exists():
+        raise Invalid(_("%(office)s does not receive procedure %(code)s.") % {"office": office, "code": procedure.code})
+    found = applicant_problems(applicant) + delivery_problems(delivery, delivery_address, applicant.get("email", ""))
+    if found:
+        raise Invalid(found[0].message, [problem.message for problem in found])
+    files = files or []
+    attached = [] if attached is None else attached
+    dossier = workflow.open_dossier(
+        procedure=procedure,
+        receiving_office=office,
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        actor=citizen,
+        citizen=citizen,
+        delivery=delivery,
+        delivery_address=delivery_address,
+    )
+    documents = {document.position: document for document in dossier.documents.all()}
+    for draft_file in files:
+        with draft_file.file.open("rb") as stored:
+            content = stored.read()
+        attachment = workflow.attach(
+            dossier,
+            content=content,
+            name=draft_file.original_name,
+            checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
+            document=documents.get(draft_file.position),
+            actor=citizen,
+        )
+        attached.append(attachment)
+    for notification in notifications.for_submission(dossier):
+        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+    return dossier
+
+
+def _short(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,195 @@
+"""What citizens keep in the portal besides their dossiers: applications
+not yet sent (drafts and their files), their ratings, feedback and
+complaints with the supervisors' answers, and the life events partner
+systems report for them (proactive service)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Delivery, Dossier, DossierDocument, State, missing_of, private_storage
+from portal.models import Office
+from portal.phones import normalise_id_number, normalise_phone
+from procedures.models import Channel, Procedure
+
+
+class Draft(models.Model):
+    """An online application not yet submitted: the citizen fills it in over
+    several pages and may leave and come back (save and return). Submitting
+    it opens the dossier (`dossiers.applications.submit`) and deletes it."""
+
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applicant_name = models.CharField(_("full name"), max_length=150, blank=True)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    delivery = models.CharField(_("result delivery"), max_length=16, choices=Delivery.choices, blank=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft application")
+        verbose_name_plural = _("draft applications")
+        # A citizen's page lists their drafts, the latest first.
+        indexes = [models.Index(fields=["citizen", "updated_at"], name="draft_citizen")]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id}: {self.procedure_id}"
+
+    @property
+    def applicant(self) -> dict[str, str]:
+        return {
+            "name": self.applicant_name,
+            "id_number": self.applicant_id_number,
+            "phone": self.applicant_phone,
+            "email": self.applicant_email,
+            "address": self.applicant_address,
+        }
+
+    def documents(self) -> list[DossierDocument]:
+        """The documents the online channel asks for, unsaved, numbered as
+        the dossier will number them, each with its uploaded `files`."""
+        if self.procedure.channel(Channel.ONLINE) is None:
+            return []  # no longer offered online: `applications.problems` says so
+        terms = self.procedure.terms_for(Channel.ONLINE)
+        documents = DossierDocument.from_terms(None, terms["documents"], set())
+        files = list(self.files.all())
+        for document in documents:
+            document.files = [f for f in files if f.position == document.position]
+        return documents
+
+    def missing_documents(self) -> list[DossierDocument]:
+        return missing_of(self.documents(), lambda doc: bool(doc.files))
+
+
+class DraftFile(models.Model):
+    """A file uploaded for one document of a draft, checked by its content."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField(help_text=_("The document's number in the procedure's list."))
+    file = models.FileField(upload_to="drafts/%Y/%m/", storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveSmallIntegerField(default=1)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Feedback(models.Model):
+    """A citizen's word on a dossier: a rating of the service once the result
+    is handed over, or feedback or a complaint at any time (a slow or rude
+    officer). It reaches the supervisors of the office that handles the
+    dossier, keeps the stage it was sent at, and gets an answer the citizen
+    sees."""
+
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating")
+        FEEDBACK = "feedback", _("Feedback")
+        COMPLAINT = "complaint", _("Complaint")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    stage = models.CharField(_("stage"), max_length=24, choices=State.choices)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at"]
+        # The supervisor's list: unanswered first, newest first.
+        indexes = [models.Index(fields=["answered_at", "created_at"], name="feedback_unanswered")]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=Q(kind="rating"), name="one_rating_per_dossier"),
+            models.CheckConstraint(
+                condition=Q(kind="rating", rating__gte=1, rating__lte=5) | (~Q(kind="rating") & Q(rating=None)),
+                name="rating_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"
+
+
+class LifeEvent(models.Model):
+    """A life event a partner system reported (first: a birth at a
+    hospital), and the application it prepares for the citizen (proactive
+    service): the birth registration, filled in from the report, which the
+    parent confirms and sends; nothing reaches the counter before that."""
+
+    class Kind(models.TextChoices):
+        BIRTH = "birth", _("Birth")
+
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("partner's reference"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BIRTH)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    place = models.CharField(_("place"), max_length=300)
+    details = models.JSONField(_("details"), default=dict, help_text=_("What the partner reported of the child."))
+    parent_name = models.CharField(_("parent's name"), max_length=150)
+    parent_id_number = models.CharField(_("parent's ID number"), max_length=20)
+    parent_phone = models.CharField(_("parent's phone"), max_length=20)
+    parent_email = models.EmailField(_("parent's email"), blank=True)
+    parent_address = models.CharField(_("parent's address"), max_length=300, blank=True)
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+")
+    # The link in the message to the parent: unguessable, good for this event only.
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    draft = models.ForeignKey(Draft, on_delete=models.SET_NULL, null=True, blank=True, related_name="life_events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="life_events")
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("sent by the parent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["-reported_at"]
+        constraints = [
+            # A partner's retry reports nothing twice.
+            models.UniqueConstraint(fields=["partner", "reference"], name="one_life_event_per_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("citizen:life_event", args=[self.token])
+
+    @property
+    def status(self) -> str:
+        return "sent" if self.dossier_id else "waiting_for_parent"
+
+    def concerns(self, user) -> bool:
+        """Whether `user` is the parent: their account has the ID number or
+        the phone number the partner reported."""
+        return bool(
+            (user.id_number and normalise_id_number(user.id_number) == self.parent_id_number)
+            or (user.phone and normalise_phone(user.phone) == self.parent_phone)
+        )

@@ -1,0 +1,226 @@
+"""Applying online, one question per page: where, who, the files, how the
+result comes back, then "check your answers" and the confirmation. Each page
+saves what it was given, so a citizen on a weak connection loses nothing and
+may come back to the draft later."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from citizens import applications
+from citizens.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, UploadForm
+from citizens.models import Draft, DraftFile
+from dossiers.errors import ActionError, NotPossible
+from procedures.models import Channel, Procedure
+
+STEP_TITLES = {
+    "office": gettext_lazy("Where to send it"),
+    "applicant": gettext_lazy("Your details"),
+    "documents": gettext_lazy("Upload your documents"),
+    "delivery": gettext_lazy("Receiving the result"),
+}
+
+
+def start(request, code: str):
+    """The start page: what the application needs, then "Start now"."""
+    procedure = get_object_or_404(
+        Procedure.objects.active().select_related("sector").prefetch_related("channels", "fees", "documents"),
+        code=code,
+    )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        try:
+            draft = applications.start(request.user, procedure)
+        except ActionError as error:
+            messages.error(request, error.message)
+            return redirect(procedure)
+        return redirect("citizen:step", draft.pk, "office")
+    drafts = (
+        Draft.objects.filter(citizen=request.user, procedure=procedure).order_by("-updated_at")
+        if request.user.is_authenticated
+        else Draft.objects.none()
+    )
+    option = procedure.channel(Channel.ONLINE)
+    context = {
+        "procedure": procedure,
+        "option": option,
+        "fees": procedure.fees_for(Channel.ONLINE),
+        "documents": procedure.documents.all(),
+        "drafts": drafts,
+    }
+    return render(request, "citizens/apply/start.html", context)
+
+
+def _draft(request, pk: int) -> Draft:
+    return get_object_or_404(
+        Draft.objects.select_related("procedure", "office").prefetch_related("procedure__channels"),
+        pk=pk,
+        citizen=request.user,
+    )
+
+
+def _after_save(request, draft: Draft, step: str):
+    """Back to "check your answers" when the citizen came from there, on to
+    the next page otherwise."""
+    if request.POST.get("from_check") == "1":
+        return redirect("citizen:step", draft.pk, "check")
+    following = applications.STEPS[applications.STEPS.index(step) + 1 :]
+    return redirect("citizen:step", draft.pk, following[0] if following else "check")
+
+
+@login_required
+def step(request, pk: int, name: str):
+    draft = _draft(request, pk)
+    if name == "check":
+        return check(request, draft)
+    if name not in applications.STEPS:
+        return redirect("citizen:step", draft.pk, "office")
+    handler = {"office": _office, "applicant": _applicant, "documents": _documents, "delivery": _delivery}[name]
+    return handler(request, draft)
+
+
+def _render_step(request, draft: Draft, name: str, form, **extra):
+    context = {
+        "draft": draft,
+        "procedure": draft.procedure,
+        "form": form,
+        "step": name,
+        "title": STEP_TITLES[name],
+        "number": applications.STEPS.index(name) + 1,
+        "steps": len(applications.STEPS),
+        "from_check": request.GET.get("from") == "check" or request.POST.get("from_check") == "1",
+        "back": _previous(draft, name),
+        **extra,
+    }
+    return render(request, f"citizens/apply/{name}.html", context)
+
+
+def _previous(draft: Draft, name: str) -> str:
+    index = applications.STEPS.index(name)
+    if index == 0:
+        return reverse("citizen:apply", args=[draft.procedure.code])
+    return reverse("citizen:step", args=[draft.pk, applications.STEPS[index - 1]])
+
+
+def _office(request, draft: Draft):
+    offices = applications.offices_for(draft.procedure)
+    form = OfficeForm(
+        request.POST or None,
+        offices=offices,
+        location_independent=draft.procedure.is_location_independent,
+        initial={"office": draft.office_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        draft.office = form.cleaned_data["office"]
+        draft.save(update_fields=["office", "updated_at"])
+        return _after_save(request, draft, "office")
+    return _render_step(request, draft, "office", form)
+
+
+def _applicant(request, draft: Draft):
+    initial = {**draft.applicant, "remember": not request.user.id_number}
+    form = CitizenApplicantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for key, value in form.applicant().items():
+            setattr(draft, f"applicant_{key}", value)
+        draft.save()
+        if form.cleaned_data["remember"]:
+            request.user.remember_applicant(form.applicant())
+        return _after_save(request, draft, "applicant")
+    return _render_step(request, draft, "applicant", form)
+
+
+def _documents(request, draft: Draft):
+    documents = draft.documents()
+    form = UploadForm(documents=documents)
+    incomplete = ""
+    if request.method == "POST" and "file" in request.FILES:
+        form = UploadForm(request.POST, request.FILES, documents=documents)
+        if form.is_valid():
+            try:
+                stored = applications.add_file(draft, form.cleaned_data["position"], form.cleaned_data["file"])
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
+                back = "?from=check" if request.POST.get("from_check") == "1" else ""
+                url = reverse("citizen:step", args=[draft.pk, "documents"])
+                return redirect(f"{url}{back}#document-{stored.position}")
+    elif request.method == "POST":
+        missing = draft.missing_documents()
+        if not missing:
+            return _after_save(request, draft, "documents")
+        incomplete = _("Upload a file for each document marked as needed: %(count)s missing.") % {"count": len(missing)}
+    missing = [document.position for document in draft.missing_documents()]
+    return _render_step(request, draft, "documents", form, documents=documents, missing=missing, incomplete=incomplete)
+
+
+@login_required
+@require_POST
+def remove_file(request, pk: int, file_pk: int):
+    draft = _draft(request, pk)
+    draft_file = get_object_or_404(DraftFile, draft=draft, pk=file_pk)
+    applications.remove_file(draft_file)
+    messages.success(request, _("“%(name)s” is removed.") % {"name": draft_file.original_name})
+    return redirect("citizen:step", draft.pk, "documents")
+
+
+def _delivery(request, draft: Draft):
+    form = DeliveryForm(
+        request.POST or None,
+        email=draft.applicant_email,
+        initial={"delivery": draft.delivery, "delivery_address": draft.delivery_address or draft.applicant_address},
+    )
+    if request.method == "POST" and form.is_valid():
+        draft.delivery = form.cleaned_data["delivery"]
+        draft.delivery_address = form.cleaned_data["delivery_address"]
+        draft.save(update_fields=["delivery", "delivery_address", "updated_at"])
+        return _after_save(request, draft, "delivery")
+    return _render_step(request, draft, "delivery", form)
+
+
+def check(request, draft: Draft):
+    """Check your answers: everything on one page, each with "Change"."""
+    problems = applications.problems(draft)
+    context = {
+        "draft": draft,
+        "procedure": draft.procedure,
+        "documents": draft.documents(),
+        "problems": problems,
+        "option": draft.procedure.channel(Channel.ONLINE),
+        "fees": draft.procedure.fees_for(Channel.ONLINE),
+    }
+    return render(request, "citizens/apply/check.html", context, status=200)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    draft = _draft(request, pk)
+    try:
+        dossier = applications.submit(draft)
+    except NotPossible as error:
+        messages.error(request, error.message)
+        return redirect("citizen:my_dossiers")
+    except ActionError as error:
+        for message in error.errors:
+            messages.error(request, message)
+        return redirect("citizen:step", draft.pk, applications.first_step_to_do(draft))
+    return redirect("citizen:submitted", dossier.code)
+
+
+@login_required
+@require_POST
+def discard(request, pk: int):
+    draft = _draft(request, pk)
+    applications.discard(draft)
+    messages.success(request, _("The unfinished application is deleted."))
+    return redirect("citizen:my_dossiers")

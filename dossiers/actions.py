@@ -1,0 +1,54 @@
+"""The actions people take on a dossier, by the names people and the API use:
+which transition each runs, what its button and its line in the timeline
+say, and which need a written reason."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# Action name → transition method of `Dossier`, in the order of the lifecycle.
+ACTIONS = {
+    "receive": "receive",
+    "request_supplement": "request_supplement",
+    "supplement": "supplement",
+    "refuse": "refuse",
+    "appraise": "appraise",
+    "reject": "reject",
+    "approve": "approve",
+    "stamp": "stamp",
+    "return": "return_result",
+    "withdraw": "withdraw",
+    "apologise": "apologise",
+}
+# What the buttons say.
+ACTION_LABELS = {
+    "receive": _("Receive"),
+    "request_supplement": _("Request a supplement"),
+    "supplement": _("Record the supplement"),
+    "refuse": _("Refuse"),
+    "appraise": _("Appraise"),
+    "reject": _("Reject"),
+    "approve": _("Approve"),
+    "stamp": _("Stamp and issue"),
+    "return": _("Hand over the result"),
+    "withdraw": _("Withdraw"),
+    "apologise": _("Apologise and re-appoint"),
+}
+# What the timeline says happened.
+EVENT_LABELS = {
+    "submit": _("Submitted"),
+    "receive": _("Received"),
+    "request_supplement": _("Supplement requested"),
+    "supplement": _("Supplement received"),
+    "refuse": _("Refused"),
+    "appraise": _("Appraised"),
+    "reject": _("Rejected"),
+    "approve": _("Approved"),
+    "stamp": _("Stamped and issued"),
+    "return": _("Result handed over"),
+    "withdraw": _("Withdrawn"),
+    "apologise": _("Apology and new appointment"),
+    "attach": _("File attached"),
+}
+# Actions whose reasons go to the citizen, and so must be written.
+NOTE_REQUIRED = frozenset({"request_supplement", "refuse", "reject", "apologise", "withdraw"})

@@ -1,0 +1,64 @@
+"""What a transition is given, and what it gives back.
+
+Every transition on `Dossier` takes one `Act` (who acts, when, why, with the
+office's calendar) and returns one `Outcome`: what it decided besides the
+dossier's own fields — the documents ticked, a pause opened or closed, the
+state a supplement resumes, the details the audit event keeps. The write
+path (`workflow.perform`) records the outcome; nothing passes between the two
+any other way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django_fsm import State as TargetState
+
+from portal.calendar import Calendar
+
+
+@dataclass(frozen=True)
+class Act:
+    actor: Any
+    at: dt.datetime
+    calendar: Calendar
+    note: str = ""
+    new_appointment: dt.datetime | None = None
+    # For `receive`: the positions of the documents ticked as handed in
+    # (None: as they stand).
+    documents: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class EndedPause:
+    """A pause of the clock that a transition closed."""
+
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    working_time: dt.timedelta
+
+
+@dataclass(frozen=True)
+class Outcome:
+    documents_ticked: frozenset[int] | None = None
+    pause_started: bool = False
+    pause_ended: EndedPause | None = None
+    # The state a supplement returns the dossier to.
+    resumes: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class Resumed(TargetState):
+    """A transition's target read from its outcome (`Outcome.resumes`), one of
+    `allowed_states`."""
+
+    def __init__(self, *allowed_states: str) -> None:
+        self.allowed_states = allowed_states
+
+    def get_state(self, model: Any, transition: Any, result: Any, args: Any = None, kwargs: Any = None) -> str:
+        resumes = result.resumes if isinstance(result, Outcome) else None
+        if resumes not in self.allowed_states:
+            raise ValueError(f"{resumes!r} is not one of {self.allowed_states}")
+        return resumes

@@ -1,0 +1,31 @@
+"""The dossier's models: the dossier and its state machine (dossier.py), its
+documents and files, its trail (pauses, audit events, code sequences), what
+it sends out (notifications, slips), and the report's rollups."""
+
+from dossiers.models.documents import Attachment, DossierDocument
+from dossiers.models.dossier import Delivery, Dossier, DossierQuerySet, missing_of, private_storage
+from dossiers.models.outputs import Notification, Slip
+from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
+from dossiers.models.trail import CodeSequence, DossierEvent, EventQuerySet, Pause
+from dossiers.states import State
+
+__all__ = [
+    "Attachment",
+    "BalancedMonth",
+    "CodeSequence",
+    "DailyTally",
+    "Delivery",
+    "Dossier",
+    "DossierDocument",
+    "DossierEvent",
+    "DossierQuerySet",
+    "EventQuerySet",
+    "MonthlyTally",
+    "Notification",
+    "OpenBalance",
+    "Pause",
+    "Slip",
+    "State",
+    "missing_of",
+    "private_storage",
+]

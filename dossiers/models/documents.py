@@ -1,0 +1,79 @@
+"""What a dossier holds: the documents of the procedure's list as it was
+received under them (with the counter's ticks), and the files attached to
+them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models.dossier import Dossier, private_storage
+
+
+class DossierDocument(models.Model):
+    """A document of the procedure's list as the dossier was received under
+    it, and whether the counter has it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.TextField(_("name"))
+    case_name = models.CharField(_("case"), max_length=500, blank=True)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=1)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    is_received = models.BooleanField(_("received"), default=False)
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["dossier", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "position"], name="one_document_per_position")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def from_terms(cls, dossier: Dossier | None, documents: list[dict], received: set[int]) -> list[DossierDocument]:
+        """The documents of a procedure's terms (`Procedure.terms_for`), unsaved,
+        numbered from 1; those whose position is in `received` are ticked."""
+        return [
+            cls(
+                dossier=dossier,
+                position=position,
+                name=doc["name"],
+                case_name=doc["case"],
+                originals=doc["originals"],
+                copies=doc["copies"],
+                is_mandatory=doc["is_mandatory"],
+                is_received=position in received,
+            )
+            for position, doc in enumerate(documents, start=1)
+        ]
+
+
+class Attachment(models.Model):
+    """A file: a scan or an upload of one of the dossier's documents."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        DossierDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to="dossiers/%Y/%m/", storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,521 @@
+"""The dossier (hồ sơ): what a citizen hands in for one procedure, its state
+machine, deadline clock, documents, audit trail and notifications.
+
+The lifecycle (DESIGN "Dossier lifecycle")::
+
+    submitted ──receive──▶ received ──appraise──▶ appraised ──approve──▶ approved
+        │  ▲                  │  ▲                   │                      │
+        │  └──supplement──┐   │  └──supplement──┐    │                    stamp
+        ▼                 │   ▼                 │    ▼                      ▼
+    supplement_requested ◀┘  supplement_requested  rejected              stamped ──return──▶ returned
+        │   (before receipt: the clock has not started; during processing: it is paused)
+        ▼
+     refused                 any state before the decision ──withdraw──▶ withdrawn
+
+A walk-in dossier starts in `received`; an online one in `submitted`. The
+transitions below only check their rules and set fields: `workflow.perform`
+locks the row, checks who may act, saves, writes the event and schedules the
+notifications, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from dossiers import permissions as may
+from dossiers.acts import Act, EndedPause, Outcome, Resumed
+from dossiers.deadlines import PauseSpan, explain
+from dossiers.states import FINISHED, OPEN, State
+from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
+from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
+from portal.models import Office
+from procedures.models import Channel, Procedure
+
+if TYPE_CHECKING:
+    from dossiers.models.documents import Attachment, DossierDocument
+
+
+def private_storage():
+    """Files with personal data: kept out of MEDIA_ROOT (see settings)."""
+    return storages["private"]
+
+
+class Delivery(models.TextChoices):
+    """Where the citizen collects the result (Đăng ký nhận kết quả tại)."""
+
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+    ELECTRONIC = "electronic", _("Electronically")
+
+    @classmethod
+    def needs(cls, delivery: str, address: str, email: str) -> dict[str, str]:
+        """What the chosen delivery still lacks, by the field that lacks it:
+        post needs an address, an electronic result an email address. The
+        one rule for the counter's intake, the citizen's application and the
+        API."""
+        if delivery == cls.POST and not (address or "").strip():
+            return {"delivery_address": str(_("Give the address the result is posted to."))}
+        if delivery == cls.ELECTRONIC and not (email or "").strip():
+            return {"email": str(_("An electronic result needs an email address."))}
+        return {}
+
+
+def because(reason) -> Callable:
+    """A transition's condition, with the reason it gives when unmet."""
+
+    def mark(condition: Callable) -> Callable:
+        condition.reason = reason
+        return condition
+
+    return mark
+
+
+@because(_("It has not been received yet: there is no appointment to move."))
+def _received(dossier: Dossier) -> bool:
+    return dossier.received_at is not None
+
+
+@because(_("It was received already: it can no longer be refused at the counter."))
+def _waiting_at_intake(dossier: Dossier) -> bool:
+    return dossier.state == State.SUBMITTED or dossier.resume_state == State.SUBMITTED
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def open(self) -> DossierQuerySet:
+        return self.filter(state__in=OPEN)
+
+    def at(self, offices: Office | Iterable[Office]) -> DossierQuerySet:
+        """The dossiers an office received or handles (either of several)."""
+        if isinstance(offices, Office):
+            offices = [offices]
+        offices = list(offices)
+        return self.filter(Q(receiving_office__in=offices) | Q(competent_office__in=offices))
+
+    def visible_to(self, user) -> DossierQuerySet:
+        """What `user` may see: staff, the dossiers of the offices they work
+        at or oversee; a citizen, their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        offices = Office.objects.visible_to(user)
+        return self.filter(Q(receiving_office__in=offices) | Q(competent_office__in=offices) | Q(citizen=user))
+
+    def overdue(self, on: dt.date) -> DossierQuerySet:
+        return self.filter(overdue_on(on))
+
+    def due_soon(self, on: dt.date, until: dt.datetime) -> DossierQuerySet:
+        return self.filter(due_soon_on(on, until))
+
+
+class Dossier(FSMModelMixin, models.Model):
+    """One citizen's dossier for one procedure at one office."""
+
+    code = models.CharField(_("dossier code"), max_length=48, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_office = models.ForeignKey(
+        Office, verbose_name=_("receiving office"), on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    competent_office = models.ForeignKey(
+        Office,
+        verbose_name=_("competent office"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        help_text=_(
+            "The office that handles it; differs from the receiving office for a location-independent procedure."
+        ),
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=150)
+    applicant_id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    delivery = models.CharField(_("result delivery"), max_length=16, choices=Delivery.choices, default=Delivery.COUNTER)
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+
+    state = FSMField(_("state"), max_length=24, choices=State.choices, default=State.SUBMITTED, protected=True)
+    # Bumped by every action: a form carries the version it was shown, so a
+    # second person acting on a page that is out of date is told so.
+    version = models.PositiveIntegerField(default=1)
+    resume_state = models.CharField(max_length=24, choices=State.choices, blank=True)
+
+    # The terms received under (a snapshot: later catalogue edits do not apply).
+    time_limit_amount = models.DecimalField(_("time limit"), max_digits=6, decimal_places=2)
+    time_limit_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
+    fees = models.JSONField(_("fees"), default=list, blank=True)
+    stage_shares = models.JSONField(_("stage shares"), default=dict, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(
+        _("due at"),
+        null=True,
+        blank=True,
+        help_text=_("The legal deadline, moved by pauses; the timeliness measure."),
+    )
+    appointment_at = models.DateTimeField(
+        _("appointment"), null=True, blank=True, help_text=_("The return date promised to the citizen.")
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    paused_at = models.DateTimeField(
+        _("clock paused since"), null=True, blank=True, help_text=_("Set while waiting for a supplement.")
+    )
+    paused_seconds = models.PositiveIntegerField(_("paused working time (s)"), default=0)
+    supplement_requests = models.PositiveSmallIntegerField(_("supplement requests during processing"), default=0)
+    reappointments = models.PositiveSmallIntegerField(_("re-appointments"), default=0)
+
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appraised by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-submitted_at"]
+        indexes = [
+            # The counter's queues: one office, one state.
+            models.Index(fields=["competent_office", "state"], name="dossier_competent_state"),
+            models.Index(fields=["receiving_office", "state"], name="dossier_receiving_state"),
+            # Due soon and overdue: open dossiers by due date.
+            models.Index(fields=["state", "due_at"], name="dossier_state_due"),
+            # A citizen's own dossiers.
+            models.Index(fields=["citizen", "submitted_at"], name="dossier_citizen"),
+            # The intake's "most used here" list: one counter's recent dossiers.
+            models.Index(fields=["receiving_office", "submitted_at"], name="dossier_receiving_recent"),
+            # The report's drill-down lists and the register: one office's
+            # dossiers received, or finished, in a period.
+            models.Index(fields=["competent_office", "received_at"], name="dossier_competent_received"),
+            models.Index(fields=["competent_office", "finished_at"], name="dossier_competent_finished"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(time_limit_amount__gte=0), name="dossier_time_limit_not_negative"),
+            # The clock has a due date exactly when it has started.
+            models.CheckConstraint(
+                condition=Q(received_at=None, due_at=None) | Q(received_at__isnull=False, due_at__isnull=False),
+                name="dossier_due_once_received",
+            ),
+            # Decided or ended: the finish time is known.
+            models.CheckConstraint(
+                condition=~Q(state__in=FINISHED) | Q(finished_at__isnull=False),
+                name="dossier_finished_has_time",
+            ),
+            # Paused only while waiting for the citizen.
+            models.CheckConstraint(
+                condition=Q(paused_at=None) | Q(state=State.SUPPLEMENT_REQUESTED),
+                name="dossier_paused_only_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("counter:dossier", args=[self.code])
+
+    @property
+    def time_limit(self) -> TimeLimit:
+        return TimeLimit(self.time_limit_amount, TimeUnit(self.time_limit_unit))
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN
+
+    @property
+    def fee_total_vnd(self) -> int:
+        return sum(fee["amount_vnd"] for fee in self.fees)
+
+    def timeliness(self, on: dt.date | None = None) -> Timeliness:
+        """Early, on time, late, within the deadline or overdue, on the day
+        `on` (today by default): see dossiers/timeliness.py."""
+        return classify(
+            state=self.state,
+            due_at=self.due_at,
+            finished_at=self.finished_at,
+            supplement_requests=self.supplement_requests,
+            paused_at=self.paused_at,
+            on=on or timezone.localdate(),
+            tz=timezone.get_default_timezone(),
+        )
+
+    def explain_deadline(self, calendar=None) -> list[str]:
+        """The deadline in words (see dossiers/deadlines.py)."""
+        if self.received_at is None or self.due_at is None:
+            return []
+        try:
+            return self._explain(calendar or self.competent_office.calendar())
+        except CalendarMissing as missing:
+            return [str(missing)]
+
+    def _explain(self, calendar: Calendar) -> list[str]:
+        assert self.received_at is not None and self.due_at is not None
+        return explain(
+            received_at=self.received_at,
+            limit=self.time_limit,
+            due_at=self.due_at,
+            appointment_at=self.appointment_at,
+            pauses=[PauseSpan(p.started_at, p.ended_at, p.working_time, p.reason) for p in self.pauses.all()],
+            calendar=calendar,
+        )
+
+    def missing_documents(self) -> list[DossierDocument]:
+        """The mandatory documents not yet received. Documents listed for a
+        case (Trường hợp ...) are needed for that case only: the dossier
+        needs the documents of every case-free line and of one case in full,
+        the case it lacks least of."""
+        return missing_of(self.documents.all(), lambda doc: doc.is_received)
+
+    def citizen_files_since_request(self) -> list[Attachment]:
+        """The files the citizen sent since the last supplement request."""
+        asked = self.events.filter(action="request_supplement").order_by("-at", "-pk").first()
+        if asked is None or self.citizen_id is None:
+            return []
+        files = self.attachments.select_related("document").filter(uploaded_by=self.citizen_id)
+        return list(files.filter(uploaded_at__gte=asked.at))
+
+    # Transitions. Each takes an `Act` and returns an `Outcome` (dossiers/
+    # acts.py); they check their own rules and raise ValidationError with a
+    # message for the person acting; they never save and send nothing.
+
+    @transition(field=state, source=State.SUBMITTED, target=State.RECEIVED, permission=may.receiving_clerk)
+    def receive(self, act: Act) -> Outcome:
+        """Tiếp nhận: the documents are complete; the clock starts.
+        `act.documents`, when given, are the positions the clerk ticked as
+        handed in."""
+        if act.documents is not None:
+            for doc in self.documents.all():
+                doc.is_received = doc.position in act.documents
+        missing = self.missing_documents()
+        if missing:
+            raise ValidationError(
+                _("These mandatory documents are not ticked as received: %(names)s."),
+                params={"names": "; ".join(_short(doc.name) for doc in missing)},
+                code="missing_documents",
+            )
+        self.start_clock(act.at, act.calendar)
+        self.received_by = act.actor
+        if act.documents is None:
+            return Outcome()
+        return Outcome(documents_ticked=act.documents, details={"documents_received": sorted(act.documents)})
+
+    def start_clock(self, at: dt.datetime, calendar: Calendar) -> None:
+        deadline = calendar.deadline(at, self.time_limit)
+        self.received_at = at
+        self.due_at = self.appointment_at = deadline.due_at
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.RECEIVED, State.APPRAISED],
+        target=State.SUPPLEMENT_REQUESTED,
+        permission=may.may_request_supplement,
+    )
+    def request_supplement(self, act: Act) -> Outcome:
+        """Yêu cầu bổ sung: before receipt the clock has not started; during
+        processing it is paused until the citizen brings what is missing."""
+        _require(act.note, _("Say what the citizen must add or correct."))
+        self.resume_state = self.state
+        if self.state == State.SUBMITTED:
+            return Outcome()
+        self.supplement_requests += 1
+        self.paused_at = act.at
+        return Outcome(pause_started=True)
+
+    @transition(
+        field=state,
+        source=State.SUPPLEMENT_REQUESTED,
+        target=Resumed(State.SUBMITTED, State.RECEIVED, State.APPRAISED),
+        permission=may.may_supplement,
+    )
+    def supplement(self, act: Act) -> Outcome:
+        """The supplement is in: back to where the dossier was, with the
+        deadline moved by the paused working time. A citizen sending it
+        online must have sent a file since the request; at the counter the
+        clerk records what was brought."""
+        if may.owner(self, act.actor) and not may.works_on(self, act.actor) and not self.citizen_files_since_request():
+            raise ValidationError(
+                _("Upload what the counter asked for before you send the supplement."), code="no_files"
+            )
+        resumes = self.resume_state or State.SUBMITTED
+        ended = self.end_pause(act.at, act.calendar, move_deadline=True)
+        self.resume_state = ""
+        return Outcome(resumes=resumes, pause_ended=ended, details=_pause_details(ended))
+
+    def end_pause(self, at: dt.datetime, calendar: Calendar, *, move_deadline: bool) -> EndedPause | None:
+        """Restart the clock; the pause it closed, if it was paused."""
+        if self.paused_at is None:
+            return None
+        paused = calendar.working_time_between(self.paused_at, at)
+        ended = EndedPause(self.paused_at, at, paused)
+        self.paused_at = None
+        if move_deadline and self.due_at is not None and paused:
+            self.paused_seconds += int(paused.total_seconds())
+            self.due_at = calendar.add_working_time(self.due_at, paused)
+            if self.appointment_at is not None:
+                self.appointment_at = calendar.add_working_time(self.appointment_at, paused)
+        return ended
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.SUPPLEMENT_REQUESTED],
+        target=State.REFUSED,
+        permission=may.receiving_clerk,
+        conditions=[_waiting_at_intake],
+    )
+    def refuse(self, act: Act) -> Outcome:
+        """Từ chối tiếp nhận: the dossier cannot be accepted, with reasons."""
+        _require(act.note, _("Give the reasons for refusing the dossier."))
+        self.finished_at = act.at
+        return Outcome()
+
+    @transition(field=state, source=State.RECEIVED, target=State.APPRAISED, permission=may.specialist)
+    def appraise(self, act: Act) -> Outcome:
+        """Thẩm định: the specialist proposes the result."""
+        self.specialist = act.actor
+        return Outcome()
+
+    @transition(field=state, source=[State.RECEIVED, State.APPRAISED], target=State.REJECTED, permission=may.may_reject)
+    def reject(self, act: Act) -> Outcome:
+        """The appraisal or the approval says no: a decided dossier."""
+        _require(act.note, _("Give the reasons for the rejection; they go to the citizen."))
+        if self.state == State.RECEIVED:
+            self.specialist = act.actor
+        else:
+            self.approver = act.actor
+        self.finished_at = act.at
+        return Outcome()
+
+    @transition(field=state, source=State.APPRAISED, target=State.APPROVED, permission=may.approver)
+    def approve(self, act: Act) -> Outcome:
+        """Phê duyệt: the leader signs."""
+        self.approver = act.actor
+        return Outcome()
+
+    @transition(field=state, source=State.APPROVED, target=State.STAMPED, permission=may.may_stamp)
+    def stamp(self, act: Act) -> Outcome:
+        """Đóng dấu, ban hành: the result is decided; the clock stops here,
+        not at the hand-over (DOMAIN §1.2, T14)."""
+        self.finished_at = act.at
+        return Outcome()
+
+    @transition(field=state, source=State.STAMPED, target=State.RETURNED, permission=may.may_return)
+    def return_result(self, act: Act) -> Outcome:
+        """Trả kết quả: handed over at the counter, posted or sent."""
+        self.returned_at = act.at
+        return Outcome()
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.RECEIVED, State.APPRAISED, State.APPROVED, State.SUPPLEMENT_REQUESTED],
+        target=State.WITHDRAWN,
+        permission=may.may_withdraw,
+    )
+    def withdraw(self, act: Act) -> Outcome:
+        """Rút hồ sơ: the citizen takes the dossier back, with a word on why
+        (which also keeps a stray click from withdrawing anything)."""
+        _require(act.note, _("Say why the dossier is withdrawn (the citizen's request)."))
+        ended = self.end_pause(act.at, act.calendar, move_deadline=False)
+        self.finished_at = act.at
+        return Outcome(pause_ended=ended, details=_pause_details(ended))
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.APPRAISED, State.APPROVED, State.SUPPLEMENT_REQUESTED],
+        target=None,
+        permission=may.approver,
+        conditions=[_received],
+    )
+    def apologise(self, act: Act) -> Outcome:
+        """Phiếu xin lỗi và hẹn lại: a new appointment, at most
+        DOSSIER_MAX_REAPPOINTMENTS times (Decree 107/2021: once). The
+        dossier still counts against its original due date."""
+        _require(act.note, _("Give the reason for the delay; it goes to the citizen."))
+        allowed = settings.DOSSIER_MAX_REAPPOINTMENTS
+        if self.reappointments >= allowed:
+            raise ValidationError(
+                ngettext(
+                    "This dossier already has a new appointment; it can be re-appointed only once.",
+                    "This dossier already has %(count)d new appointments; that is as many as allowed.",
+                    allowed,
+                ),
+                params={"count": allowed},
+                code="reappointed",
+            )
+        current = self.appointment_at or self.due_at
+        if act.new_appointment is None or (current is not None and act.new_appointment <= current):
+            raise ValidationError(
+                _("The new appointment must come after the current one (%(current)s)."),
+                params={"current": timezone.localtime(current).strftime("%d/%m/%Y %H:%M") if current else ""},
+                code="appointment",
+            )
+        self.appointment_at = act.new_appointment
+        self.reappointments += 1
+        return Outcome(details={"new_appointment": timezone.localtime(act.new_appointment).isoformat()})
+
+
+def _pause_details(ended: EndedPause | None) -> dict:
+    return {} if ended is None else {"paused_working_seconds": int(ended.working_time.total_seconds())}
+
+
+def missing_of(documents: Iterable[DossierDocument], have: Callable[[DossierDocument], bool]) -> list[DossierDocument]:
+    """The mandatory documents for which `have` is false: those of every
+    case-free line, and of the case with the fewest missing."""
+    missing_by_case: dict[str, list[DossierDocument]] = {}
+    for doc in documents:
+        bucket = missing_by_case.setdefault(doc.case_name, [])
+        if doc.is_mandatory and not have(doc):
+            bucket.append(doc)
+    common = missing_by_case.pop("", [])
+    if not missing_by_case:
+        return common
+    return common + min(missing_by_case.values(), key=len)
+
+
+def _require(note: str, message) -> None:
+    if not (note or "").strip():
+        raise ValidationError(message, code="note_required")
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,111 @@
+"""Who may take which action on a dossier: the permission of each transition
+(`@transition(permission=...)` on `Dossier`), and who works on a dossier.
+
+Each permission takes the dossier, the person and, optionally, the state to
+judge from (the dossier's own by default). `may_ever` asks whether a person
+could take an action in any of the states it starts from: the write path
+refuses a stranger with 403 before it looks at the state, so that asking
+tells them nothing about where the dossier stands.
+
+A clerk receives and hands back at the counter that took the dossier in; the
+competent office (the one that handles it; different only for a
+location-independent procedure) appraises, approves and stamps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from dossiers.states import State
+from portal.models import Membership, Office
+
+if TYPE_CHECKING:
+    from dossiers.models import Dossier
+
+Role = Membership.Role
+Permission = Callable[..., bool]
+# The roles that work on a dossier at its offices (they see its staff notes
+# and may attach scans); supervisors look, they do not act.
+WORKING_ROLES = (Role.CLERK, Role.SPECIALIST, Role.APPROVER)
+
+
+def receiving_clerk(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return user.has_role(Role.CLERK, dossier.receiving_office)
+
+
+def competent_clerk(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return user.has_role(Role.CLERK, dossier.competent_office)
+
+
+def specialist(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return user.has_role(Role.SPECIALIST, dossier.competent_office)
+
+
+def approver(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return user.has_role(Role.APPROVER, dossier.competent_office)
+
+
+def owner(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return dossier.citizen_id is not None and dossier.citizen_id == user.pk
+
+
+def may_request_supplement(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    # At intake the receiving counter asks. During processing the competent
+    # office does (its specialist finds the gap, its one-stop clerk passes it
+    # on): a receiving counter elsewhere does not stop another office's clock.
+    if (state or dossier.state) == State.SUBMITTED:
+        return receiving_clerk(dossier, user)
+    return specialist(dossier, user) or competent_clerk(dossier, user)
+
+
+def may_supplement(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    # The citizen brings what was asked to the counter they used, or sends it online.
+    return owner(dossier, user) or receiving_clerk(dossier, user) or competent_clerk(dossier, user)
+
+
+def may_reject(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    if (state or dossier.state) == State.APPRAISED:
+        return approver(dossier, user)
+    return specialist(dossier, user)
+
+
+def may_stamp(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return competent_clerk(dossier, user) or approver(dossier, user)
+
+
+def may_return(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    # The result goes back where the citizen chose: the counter that received
+    # the dossier, or by post or electronically from the competent office.
+    if dossier.delivery == "counter":
+        return receiving_clerk(dossier, user)
+    return competent_clerk(dossier, user)
+
+
+def may_withdraw(dossier: Dossier, user: Any, state: str | None = None) -> bool:
+    return owner(dossier, user) or receiving_clerk(dossier, user)
+
+
+def may_ever(method: Any, dossier: Dossier, user: Any) -> bool:
+    """Whether `user` could take the transition `method` (bound to
+    `dossier`) from any of the states it starts from."""
+    transitions = method._django_fsm.transitions
+    return any(
+        transition.permission is None or transition.permission(dossier, user, state=source)
+        for source, transition in transitions.items()
+    )
+
+
+def works_on(dossier: Dossier, user: Any) -> bool:
+    """A clerk, specialist or approver of the dossier's receiving or competent office."""
+    offices = (dossier.receiving_office, dossier.competent_office)
+    return any(user.has_role(role, office) for role in WORKING_ROLES for office in offices)
+
+
+def sees_as_staff(dossier: Dossier, user: Any) -> bool:
+    """Staff of the dossier's offices, or above them (a province supervisor):
+    they read its staff notes and every file of it."""
+    if user.is_superuser:
+        return True
+    offices = Office.objects.visible_to(user)
+    return offices.filter(pk__in=[dossier.receiving_office_id, dossier.competent_office_id]).exists()

@@ -1,0 +1,142 @@
+"""The report's rollups, kept up to date by the write path: in the
+transaction of every action, `record` adds to the daily and monthly tallies
+what changed in the dossier's contribution (dossiers/tallies.py says what a
+dossier contributes); `rebuild` recounts them all from the dossiers after a
+bulk import or to repair them (`manage.py rebuild_tallies`).
+
+What the supervisors read from these tables is reports/stats.py's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dossiers import tallies
+from dossiers.models import BalancedMonth, DailyTally, Dossier, DossierEvent, MonthlyTally, OpenBalance, Pause
+from dossiers.tallies import Facts, PauseFacts
+
+# The events the report counts, by their column.
+EVENT_ACTIONS = {"request_supplement": "supplement_requests", "apologise": "apologies"}
+
+
+def tz() -> dt.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def facts_of(dossier: Dossier) -> Facts:
+    """The report's facts about a dossier, as the database holds them now."""
+    pauses = tuple(
+        PauseFacts(p.started_at, p.ended_at, p.due_before, p.due_after)
+        for p in Pause.objects.filter(dossier=dossier).order_by("started_at")
+    )
+    events = DossierEvent.objects.filter(dossier=dossier, action__in=EVENT_ACTIONS).values_list("action", "at")
+    return _facts(dossier.__dict__, pauses, list(events))
+
+
+def _facts(values: dict, pauses: tuple[PauseFacts, ...], events: list[tuple[str, dt.datetime]]) -> Facts:
+    return Facts(
+        state=values["state"],
+        channel=values["channel"],
+        received_at=values["received_at"],
+        due_at=values["due_at"],
+        finished_at=values["finished_at"],
+        supplement_requests=values["supplement_requests"],
+        pauses=pauses,
+        requested_at=tuple(at for action, at in events if action == "request_supplement"),
+        apologised_at=tuple(at for action, at in events if action == "apologise"),
+    )
+
+
+def record(dossier: Dossier, before: Facts, after: Facts) -> None:
+    """Add to the rollups what changed in the dossier's contribution; called
+    in the transaction of the change."""
+    change = tallies.difference(tallies.contribution(before, tz()), tallies.contribution(after, tz()))
+    if change:
+        _add(dossier.competent_office_id, dossier.procedure.sector_id, tallies.by_day(change))
+
+
+def _add(office_id: int, sector_id: int, days: dict[dt.date, dict[str, int]]) -> None:
+    months: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for day, columns in days.items():
+        _upsert(DailyTally, "day", office_id, sector_id, day, columns)
+        for column, value in columns.items():
+            months[day.replace(day=1)][column] += value
+    for month, columns in months.items():
+        _upsert(MonthlyTally, "month", office_id, sector_id, month, columns)
+    opened = [day for day, columns in days.items() if set(columns) & set(tallies.OPEN.values())]
+    if opened:
+        # Balances of months after a change no longer hold (only a change
+        # dated in the past, as tests and imports make, finds any).
+        earliest = min(opened)
+        BalancedMonth.objects.filter(month__gt=earliest).delete()
+        OpenBalance.objects.filter(month__gt=earliest).delete()
+
+
+def _upsert(model, span: str, office_id: int, sector_id: int, when: dt.date, columns: dict[str, int]) -> None:
+    table = model._meta.db_table
+    names = ", ".join(tallies.COLUMNS)
+    marks = ", ".join(["%s"] * len(tallies.COLUMNS))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in tallies.COLUMNS)
+    sql = (
+        f"INSERT INTO {table} (office_id, sector_id, {span}, {names}) VALUES (%s, %s, %s, {marks}) "
+        f"ON CONFLICT (office_id, sector_id, {span}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office_id, sector_id, when, *(columns.get(c, 0) for c in tallies.COLUMNS)])
+
+
+def _insert(model, span: str, rows: dict[tuple[int, int, dt.date], dict[str, int]], batch: int = 10000) -> None:
+    """Plain multi-row inserts: millions of rows in a bulk rebuild."""
+    table, names = model._meta.db_table, ", ".join(tallies.COLUMNS)
+    marks = ", ".join(["%s"] * (3 + len(tallies.COLUMNS)))
+    sql = f"INSERT INTO {table} (office_id, sector_id, {span}, {names}) VALUES ({marks})"
+    values = [(*key, *(columns.get(c, 0) for c in tallies.COLUMNS)) for key, columns in rows.items()]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), batch):
+            cursor.executemany(sql, values[start : start + batch])
+
+
+def rebuild(*, chunk: int = 5000) -> int:
+    """Recount the rollups from every dossier (after a bulk import, or to
+    repair them); returns the number of dossiers read."""
+    daily: dict[tuple[int, int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    fields = ("pk", "competent_office_id", "procedure__sector_id", "state", "channel")
+    fields += ("received_at", "due_at", "finished_at", "supplement_requests")
+    seen, last = 0, 0
+    while True:
+        rows = list(Dossier.objects.filter(pk__gt=last).order_by("pk").values(*fields)[:chunk])
+        if not rows:
+            break
+        last = rows[-1]["pk"]
+        pks = [row["pk"] for row in rows]
+        pauses: dict[int, list[PauseFacts]] = defaultdict(list)
+        for p in (
+            Pause.objects.filter(dossier_id__in=pks)
+            .order_by("started_at")
+            .values_list("dossier_id", "started_at", "ended_at", "due_before", "due_after")
+        ):
+            pauses[p[0]].append(PauseFacts(*p[1:]))
+        events: dict[int, list] = defaultdict(list)
+        for pk, action, at in DossierEvent.objects.filter(dossier_id__in=pks, action__in=EVENT_ACTIONS).values_list(
+            "dossier_id", "action", "at"
+        ):
+            events[pk].append((action, at))
+        for row in rows:
+            facts = _facts(row, tuple(pauses[row["pk"]]), events[row["pk"]])
+            for (day, column), value in tallies.contribution(facts, tz()).items():
+                daily[row["competent_office_id"], row["procedure__sector_id"], day][column] += value
+        seen += len(rows)
+    monthly: dict[tuple[int, int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (office, sector, day), columns in daily.items():
+        for column, value in columns.items():
+            monthly[office, sector, day.replace(day=1)][column] += value
+    with transaction.atomic():
+        for model in (DailyTally, MonthlyTally, OpenBalance, BalancedMonth):
+            model.objects.all().delete()
+        _insert(DailyTally, "day", daily)
+        _insert(MonthlyTally, "month", monthly)
+    return seen

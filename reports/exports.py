@@ -1,0 +1,219 @@
+"""The report and the dossier register as files: CSV, XLSX (openpyxl) and
+PDF (WeasyPrint, with the slips' fonts). The numbers are `stats.report`'s;
+this module only lays them out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dossiers.models import Dossier
+from dossiers.slips import pdf_from_html
+from dossiers.timeliness import start_of_day
+from portal.models import Office
+from reports import stats
+from reports.periods import Period
+from reports.stats import MEASURES, Report
+
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "slips" / "report.css"
+
+
+def _columns() -> list[tuple[str, str]]:
+    return [(m, str(label)) for m, label in MEASURES.items()] + [
+        ("on_time_rate", _("On-time rate (%)")),
+        ("late_rate", _("Late rate (%)")),
+    ]
+
+
+def _cells(row: stats.Row) -> list:
+    values: list = [row[m] for m in MEASURES]
+    for rate in (row.on_time_rate, row.late_rate):
+        values.append(None if rate is None else round(rate, 2))
+    return values
+
+
+def _filename(result: Report, scope: str, extension: str) -> str:
+    return f"{slugify(_('timeliness'))}-{result.period.name.replace('/', '')}-{slugify(scope)[:40]}.{extension}"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _head(result: Report) -> str:
+    return _("Row: office") if result.by == "office" else _("Row: sector")
+
+
+def report_csv(result: Report, *, scope: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)])
+    writer.writerow([_head(result)] + [label for _m, label in _columns()])
+    for row in [*result.rows, result.total]:
+        writer.writerow([row.label] + ["" if v is None else v for v in _cells(row)])
+    # With a byte-order mark, spreadsheet programs read the diacritics right.
+    content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return _download(content, _filename(result, scope, "csv"), "text/csv; charset=utf-8")
+
+
+def _as_of(result: Report) -> str:
+    return _("as of %(day)s") % {"day": f"{result.as_of:%d/%m/%Y}"}
+
+
+def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Timeliness")[:31]
+    sheet.append([_("Timeliness of administrative procedures")])
+    sheet.append([scope, str(result.period), _as_of(result)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    header = [_head(result)] + [label for _m, label in _columns()]
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in [*result.rows, result.total]:
+        sheet.append([row.label, *_cells(row)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B5"
+    sheet.column_dimensions["A"].width = 34
+    for n in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(n)].width = 12
+    sheet.row_dimensions[4].height = 48
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _download(
+        buffer.getvalue(),
+        _filename(result, scope, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def report_pdf(result: Report, *, scope: str) -> HttpResponse:
+    html = render_to_string(
+        "slips/report.html",
+        {
+            "report": result,
+            "scope": scope,
+            "rows": [(row, _cells(row)) for row in [*result.rows, result.total]],
+            "head": _head(result),
+            "made_at": timezone.localtime(),
+        },
+    )
+    return _download(pdf_from_html(html, STYLESHEET), _filename(result, scope, "pdf"), "application/pdf")
+
+
+# The dossier register (Sổ theo dõi hồ sơ) ---------------------------------------
+
+
+def register_rows(office: Office, period: Period) -> list[dict]:
+    """The dossiers the office received in the period, in code order: what
+    the paper register has a line for."""
+    start, end = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
+    dossiers = (
+        Dossier.objects.filter(receiving_office=office, received_at__gte=start, received_at__lt=end)
+        .select_related("procedure", "received_by", "competent_office")
+        .order_by("received_at", "code")
+    )
+    today = timezone.localdate()
+    rows = []
+    for n, dossier in enumerate(dossiers, start=1):
+        rows.append(
+            {
+                "number": n,
+                "code": dossier.code,
+                "procedure": dossier.procedure.name,
+                "applicant": dossier.applicant_name,
+                "address": dossier.applicant_address,
+                "phone": dossier.applicant_phone,
+                "received": _date(dossier.received_at),
+                "appointment": _date(dossier.appointment_at),
+                "finished": _date(dossier.finished_at),
+                "returned": _date(dossier.returned_at),
+                "received_by": dossier.received_by.get_full_name() if dossier.received_by else "",
+                "note": f"{dossier.get_state_display()} · {dossier.timeliness(today).label}",
+            }
+        )
+    return rows
+
+
+def _date(value) -> str:
+    return f"{timezone.localtime(value):%d/%m/%Y %H:%M}" if value else ""
+
+
+REGISTER_COLUMNS = [
+    ("number", gettext_lazy("No.")),
+    ("code", gettext_lazy("Dossier code")),
+    ("procedure", gettext_lazy("Procedure")),
+    ("applicant", gettext_lazy("Applicant")),
+    ("address", gettext_lazy("Address")),
+    ("phone", gettext_lazy("Phone")),
+    ("received", gettext_lazy("Received")),
+    ("appointment", gettext_lazy("Appointment")),
+    ("finished", gettext_lazy("Result ready")),
+    ("returned", gettext_lazy("Returned")),
+    ("received_by", gettext_lazy("Received by")),
+    ("note", gettext_lazy("Note")),
+]
+
+
+def _register_header() -> list[str]:
+    return [str(label) for _key, label in REGISTER_COLUMNS]
+
+
+def register(office: Office, period: Period, fmt: str) -> HttpResponse:
+    rows = register_rows(office, period)
+    filename = f"{slugify(_('register'))}-{office.code}-{period.name.replace('/', '')}.{fmt}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Register")[:31]
+        sheet.append([_("Dossier register"), office.name, str(period)])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([])
+        sheet.append(_register_header())
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([row[key] for key, _label in REGISTER_COLUMNS])
+        sheet.freeze_panes = "C4"
+        for letter, width in zip("ABCDEFGHIJKL", (6, 26, 50, 24, 30, 13, 17, 17, 17, 17, 22, 30), strict=True):
+            sheet.column_dimensions[letter].width = width
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return _download(
+            buffer.getvalue(), filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    html = render_to_string(
+        "slips/register.html",
+        {
+            "office": office,
+            "period": period,
+            "rows": rows,
+            "header": _register_header(),
+            "made_at": timezone.localtime(),
+        },
+    )
+    return _download(pdf_from_html(html, STYLESHEET), filename, "application/pdf")

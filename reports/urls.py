@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("sectors/", views.sectors, name="sectors"),
+    path("dossiers/", views.drill_down, name="dossiers"),
+    path("at-risk/", views.at_risk, name="at_risk"),
+    path("delays/", views.delays, name="delays"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("register.<str:fmt>", views.register, name="register"),
+]

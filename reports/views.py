@@ -1,0 +1,262 @@
+"""The supervisor's screens: the timeliness dashboard, the report by sector
+(Biểu II.06a), the dossiers behind any number, the dossiers at risk, and the
+exports. Every number comes from reports/stats.py (the drill-down lists
+from reports/recount.py).
+
+Supervisors see the offices they oversee (a province supervisor: every
+commune of the province); an office's leader (approver) sees that office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dossiers.models import Dossier
+from dossiers.queues import BY_SLUG, dossiers_in
+from portal.auth import supervisors_only
+from portal.models import Office
+from procedures.models import Sector
+from reports import charts, exports, recount, stats
+from reports.delays import stage_delays
+from reports.forms import ReportForm
+from reports.periods import Period, months_back
+
+
+@dataclass
+class Selection:
+    """What the supervisor asked for: the form, the period, the offices, and
+    the query string that carries them to drill-down links and exports."""
+
+    form: ReportForm
+    period: Period
+    offices: list[Office]
+    query: str
+    today: dt.date
+
+
+def _selection(request, offices) -> Selection:
+    today = timezone.localdate()
+    form = ReportForm(request.GET or None, offices=offices, today=today)
+    period, chosen = months_back(today, 1)[0], offices
+    if form.is_bound and form.is_valid():
+        period = form.cleaned_data["the_period"]
+        if form.cleaned_data.get("office"):
+            chosen = [form.cleaned_data["office"]]
+    if "–" in period.name:
+        params: dict = {"period": "custom", "start": period.start, "end": period.end}
+    else:
+        params = {"period": period.name}
+    if len(chosen) == 1 and len(offices) > 1:
+        params["office"] = chosen[0].pk
+    return Selection(form, period, chosen, urlencode(params), today)
+
+
+DASHBOARD_COLUMNS = (
+    "received",
+    "carried_over",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "open_within",
+    "open_overdue",
+)
+
+
+@supervisors_only
+def dashboard(request, offices):
+    asked = _selection(request, offices)
+    chosen, today = asked.offices, asked.today
+    result = stats.report(asked.period, chosen, today=today)
+    rows = sorted(result.rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0, r.label))
+    rows = [(row, [(m, row[m]) for m in DASHBOARD_COLUMNS]) for row in rows]
+    backlog = stats.report(Period(today, today), chosen, today=today).rows
+    months = stats.trend(chosen, today=today)
+    trend_chart = charts.trend(
+        [
+            charts.MonthBar(
+                f"{p.start:%m/%y}", r["finished_early"], r["finished_on_time"], r["finished_late"], r.on_time_rate
+            )
+            for p, r in months
+        ],
+        title=_("Finished dossiers per month and the on-time rate"),
+        legend=(_("Early"), _("On time"), _("Late")),
+    )
+    backlog_chart = charts.backlog(
+        [charts.OfficeBar(r.label, r["open_within"], r["open_overdue"]) for r in backlog],
+        title=_("Open dossiers per office today"),
+        legend=(_("Within the deadline"), _("Overdue")),
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": asked.form,
+            "report": result,
+            "rows": rows,
+            "total": (result.total, [(m, result.total[m]) for m in DASHBOARD_COLUMNS]),
+            "bad_measures": ("finished_late", "open_overdue"),
+            "query": asked.query,
+            "trend_chart": trend_chart,
+            "months": months,
+            "backlog_chart": backlog_chart,
+            "at_risk": _at_risk(chosen),
+        },
+    )
+
+
+@supervisors_only
+def sectors(request, offices):
+    asked = _selection(request, offices)
+    chosen = asked.offices
+    result = stats.report(asked.period, chosen, by="sector", today=asked.today)
+    measures = [m for m in stats.MEASURES]
+    rows = [(row, [(m, row[m]) for m in measures]) for row in [*result.rows, result.total]]
+    return render(
+        request,
+        "reports/sectors.html",
+        {
+            "form": asked.form,
+            "report": result,
+            "rows": rows if result.rows else [],
+            "headers": [(m, SHORT_LABELS.get(m, stats.MEASURES[m])) for m in measures],
+            "query": asked.query,
+            "scope": _scope(chosen, offices),
+            "register_office": chosen[0] if len(chosen) == 1 else None,
+        },
+    )
+
+
+# Column heads under the groups Received / Finished / Open / Also.
+SHORT_LABELS = {
+    "received_online": gettext_lazy("Online"),
+    "received_in_person": gettext_lazy("In person"),
+    "received_post": gettext_lazy("By post"),
+    "received": gettext_lazy("Total"),
+    "finished_early": gettext_lazy("Early"),
+    "finished_on_time": gettext_lazy("On time"),
+    "finished_late": gettext_lazy("Late"),
+    "finished": gettext_lazy("Total"),
+    "open_within": gettext_lazy("Within"),
+    "open_overdue": gettext_lazy("Overdue"),
+    "open": gettext_lazy("Total"),
+}
+
+
+def _scope(chosen, offices) -> str:
+    return chosen[0].name if len(chosen) == 1 else _("All my offices (%(count)d)") % {"count": len(offices)}
+
+
+@supervisors_only
+def drill_down(request, offices):
+    asked = _selection(request, offices)
+    chosen, today = asked.offices, asked.today
+    measure = request.GET.get("measure", "")
+    if measure not in stats.MEASURES:
+        raise Http404(_("There is no such number in the report."))
+    base = Dossier.objects.filter(competent_office__in=chosen)
+    sector = None
+    if request.GET.get("sector"):
+        sector = Sector.objects.filter(pk=request.GET["sector"]).first()
+        if sector is None:
+            raise Http404(_("There is no such sector."))
+        base = base.filter(procedure__sector=sector)
+    found = (
+        recount.dossiers_for(measure, asked.period, base, today=today)
+        .select_related("procedure", "competent_office")
+        .order_by("due_at", "pk")
+    )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/dossiers.html",
+        {
+            "period": asked.period,
+            "measure": stats.MEASURES[measure],
+            "scope": _scope(chosen, offices),
+            "sector": sector,
+            "page": page,
+            "rows": [(dossier, dossier.timeliness(today)) for dossier in page],
+            "query": asked.query + f"&measure={measure}" + (f"&sector={sector.pk}" if sector else ""),
+            "back": asked.query,
+        },
+    )
+
+
+def _at_risk(offices) -> list[tuple[Office, list[tuple[Dossier, str]]]]:
+    """Open dossiers due within one working day, by office (indexed queries)."""
+    now = timezone.now()
+    found = []
+    for office in offices:
+        dossiers = dossiers_in(BY_SLUG["due_soon"], office, now)[:200]
+        if dossiers:
+            found.append((office, [(d, d.timeliness()) for d in dossiers]))
+    return found
+
+
+@supervisors_only
+def at_risk(request, offices):
+    return render(request, "reports/at_risk.html", {"at_risk": _at_risk(offices)})
+
+
+EXPORTS = {"csv": exports.report_csv, "xlsx": exports.report_xlsx, "pdf": exports.report_pdf}
+
+
+@supervisors_only
+def export(request, offices, fmt: str):
+    if fmt not in EXPORTS:
+        raise Http404
+    asked = _selection(request, offices)
+    by = "sector" if request.GET.get("by") == "sector" else "office"
+    result = stats.report(asked.period, asked.offices, by=by, today=asked.today)
+    return EXPORTS[fmt](result, scope=_scope(asked.offices, offices))
+
+
+@supervisors_only
+def register(request, offices, fmt: str):
+    """The counter's dossier register (Sổ theo dõi hồ sơ) for one office."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    asked = _selection(request, offices)
+    if len(asked.offices) != 1:
+        raise Http404(_("The register is kept per office: choose one office."))
+    return exports.register(asked.offices[0], asked.period.until(asked.today), fmt)
+
+
+STAGE_LABELS = {
+    "appraise": gettext_lazy("Receipt and appraisal"),
+    "approve": gettext_lazy("Approval"),
+    "stamp": gettext_lazy("Stamp and issue"),
+}
+
+
+@supervisors_only
+def delays(request, offices):
+    """Why the late dossiers were late: the stage that overran its share,
+    and the time the clock stood paused waiting for the citizen."""
+    asked = _selection(request, offices)
+    found = stage_delays(asked.period, asked.offices, today=asked.today)
+    return render(
+        request,
+        "reports/delays.html",
+        {
+            "form": asked.form,
+            "period": asked.period,
+            "scope": _scope(asked.offices, offices),
+            "query": asked.query,
+            "delays": found,
+            "stages": [(STAGE_LABELS[stage], values) for stage, values in found.by_stage.items()],
+            "rows": [
+                (dossier, [(STAGE_LABELS[t.stage], t) for t in times], STAGE_LABELS[worst.stage] if worst else "")
+                for dossier, times, worst in found.dossiers
+            ],
+        },
+    )
