@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dossiers import queues
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS
-from dossiers.errors import ActionError, Conflict
+from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
 from dossiers.models import Attachment, Dossier, DossierDocument
 from dossiers.workflow import attach, available_actions, open_dossier, perform
@@ -167,7 +167,7 @@ def dossier_act(request, code: str):
     except ActionError as error:
         form.add_error(None, error.message)
         dossier.refresh_from_db()
-        return _render_dossier(request, dossier, form, status=409 if isinstance(error, Conflict) else 400)
+        return _render_dossier(request, dossier, form, status=error.http_status)
     messages.success(
         request,
         _("%(event)s — dossier %(code)s is now “%(state)s”.")
