@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +36,7 @@ class Problem:
     message: str
 
 
-def start(citizen, procedure: Procedure) -> Draft:
+def start(citizen: Any, procedure: Procedure) -> Draft:
     """A new draft, the applicant's details taken from the profile."""
     if not procedure.may_apply_online:
         raise NotPossible(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
@@ -60,7 +61,7 @@ def offices_for(procedure: Procedure) -> QuerySet[Office]:
     return counters.filter(level=Office.Level.COMMUNE)
 
 
-def add_file(draft: Draft, position: int, upload) -> DraftFile:
+def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
     """Check `upload` by its content and keep it for the document numbered
     `position`; raise ValidationError, storing nothing, if it is not a
     readable PDF, JPEG or PNG within the limits."""
@@ -162,9 +163,10 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     # Locked, and read again: a second click waits here, then finds the
     # draft gone instead of opening a second dossier.
     locked = Draft.objects.select_for_update(of=("self",)).select_related("procedure", "office", "citizen")
-    draft = locked.filter(pk=draft.pk).first()
-    if draft is None:
+    found_draft = locked.filter(pk=draft.pk).first()
+    if found_draft is None:
         raise NotPossible(_("This application has been sent already: see My dossiers."))
+    draft = found_draft
     found = problems(draft)
     if found:
         raise Invalid(found[0].message, [problem.message for problem in found])
@@ -186,7 +188,8 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     draft.delete()
     # The draft's copies go once the dossier holds its own.
     for draft_file in files:
-        transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
+        if draft_file.file.name:
+            transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
     return dossier
 
 
@@ -195,7 +198,7 @@ def open_online(
     procedure: Procedure,
     office: Office,
     applicant: dict[str, str],
-    citizen,
+    citizen: Any,
     delivery: str,
     delivery_address: str = "",
     files: list[DraftFile] | None = None,

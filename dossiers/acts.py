@@ -59,6 +59,6 @@ class Resumed(TargetState):
 
     def get_state(self, model: Any, transition: Any, result: Any, args: Any = None, kwargs: Any = None) -> str:
         resumes = result.resumes if isinstance(result, Outcome) else None
-        if resumes not in self.allowed_states:
+        if resumes is None or resumes not in self.allowed_states:
             raise ValueError(f"{resumes!r} is not one of {self.allowed_states}")
         return resumes

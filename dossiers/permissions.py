@@ -31,19 +31,19 @@ WORKING_ROLES = (Role.CLERK, Role.SPECIALIST, Role.APPROVER)
 
 
 def receiving_clerk(dossier: Dossier, user: Any, state: str | None = None) -> bool:
-    return user.has_role(Role.CLERK, dossier.receiving_office)
+    return bool(user.has_role(Role.CLERK, dossier.receiving_office))
 
 
 def competent_clerk(dossier: Dossier, user: Any, state: str | None = None) -> bool:
-    return user.has_role(Role.CLERK, dossier.competent_office)
+    return bool(user.has_role(Role.CLERK, dossier.competent_office))
 
 
 def specialist(dossier: Dossier, user: Any, state: str | None = None) -> bool:
-    return user.has_role(Role.SPECIALIST, dossier.competent_office)
+    return bool(user.has_role(Role.SPECIALIST, dossier.competent_office))
 
 
 def approver(dossier: Dossier, user: Any, state: str | None = None) -> bool:
-    return user.has_role(Role.APPROVER, dossier.competent_office)
+    return bool(user.has_role(Role.APPROVER, dossier.competent_office))
 
 
 def owner(dossier: Dossier, user: Any, state: str | None = None) -> bool:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from dossiers import tallies
 from dossiers.models import BalancedMonth, DailyTally, Dossier, DossierEvent, MonthlyTally, OpenBalance, Pause
+from dossiers.models.rollups import TallyColumns
 from dossiers.tallies import Facts, PauseFacts
 
 # The events the report counts, by their column.
@@ -37,7 +39,7 @@ def facts_of(dossier: Dossier) -> Facts:
     return _facts(dossier.__dict__, pauses, list(events))
 
 
-def _facts(values: dict, pauses: tuple[PauseFacts, ...], events: list[tuple[str, dt.datetime]]) -> Facts:
+def _facts(values: dict[str, Any], pauses: tuple[PauseFacts, ...], events: list[tuple[str, dt.datetime]]) -> Facts:
     return Facts(
         state=values["state"],
         channel=values["channel"],
@@ -76,7 +78,9 @@ def _add(office_id: int, sector_id: int, days: dict[dt.date, dict[str, int]]) ->
         OpenBalance.objects.filter(month__gt=earliest).delete()
 
 
-def _upsert(model, span: str, office_id: int, sector_id: int, when: dt.date, columns: dict[str, int]) -> None:
+def _upsert(
+    model: type[TallyColumns], span: str, office_id: int, sector_id: int, when: dt.date, columns: dict[str, int]
+) -> None:
     table = model._meta.db_table
     names = ", ".join(tallies.COLUMNS)
     marks = ", ".join(["%s"] * len(tallies.COLUMNS))
@@ -89,12 +93,16 @@ def _upsert(model, span: str, office_id: int, sector_id: int, when: dt.date, col
         cursor.execute(sql, [office_id, sector_id, when, *(columns.get(c, 0) for c in tallies.COLUMNS)])
 
 
-def _insert(model, span: str, rows: dict[tuple[int, int, dt.date], dict[str, int]], batch: int = 10000) -> None:
+def _insert(
+    model: type[TallyColumns], span: str, rows: dict[tuple[int, int, dt.date], dict[str, int]], batch: int = 10000
+) -> None:
     """Plain multi-row inserts: millions of rows in a bulk rebuild."""
     table, names = model._meta.db_table, ", ".join(tallies.COLUMNS)
     marks = ", ".join(["%s"] * (3 + len(tallies.COLUMNS)))
     sql = f"INSERT INTO {table} (office_id, sector_id, {span}, {names}) VALUES ({marks})"
-    values = [(*key, *(columns.get(c, 0) for c in tallies.COLUMNS)) for key, columns in rows.items()]
+    values: list[tuple[Any, ...]] = [
+        (*key, *(columns.get(c, 0) for c in tallies.COLUMNS)) for key, columns in rows.items()
+    ]
     with connection.cursor() as cursor:
         for start in range(0, len(values), batch):
             cursor.executemany(sql, values[start : start + batch])
@@ -104,8 +112,10 @@ def rebuild(*, chunk: int = 5000) -> int:
     """Recount the rollups from every dossier (after a bulk import, or to
     repair them); returns the number of dossiers read."""
     daily: dict[tuple[int, int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    fields = ("pk", "competent_office_id", "procedure__sector_id", "state", "channel")
-    fields += ("received_at", "due_at", "finished_at", "supplement_requests")
+    fields = (
+        *("pk", "competent_office_id", "procedure__sector_id", "state", "channel"),
+        *("received_at", "due_at", "finished_at", "supplement_requests"),
+    )
     seen, last = 0, 0
     while True:
         rows = list(Dossier.objects.filter(pk__gt=last).order_by("pk").values(*fields)[:chunk])
@@ -114,13 +124,13 @@ def rebuild(*, chunk: int = 5000) -> int:
         last = rows[-1]["pk"]
         pks = [row["pk"] for row in rows]
         pauses: dict[int, list[PauseFacts]] = defaultdict(list)
-        for p in (
+        for pk, started_at, ended_at, due_before, due_after in (
             Pause.objects.filter(dossier_id__in=pks)
             .order_by("started_at")
             .values_list("dossier_id", "started_at", "ended_at", "due_before", "due_after")
         ):
-            pauses[p[0]].append(PauseFacts(*p[1:]))
-        events: dict[int, list] = defaultdict(list)
+            pauses[pk].append(PauseFacts(started_at, ended_at, due_before, due_after))
+        events: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
         for pk, action, at in DossierEvent.objects.filter(dossier_id__in=pks, action__in=EVENT_ACTIONS).values_list(
             "dossier_id", "action", "at"
         ):

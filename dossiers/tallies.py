@@ -43,7 +43,7 @@ COLUMNS = (*RECEIVED.values(), *FINISHED.values(), *EVENTS, *OPEN.values())
 class PauseFacts:
     started_at: dt.datetime
     ended_at: dt.datetime | None
-    due_before: dt.datetime
+    due_before: dt.datetime | None
     due_after: dt.datetime | None
 
 

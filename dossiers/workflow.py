@@ -132,7 +132,7 @@ def record_outcome(dossier: Dossier, outcome: Outcome, note: str) -> None:
     the documents ticked at receipt, the pause it opened or closed."""
     if outcome.documents_ticked is not None:
         DossierDocument.objects.bulk_update(dossier.documents.all(), ["is_received"])
-    if outcome.pause_started:
+    if outcome.pause_started and dossier.paused_at is not None:
         Pause.objects.create(dossier=dossier, reason=note, started_at=dossier.paused_at, due_before=dossier.due_at)
     if outcome.pause_ended is not None:
         Pause.objects.filter(dossier=dossier, ended_at=None).update(
@@ -142,7 +142,16 @@ def record_outcome(dossier: Dossier, outcome: Outcome, note: str) -> None:
         )
 
 
-def record_event(dossier: Dossier, action: str, from_state: str, *, actor, at, note="", details=None):
+def record_event(
+    dossier: Dossier,
+    action: str,
+    from_state: str,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+) -> DossierEvent:
     return DossierEvent.objects.create(
         dossier=dossier,
         action=action,
@@ -249,13 +258,13 @@ def open_dossier(
     procedure: Procedure,
     receiving_office: Office,
     channel: str,
-    applicant: dict,
-    actor,
+    applicant: dict[str, str],
+    actor: Any,
     competent_office: Office | None = None,
     delivery: str = "counter",
     delivery_address: str = "",
     received_documents: set[int] | None = None,
-    citizen=None,
+    citizen: Any = None,
     receive: bool = False,
     at: dt.datetime | None = None,
 ) -> Dossier:
@@ -350,5 +359,5 @@ def available_actions(dossier: Dossier, user: Any) -> list[str]:
     """The actions `user` may take on `dossier` now, in the order of the
     lifecycle: what the dossier page offers as buttons, and what the API
     lists. The screens ask this instead of copying the machine's rules."""
-    names = {t.name for t in dossier.get_available_user_state_transitions(user)}
+    names = {t.name for t in dossier.get_available_user_state_transitions(user)}  # type: ignore[attr-defined]
     return [action for action, method in ACTIONS.items() if method in names]

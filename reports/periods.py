@@ -16,7 +16,7 @@ class PeriodError(ValueError):
     """A period nobody can report on, with the field to blame ("start",
     "end") and a message for the person."""
 
-    def __init__(self, message, field: str = "") -> None:
+    def __init__(self, message: object, field: str = "") -> None:
         super().__init__(str(message))
         self.message, self.field = str(message), field
 

@@ -30,15 +30,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dossiers import tallies
 from dossiers.models import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
+from portal.models import Office
 from procedures.models import Sector
 from reports.periods import Period, begun, months_back
 
@@ -113,7 +115,14 @@ class Report:
     total: Row
 
 
-def _assemble(period, as_of, by, counts: dict[int, dict[str, int]], keys, labels) -> Report:
+def _assemble(
+    period: Period,
+    as_of: dt.date,
+    by: str,
+    counts: dict[int, dict[str, int]],
+    keys: list[int],
+    labels: dict[int, str],
+) -> Report:
     rows = [Row(key, labels.get(key, "?"), _complete(counts.get(key, {}))) for key in keys]
     rows += [Row(key, labels.get(key, "?"), _complete(c)) for key, c in counts.items() if key not in set(keys)]
     total = Row(None, str(_("Total")), _complete({}))
@@ -122,10 +131,10 @@ def _assemble(period, as_of, by, counts: dict[int, dict[str, int]], keys, labels
     return Report(period, as_of, by, rows, total)
 
 
-def _labels(by: str, offices) -> tuple[list[int], dict[int, str]]:
+def _labels(by: str, offices: Iterable[Office]) -> tuple[list[int], dict[int, str]]:
     if by == "office":
-        offices = list(offices)
-        return [o.pk for o in offices], {o.pk: o.name for o in offices}
+        listed = list(offices)
+        return [o.pk for o in listed], {o.pk: o.name for o in listed}
     sectors = {s.pk: s.name for s in Sector.objects.all()}
     return [], sectors
 
@@ -133,12 +142,13 @@ def _labels(by: str, offices) -> tuple[list[int], dict[int, str]]:
 # The report from the rollups -------------------------------------------------
 
 
-def report(period: Period, offices, *, by: str = "office", today: dt.date | None = None) -> Report:
+def report(period: Period, offices: Iterable[Office], *, by: str = "office", today: dt.date | None = None) -> Report:
     """The report for `period` over `offices`, one row per office (all of
     them, even those with nothing to count) or per sector (those with
     something), and a total row."""
     today = today or timezone.localdate()
     span = begun(period, today).until(today)
+    offices = list(offices)
     office_ids = [o.pk for o in offices]
     group = "office_id" if by == "office" else "sector_id"
     counts: dict[int, dict[str, int]] = defaultdict(dict)
@@ -155,7 +165,7 @@ def report(period: Period, offices, *, by: str = "office", today: dt.date | None
     return _assemble(period, span.end, by, counts, keys, labels)
 
 
-def trend(offices, *, months: int = 12, today: dt.date | None = None) -> list[tuple[Period, Row]]:
+def trend(offices: Iterable[Office], *, months: int = 12, today: dt.date | None = None) -> list[tuple[Period, Row]]:
     """What was received and finished in each of the last `months` months,
     oldest first: one query on the monthly rollup (flows only, no open levels)."""
     periods = list(reversed(months_back(today or timezone.localdate(), months)))
@@ -164,7 +174,8 @@ def trend(offices, *, months: int = 12, today: dt.date | None = None) -> list[tu
     return [(period, Row(None, str(period), _complete(sums.get(period.start, {})))) for period in periods]
 
 
-def _sum(queryset, group: str, columns: Iterable[str]) -> dict[int, dict[str, int]]:
+def _sum(queryset: QuerySet[Any], group: str, columns: Iterable[str]) -> dict[Any, dict[str, int]]:
+    """The sum of each column per value of `group` (an id, or a month)."""
     rows = queryset.values(group).annotate(**{column: Sum(column) for column in columns})
     return {row[group]: {column: row[column] or 0 for column in columns} for row in rows}
 
@@ -238,11 +249,13 @@ def ensure_balances(month: dt.date) -> None:
         ):
             balances[row["office_id"], row["sector_id"]] = [row["within"], row["overdue"]]
         changes = changes.filter(month__gte=previous.month)
-    rows = changes.values("office_id", "sector_id").annotate(w=Sum("within_change"), o=Sum("overdue_change"))
-    for row in rows:
-        balance = balances[row["office_id"], row["sector_id"]]
-        balance[0] += row["w"]
-        balance[1] += row["o"]
+    sums = changes.values("office_id", "sector_id").annotate(
+        within_sum=Sum("within_change"), overdue_sum=Sum("overdue_change")
+    )
+    for summed in sums:
+        balance = balances[summed["office_id"], summed["sector_id"]]
+        balance[0] += summed["within_sum"]
+        balance[1] += summed["overdue_sum"]
     try:
         with transaction.atomic():
             BalancedMonth.objects.create(month=month)

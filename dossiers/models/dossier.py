@@ -1,5 +1,6 @@
 """The dossier (hồ sơ): what a citizen hands in for one procedure, its state
-machine, deadline clock, documents, audit trail and notifications.
+machine and its deadline clock. (Its documents, trail and what it sends out
+have modules of their own beside this one.)
 
 The lifecycle (DESIGN "Dossier lifecycle")::
 
@@ -16,6 +17,11 @@ A walk-in dossier starts in `received`; an online one in `submitted`. The
 transitions below only check their rules and set fields: `workflow.perform`
 locks the row, checks who may act, saves, writes the event and schedules the
 notifications, all in one transaction.
+
+This module is long because the state machine lives on the model, as
+django-fsm wants it (CONVENTIONS §4): eleven transitions with their rules,
+beside the fields they set. Who may act is dossiers/permissions.py; what a
+transition is given and returns, dossiers/acts.py.
 """
 
 from __future__ import annotations
