@@ -16,10 +16,11 @@ supplements, refusals, withdrawals and apologies, the recent ones still open).
 Times follow a simplified clock (a working day is 1.4 calendar days): the
 report reads the stored dates and does not care how they were computed.
 
-It then counts the rollups once from the dossiers (`stats.rebuild`, timed),
-and prints the median time of the report for the last full year and all
-offices — through the rollups (`stats.report`) and through the recount
-(`stats.naive_report`) — their ratio, and whether the two agree cell by cell.
+It then counts the rollups once from the dossiers (`dossiers.rollups.rebuild`,
+timed), and prints the median time of the report for the last full year and
+all offices — through the rollups (`reports.stats.report`) and through the
+recount (`reports.recount.naive_report`) — their ratio, and whether the two
+agree cell by cell.
 """
 
 import argparse
@@ -98,6 +99,8 @@ def setup(offices: int):
 
 def simulate(rng: random.Random, n: int, start: dt.datetime, now: dt.datetime, offices, procedures):
     """Rows for the dossier, pause and event tables, one dossier at a time."""
+    from dossiers.states import RUNNING, State
+
     span = (now - start).total_seconds()
     weights = [1 / (1 + rank * 0.2) for rank in range(len(procedures))]
     for pk in range(1, n + 1):
@@ -114,7 +117,7 @@ def simulate(rng: random.Random, n: int, start: dt.datetime, now: dt.datetime, o
             "office": office.pk,
             "channel": channel,
             "submitted_at": submitted,
-            "state": "submitted",
+            "state": State.SUBMITTED,
             "received_at": None,
             "due_at": None,
             "finished_at": None,
@@ -129,7 +132,7 @@ def simulate(rng: random.Random, n: int, start: dt.datetime, now: dt.datetime, o
                 events.append(("request_supplement", moment))
                 moment += dt.timedelta(hours=rng.uniform(4, 30))
             if rng.random() < 0.03:
-                row.update(state="refused", finished_at=moment)
+                row.update(state=State.REFUSED, finished_at=moment)
                 yield row, pauses, events
                 continue
         if moment >= now:
@@ -137,7 +140,7 @@ def simulate(rng: random.Random, n: int, start: dt.datetime, now: dt.datetime, o
             continue
         limit = dt.timedelta(days=1.4 * rng.choice([1, 3, 3, 5, 5, 7, 10, 15]))
         due = moment + limit
-        row.update(state="received", received_at=moment, due_at=due)
+        row.update(state=State.RECEIVED, received_at=moment, due_at=due)
         cursor = moment
         requests = 2 if rng.random() < 0.0064 else 1 if rng.random() < 0.08 else 0
         for _ in range(requests):
@@ -149,13 +152,13 @@ def simulate(rng: random.Random, n: int, start: dt.datetime, now: dt.datetime, o
             back = cursor + dt.timedelta(hours=rng.uniform(3, 100))
             if back >= now:
                 pauses.append((cursor, None, due, None))
-                row.update(state="supplement_requested", paused_at=cursor, due_at=due)
+                row.update(state=State.SUPPLEMENT_REQUESTED, resume_state=State.RECEIVED, paused_at=cursor, due_at=due)
                 break
             moved = due + (back - cursor)
             pauses.append((cursor, back, due, moved))
             due, cursor = moved, back
         row["due_at"] = due
-        if row["state"] == "supplement_requested":
+        if row["state"] == State.SUPPLEMENT_REQUESTED:
             yield row, pauses, events
             continue
         roll = rng.random()
@@ -169,10 +172,10 @@ def simulate(rng: random.Random, n: int, start: dt.datetime, now: dt.datetime, o
             finish = cursor + (due - cursor) * rng.uniform(0.2, 0.8)
         finish = max(finish, cursor + dt.timedelta(minutes=20))
         if finish >= now:
-            row["state"] = rng.choice(["received", "appraised", "approved"])
+            row["state"] = rng.choice(RUNNING)
         else:
             ending = rng.random()
-            state = "withdrawn" if ending < 0.02 else "rejected" if ending < 0.05 else "returned"
+            state = State.WITHDRAWN if ending < 0.02 else State.REJECTED if ending < 0.05 else State.RETURNED
             row.update(state=state, finished_at=finish)
         yield row, pauses, events
 
@@ -189,8 +192,8 @@ DOSSIER_COLUMNS = [
 def dossier_values(row: dict) -> tuple:
     return (
         row["id"], row["code"], row["procedure"], row["office"], row["office"], "Nguyễn Văn A", "", "", "", "",
-        row["channel"], "counter", "", row["state"], 1, "", 3, "working_days", "[]", "{}", row["submitted_at"],
-        row["received_at"], row["due_at"], row["due_at"], row["finished_at"], row["paused_at"], 0,
+        row["channel"], "counter", "", row["state"], 1, row.get("resume_state", ""), 3, "working_days", "[]", "{}",
+        row["submitted_at"], row["received_at"], row["due_at"], row["due_at"], row["finished_at"], row["paused_at"], 0,
         row["supplement_requests"], 0,
     )  # fmt: skip
 
@@ -298,11 +301,13 @@ def run(args: argparse.Namespace, url: str) -> None:
     print(f"written: {counts[0]:,} dossiers, {counts[1]:,} pauses, {counts[2]:,} events "
           f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
 
-    from dossiers import stats
+    from dossiers import rollups
     from dossiers.models import DailyTally, MonthlyTally
+    from reports import recount, stats
+    from reports.periods import Period
 
     started = time.perf_counter()
-    stats.rebuild()
+    rollups.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
@@ -310,12 +315,12 @@ def run(args: argparse.Namespace, url: str) -> None:
         f"{DailyTally.objects.count():,} daily rows, {MonthlyTally.objects.count():,} monthly rows"
     )
 
-    period = stats.Period.year(now.year - 1)
+    period = Period.year(now.year - 1)
     today = now.date()
     # The first report of a month also stores the month's opening balances.
     cold, _first = timed(lambda: stats.report(period, offices, today=today), 1)
     rolled_time, rolled = timed(lambda: stats.report(period, offices, today=today), args.runs)
-    naive_time, naive = timed(lambda: stats.naive_report(period, offices, today=today), args.naive_runs)
+    naive_time, naive = timed(lambda: recount.naive_report(period, offices, today=today), args.naive_runs)
     same = [(r.label, r.counts) for r in rolled.rows] == [(r.label, r.counts) for r in naive.rows]
     total = rolled.total
     print(f"report {period.start}–{period.end}, {len(offices)} offices + total:")

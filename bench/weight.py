@@ -85,8 +85,8 @@ def measure(*, quick: bool) -> None:
     citizen = setup()
     from django.test import Client
 
-    from dossiers import applications
-    from dossiers.models import Draft
+    from citizens import applications
+    from citizens.models import Draft
     from portal.models import Office
     from procedures.models import Procedure
 

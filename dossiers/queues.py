@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Delivery, Dossier, State
+from dossiers.models.dossier import at_offices
 from dossiers.timeliness import due_soon_on, overdue_on
 from portal.calendar import WORKING_DAY, CalendarMissing
 from portal.models import Membership, Office
@@ -50,10 +51,6 @@ QUEUES = [
     Queue("overdue", _("Overdue"), _("Past the due date"), (), tone="bad"),
 ]
 BY_SLUG = {queue.slug: queue for queue in QUEUES}
-
-
-def _at(office: Office) -> Q:
-    return Q(receiving_office=office) | Q(competent_office=office)
 
 
 def one_working_day_from(office: Office, now: dt.datetime) -> dt.datetime | None:
@@ -100,7 +97,7 @@ _CONDITIONS = {
             | (Q(competent_office=office) & ~Q(delivery=Delivery.COUNTER))
         )
     ),
-    "waiting": lambda office, now: _at(office) & Q(state=State.SUPPLEMENT_REQUESTED),
+    "waiting": lambda office, now: at_offices(office) & Q(state=State.SUPPLEMENT_REQUESTED),
     "due_soon": _due_soon,
     "overdue": _overdue,
 }

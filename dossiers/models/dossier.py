@@ -99,16 +99,24 @@ def _waiting_at_intake(dossier: Dossier) -> bool:
     return dossier.state == State.SUBMITTED or dossier.resume_state == State.SUBMITTED
 
 
+def at_offices(offices: Office | Iterable[Office] | models.QuerySet[Office]) -> Q:
+    """The dossiers an office received or handles (either of several): the
+    one "at this office" rule of the counter's queues, the API's filter and
+    who sees what."""
+    if isinstance(offices, Office):
+        return Q(receiving_office=offices) | Q(competent_office=offices)
+    if not isinstance(offices, models.QuerySet):
+        offices = list(offices)
+    return Q(receiving_office__in=offices) | Q(competent_office__in=offices)
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(state__in=OPEN)
 
     def at(self, offices: Office | Iterable[Office]) -> DossierQuerySet:
-        """The dossiers an office received or handles (either of several)."""
-        if isinstance(offices, Office):
-            offices = [offices]
-        offices = list(offices)
-        return self.filter(Q(receiving_office__in=offices) | Q(competent_office__in=offices))
+        """The dossiers an office received or handles (`at_offices`)."""
+        return self.filter(at_offices(offices))
 
     def visible_to(self, user) -> DossierQuerySet:
         """What `user` may see: staff, the dossiers of the offices they work
@@ -118,7 +126,7 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         if user.is_superuser:
             return self
         offices = Office.objects.visible_to(user)
-        return self.filter(Q(receiving_office__in=offices) | Q(competent_office__in=offices) | Q(citizen=user))
+        return self.filter(at_offices(offices) | Q(citizen=user))
 
     def overdue(self, on: dt.date) -> DossierQuerySet:
         return self.filter(overdue_on(on))
