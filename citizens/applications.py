@@ -147,7 +147,7 @@ def submit(draft: Draft) -> Dossier:
     """Open the dossier from a complete draft: `submitted` at the chosen
     counter, the uploaded files attached to their documents (which are
     ticked as handed in, for the clerk to confirm), the counter told. Raise
-    workflow.Invalid listing what is missing, changing nothing."""
+    `Invalid` listing what is missing, changing nothing."""
     attached: list[Attachment] = []
     try:
         with transaction.atomic():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citizens import applications
 from citizens.models import Feedback
 from dossiers.forms import ApplicantForm
 from dossiers.models import Delivery
@@ -45,8 +46,10 @@ class CitizenApplicantForm(ApplicantForm):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("phone") or data.get("email")):
-            raise forms.ValidationError(_("Enter a phone number or an email address, so the counter can reach you."))
+        if not self.errors:
+            # What an online application must say of its applicant, the one rule.
+            for problem in applications.applicant_problems(self.applicant()):
+                self.add_error(None, problem.message)
         return data
 
 

@@ -21,7 +21,7 @@ from procedures.models import Channel, Procedure
 class Draft(models.Model):
     """An online application not yet submitted: the citizen fills it in over
     several pages and may leave and come back (save and return). Submitting
-    it opens the dossier (`dossiers.applications.submit`) and deletes it."""
+    it opens the dossier (`citizens.applications.submit`) and deletes it."""
 
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
     procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+")

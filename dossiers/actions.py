@@ -50,5 +50,12 @@ EVENT_LABELS = {
     "apologise": _("Apology and new appointment"),
     "attach": _("File attached"),
 }
-# Actions whose reasons go to the citizen, and so must be written.
-NOTE_REQUIRED = frozenset({"request_supplement", "refuse", "reject", "apologise", "withdraw"})
+# Actions whose reasons go to the citizen, and so must be written (the
+# write path refuses them without), with what to say when they are not.
+NOTE_REQUIRED = {
+    "request_supplement": _("Say what the citizen must add or correct."),
+    "refuse": _("Give the reasons for refusing the dossier."),
+    "reject": _("Give the reasons for the rejection; they go to the citizen."),
+    "withdraw": _("Say why the dossier is withdrawn (the citizen's request)."),
+    "apologise": _("Give the reason for the delay; it goes to the citizen."),
+}

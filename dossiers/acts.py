@@ -16,6 +16,7 @@ from typing import Any
 
 from django_fsm import State as TargetState
 
+from dossiers.errors import NotPossible
 from portal.calendar import Calendar
 
 
@@ -60,5 +61,5 @@ class Resumed(TargetState):
     def get_state(self, model: Any, transition: Any, result: Any, args: Any = None, kwargs: Any = None) -> str:
         resumes = result.resumes if isinstance(result, Outcome) else None
         if resumes is None or resumes not in self.allowed_states:
-            raise ValueError(f"{resumes!r} is not one of {self.allowed_states}")
+            raise NotPossible(f"A supplement cannot resume the state {resumes!r}.")
         return resumes

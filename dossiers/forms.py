@@ -108,9 +108,7 @@ class ActionForm(forms.Form):
         data = super().clean()
         action = data.get("action")
         if action in NOTE_REQUIRED and not (data.get("note") or "").strip():
-            self.add_error("note", _("Write the reasons: the citizen will read them."))
-        if action == "apologise" and not data.get("new_appointment"):
-            self.add_error("new_appointment", _("Give the new appointment date and time."))
+            self.add_error("note", NOTE_REQUIRED[action])
         appointment = data.get("new_appointment")
         if appointment is not None and timezone.is_naive(appointment):
             data["new_appointment"] = timezone.make_aware(appointment)

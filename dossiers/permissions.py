@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
+from dossiers.delivery import Delivery
 from dossiers.states import State
 from portal.models import Membership, Office
 
@@ -77,9 +80,17 @@ def may_stamp(dossier: Dossier, user: Any, state: str | None = None) -> bool:
 def may_return(dossier: Dossier, user: Any, state: str | None = None) -> bool:
     # The result goes back where the citizen chose: the counter that received
     # the dossier, or by post or electronically from the competent office.
-    if dossier.delivery == "counter":
+    if dossier.delivery == Delivery.COUNTER:
         return receiving_clerk(dossier, user)
     return competent_clerk(dossier, user)
+
+
+def handed_back_at(office: Office) -> Q:
+    """`may_return` as a filter: the dossiers whose result the clerks of
+    `office` hand back (the counter's "results to hand back" queue)."""
+    at_counter = Q(receiving_office=office, delivery=Delivery.COUNTER)
+    sent = Q(competent_office=office) & ~Q(delivery=Delivery.COUNTER)
+    return at_counter | sent
 
 
 def may_withdraw(dossier: Dossier, user: Any, state: str | None = None) -> bool:

@@ -9,18 +9,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Delivery, Dossier, State
+from dossiers import permissions
+from dossiers.models import Dossier, State
 from dossiers.models.dossier import at_offices
 from dossiers.timeliness import due_soon_on, overdue_on
 from portal.calendar import WORKING_DAY, CalendarMissing
 from portal.models import Membership, Office
 
 Role = Membership.Role
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When the queues are read at an office: now, and one working day
+    later by its calendar (None, with the reason, when the calendar of that
+    day's year is not loaded). Built once per request."""
+
+    now: dt.datetime
+    horizon: dt.datetime | None
+    calendar_problem: str = ""
+
+    @classmethod
+    def at(cls, office: Office, now: dt.datetime | None = None) -> Moment:
+        now = now or timezone.now()
+        try:
+            return cls(now, office.calendar().add_working_time(now, WORKING_DAY))
+        except CalendarMissing as missing:
+            return cls(now, None, str(missing))
 
 
 @dataclass(frozen=True)
@@ -31,8 +51,8 @@ class Queue:
     roles: tuple[str, ...]
     tone: str = ""  # "warn" and "bad" draw the eye
 
-    def condition(self, office: Office, now: dt.datetime) -> Q:
-        return _CONDITIONS[self.slug](office, now)
+    def condition(self, office: Office, moment: Moment) -> Q:
+        return _CONDITIONS[self.slug](office, moment)
 
 
 QUEUES = [
@@ -53,77 +73,49 @@ QUEUES = [
 BY_SLUG = {queue.slug: queue for queue in QUEUES}
 
 
-def one_working_day_from(office: Office, now: dt.datetime) -> dt.datetime | None:
-    """One working day after `now` at `office`; None when the calendar of
-    that day's year is not loaded (`calendar_problem` says so)."""
-    try:
-        return office.calendar().add_working_time(now, WORKING_DAY)
-    except CalendarMissing:
-        return None
+def _due_soon(office: Office, moment: Moment) -> Q:
+    if moment.horizon is None:
+        return Q(pk__in=[])  # the page says why (Moment.calendar_problem)
+    return Q(competent_office=office) & due_soon_on(timezone.localdate(moment.now), moment.horizon)
 
 
-def calendar_problem(office: Office, now: dt.datetime | None = None) -> str:
-    """Why "due within one working day" cannot be counted at `office` now,
-    if it cannot: a year whose public holidays are not loaded."""
-    try:
-        office.calendar().add_working_time(now or timezone.now(), WORKING_DAY)
-    except CalendarMissing as missing:
-        return str(missing)
-    return ""
-
-
-def _due_soon(office: Office, now: dt.datetime) -> Q:
-    until = one_working_day_from(office, now)
-    if until is None:
-        return Q(pk__in=[])
-    return Q(competent_office=office) & due_soon_on(timezone.localdate(now), until)
-
-
-def _overdue(office: Office, now: dt.datetime) -> Q:
-    return Q(competent_office=office) & overdue_on(timezone.localdate(now))
+def _overdue(office: Office, moment: Moment) -> Q:
+    return Q(competent_office=office) & overdue_on(timezone.localdate(moment.now))
 
 
 _CONDITIONS = {
-    "to_check": lambda office, now: Q(receiving_office=office, state=State.SUBMITTED),
-    "to_appraise": lambda office, now: Q(competent_office=office, state=State.RECEIVED),
-    "to_approve": lambda office, now: Q(competent_office=office, state=State.APPRAISED),
-    "to_stamp": lambda office, now: Q(competent_office=office, state=State.APPROVED),
-    # A result goes back where the citizen chose: the receiving counter, or
-    # by post or electronically from the competent office.
-    "to_return": lambda office, now: (
-        Q(state=State.STAMPED)
-        & (
-            Q(receiving_office=office, delivery=Delivery.COUNTER)
-            | (Q(competent_office=office) & ~Q(delivery=Delivery.COUNTER))
-        )
-    ),
-    "waiting": lambda office, now: at_offices(office) & Q(state=State.SUPPLEMENT_REQUESTED),
+    "to_check": lambda office, moment: Q(receiving_office=office, state=State.SUBMITTED),
+    "to_appraise": lambda office, moment: Q(competent_office=office, state=State.RECEIVED),
+    "to_approve": lambda office, moment: Q(competent_office=office, state=State.APPRAISED),
+    "to_stamp": lambda office, moment: Q(competent_office=office, state=State.APPROVED),
+    "to_return": lambda office, moment: Q(state=State.STAMPED) & permissions.handed_back_at(office),
+    "waiting": lambda office, moment: at_offices(office) & Q(state=State.SUPPLEMENT_REQUESTED),
     "due_soon": _due_soon,
     "overdue": _overdue,
 }
 
 
-def counts(office: Office, now: dt.datetime | None = None) -> dict[str, int | None]:
+def counts(office: Office, moment: Moment | None = None) -> dict[str, int | None]:
     """How many dossiers each queue of `office` holds, in one query; None
-    for "due soon" when the calendar cannot say (`calendar_problem`)."""
-    now = now or timezone.now()
-    conditions = {queue.slug: queue.condition(office, now) for queue in QUEUES}
+    for "due soon" when the calendar cannot say."""
+    moment = moment or Moment.at(office)
+    conditions = {queue.slug: queue.condition(office, moment) for queue in QUEUES}
     everything = Q()
     for condition in conditions.values():
         everything |= condition
     found: dict[str, int | None] = Dossier.objects.filter(everything).aggregate(
         **{slug: Count("pk", filter=condition) for slug, condition in conditions.items()}
     )
-    if one_working_day_from(office, now) is None:
+    if moment.horizon is None:
         found["due_soon"] = None
     return found
 
 
-def dossiers_in(queue: Queue, office: Office, now: dt.datetime | None = None):
+def dossiers_in(queue: Queue, office: Office, moment: Moment | None = None) -> QuerySet[Dossier]:
     """The dossiers of a queue, the most urgent first."""
-    now = now or timezone.now()
+    moment = moment or Moment.at(office)
     return (
-        Dossier.objects.filter(queue.condition(office, now))
+        Dossier.objects.filter(queue.condition(office, moment))
         .select_related("procedure", "receiving_office", "competent_office")
         .order_by("due_at", "submitted_at")
     )

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from dossiers.deadlines import STAGE_ORDER, PauseSpan, stage_deadlines
 from dossiers.models import Delivery, Dossier, DossierEvent, Slip
 from dossiers.timeliness import Timeliness
+from portal.calendar import CalendarMissing
 from procedures.models import Channel, Stage
 
 Kind = Slip.Kind
@@ -143,22 +144,33 @@ def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
     if kind == Kind.APOLOGY:
         context["new_appointment"] = moment(dossier.appointment_at)
     if kind == Kind.CONTROL:
-        context["stages"] = control_rows(dossier)
+        try:
+            context["stages"] = control_rows(dossier)
+        except CalendarMissing:
+            # The hand-over goes on; the sheet says the stages' due times
+            # could not be counted instead of stating wrong ones.
+            context["stages"] = control_rows(dossier, count_due=False)
+            context["stages_uncounted"] = True
     return context
 
 
-def control_rows(dossier: Dossier) -> list[dict]:
+def control_rows(dossier: Dossier, *, count_due: bool = True) -> list[dict]:
     """Each stage: its appointment, when it was handed on, by whom, and
-    whether it kept its share of the time limit (by calendar date)."""
-    calendar = dossier.competent_office.calendar()
-    pauses = [PauseSpan(p.started_at, p.ended_at, p.working_time, p.reason) for p in dossier.pauses.all()]
-    due = stage_deadlines(
-        received_at=dossier.received_at,
-        limit=dossier.time_limit,
-        shares={kind: share for kind, share in dossier.stage_shares.items()},
-        pauses=pauses,
-        calendar=calendar,
-    )
+    whether it kept its share of the time limit (by calendar date). Without
+    `count_due` (the calendar of a year it reaches is not loaded), the
+    appointments and the results are left blank."""
+    shares = {kind: share for kind, share in dossier.stage_shares.items()}
+    if count_due:
+        pauses = [PauseSpan(p.started_at, p.ended_at, p.working_time, p.reason) for p in dossier.pauses.all()]
+        due = stage_deadlines(
+            received_at=dossier.received_at,
+            limit=dossier.time_limit,
+            shares=shares,
+            pauses=pauses,
+            calendar=dossier.competent_office.calendar(),
+        )
+    else:
+        due = dict.fromkeys(shares)
     done_by_action = {}
     for event in dossier.events.select_related("actor"):
         done_by_action.setdefault(event.action, event)
@@ -175,15 +187,16 @@ def control_rows(dossier: Dossier) -> list[dict]:
             continue
         event = ends.get(kind)
         result = ""
-        if event is not None:
-            done_on, due_on = timezone.localdate(event.at), timezone.localdate(due[kind])
+        stage_due = due[kind]
+        if event is not None and stage_due is not None:
+            done_on, due_on = timezone.localdate(event.at), timezone.localdate(stage_due)
             result = (
                 Timeliness.EARLY if done_on < due_on else Timeliness.ON_TIME if done_on == due_on else Timeliness.LATE
             ).label
         rows.append(
             {
                 "stage": str(Stage.Kind(kind).label),
-                "due": moment(due[kind]),
+                "due": moment(stage_due),
                 "done": moment(event.at) if event else "",
                 "by": event.actor.get_full_name() if event and event.actor else "",
                 "result": str(result),

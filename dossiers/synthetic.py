@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers import rollups
-from dossiers.models import CodeSequence, Dossier, DossierDocument, DossierEvent, Pause, State
+from dossiers.models import CodeSequence, Delivery, Dossier, DossierDocument, DossierEvent, Pause, State
 from portal.calendar import Calendar, TimeLimit
 from portal.models import Membership, Office, User
 from procedures.models import Procedure
@@ -132,10 +132,13 @@ def simulate(
         channel=channel,
         submitted_at=submitted_at,
         applicant=_applicant(rng),
-        delivery=rng.choices(["counter", "post", "electronic"], [0.8, 0.08, 0.12])[0],
+        delivery=rng.choices([Delivery.COUNTER, Delivery.POST, Delivery.ELECTRONIC], [0.8, 0.08, 0.12])[0],
     )
-    if sim.delivery == "post":
+    # Where the result goes needs what `Delivery.needs` says.
+    if sim.delivery == Delivery.POST:
         sim.applicant["delivery_address"] = sim.applicant["applicant_address"]
+    if sim.delivery == Delivery.ELECTRONIC:
+        sim.applicant["applicant_email"] = f"congdan{sim.applicant['applicant_id_number'][-6:]}@example.vn"
     sim.steps.append(("submit", submitted_at, clerk if channel == "in_person" else None, "", {}))
 
     def at_or_stop(moment: dt.datetime) -> bool:

@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.html import linebreaks
 from django_q.tasks import async_task
 
-from dossiers import notifications, slips
+from dossiers import notifications, queues, slips
 from dossiers.models import Dossier, Notification, Slip
 from dossiers.sms import send_sms
-from portal.calendar import WORKING_DAY
 from portal.models import Membership, Office
 
 MAX_ATTEMPTS = 5
@@ -110,9 +109,11 @@ def sweep_deadlines() -> int:
     today = timezone.localdate(now)
     sent = 0
     for office in Office.objects.filter(is_active=True):
-        until = office.calendar().add_working_time(now, WORKING_DAY)
+        moment = queues.Moment.at(office, now)
         dossiers = Dossier.objects.filter(competent_office=office).select_related("procedure").order_by("due_at")
-        due_soon = list(dossiers.due_soon(today, until))
+        # Without this year's calendar, what is due soon cannot be told (the
+        # system check and the counter say so); what is overdue still can.
+        due_soon = [] if moment.horizon is None else list(dossiers.due_soon(today, moment.horizon))
         overdue = list(dossiers.overdue(today))
         if not due_soon and not overdue:
             continue

@@ -1,14 +1,17 @@
 """The one write path for dossiers: open one, act on one, attach a file.
 
-`perform` locks the dossier's row, checks that it has not changed since the
-actor looked at it, that this person could take the action at all (403
-before anything about the state is told), that it is possible from the
-dossier's state (409), that this person may take it now (403), runs the
-transition with an `Act`, saves, records its `Outcome` (documents ticked,
-pauses), writes the audit event, updates the report's rollups, issues the
-slip and queues the notifications — in one transaction; the slip and the
-notifications go out once it commits. The counter pages, the citizens'
-pages and the API all call it; nothing else changes a dossier's state.
+`perform` locks the dossier's row and checks, in this order, that this
+person could take the action at all (403, before anything about the state
+is told), that the dossier has not changed since they looked at it (409),
+that the action is possible from its state and its conditions hold (409),
+that this person may take it now (403), and that the reasons the action
+needs are given (400). It then runs the transition with an `Act`, saves,
+records its `Outcome` (documents ticked, pauses), writes the audit event,
+updates the report's rollups, issues the slip and queues the notifications —
+in one transaction; the slip and the notifications go out once it commits.
+A working calendar that is not loaded for a year it reaches refuses the
+whole action (503). The counter pages, the citizens' pages and the API all
+call it; nothing else changes a dossier's state.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from dossiers import notifications, permissions, rollups, slips, tasks
-from dossiers.actions import ACTION_LABELS, ACTIONS
+from dossiers.actions import ACTION_LABELS, ACTIONS, NOTE_REQUIRED
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
 from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Pause
@@ -51,7 +54,7 @@ def perform(
     cannot be taken, leaving the dossier as it was. `documents` are the
     positions of the documents ticked as handed in, for `receive`."""
     if action not in ACTIONS:
-        raise NotPossible(_("There is no action called “%(action)s”.") % {"action": action})
+        raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
     at = at or timezone.now()
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
@@ -64,34 +67,52 @@ def perform(
         )
         method = getattr(dossier, ACTIONS[action])
         _check(dossier, action, method, actor, version)
-        calendar = dossier.competent_office.calendar()
-        act = Act(
-            actor=actor,
-            at=at,
-            calendar=calendar,
-            note=note,
-            new_appointment=new_appointment,
-            documents=None if documents is None else frozenset(documents),
-        )
-        from_state = dossier.state
-        before = rollups.facts_of(dossier)
+        if action in NOTE_REQUIRED and not note:
+            raise Invalid(str(NOTE_REQUIRED[action]))
         try:
-            with transaction.atomic():
-                outcome = method(act)
-        except ValidationError as error:
-            raise Invalid(" ".join(error.messages), error.messages) from None
+            _take(dossier, action, method, actor, at, note, new_appointment, documents)
         except CalendarMissing as missing:
+            # Anything that counts working time, the slips included: refused
+            # whole, the transaction rolled back.
             raise CalendarNotReady(str(missing)) from None
-        dossier.version += 1
-        dossier.save()
-        record_outcome(dossier, outcome, note)
-        event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details)
-        rollups.record(dossier, before, rollups.facts_of(dossier))
-        slip = slips.issue_for(dossier, action, event)
-        if slip is not None:
-            transaction.on_commit(partial(tasks.enqueue_slip, slip.pk), robust=True)
-        queue_notifications(dossier, action, note)
     return dossier
+
+
+def _take(
+    dossier: Dossier,
+    action: str,
+    method: Any,
+    actor: Any,
+    at: dt.datetime,
+    note: str,
+    new_appointment: dt.datetime | None,
+    documents: set[int] | frozenset[int] | None,
+) -> None:
+    """Run the transition and record everything it changes."""
+    act = Act(
+        actor=actor,
+        at=at,
+        calendar=dossier.competent_office.calendar(),
+        note=note,
+        new_appointment=new_appointment,
+        documents=None if documents is None else frozenset(documents),
+    )
+    from_state = dossier.state
+    before = rollups.facts_of(dossier)
+    try:
+        with transaction.atomic():
+            outcome = method(act)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages), error.messages) from None
+    dossier.version += 1
+    dossier.save()
+    record_outcome(dossier, outcome, note)
+    event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details)
+    rollups.record(dossier, before, rollups.facts_of(dossier))
+    slip = slips.issue_for(dossier, action, event)
+    if slip is not None:
+        transaction.on_commit(partial(tasks.enqueue_slip, slip.pk), robust=True)
+    queue_notifications(dossier, action, note)
 
 
 def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int | None) -> None:
@@ -118,7 +139,7 @@ def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int 
         if not condition(dossier):
             raise NotPossible(
                 _("“%(action)s” is not possible for dossier %(code)s: %(reason)s")
-                % {"action": label, "code": dossier.code, "reason": condition.reason}
+                % {"action": label, "code": dossier.code, "reason": getattr(condition, "reason", "")}
             )
     if not has_transition_perm(method, actor):
         raise NotAllowed(
@@ -225,6 +246,9 @@ def attach(
             if document is not None and not document.is_received:
                 document.is_received = True
                 document.save(update_fields=["is_received"])
+                # A page opened before the file came would send the old ticks:
+                # it is out of date now.
+                Dossier.objects.filter(pk=dossier.pk).update(version=dossier.version + 1)
             record_event(
                 dossier,
                 "attach",

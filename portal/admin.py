@@ -8,14 +8,15 @@ superusers. Supervisors look at the same things, without changing them.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import ApiToken, CalendarDay, Membership, Office, User
+from portal.models import ApiToken, CalendarDay, CalendarYear, Membership, Office, User
 
 
 def managed_offices(request):
@@ -116,6 +117,28 @@ class OfficeAdmin(admin.ModelAdmin):
         if not request.user.is_superuser and not change:
             obj.level = Office.Level.COMMUNE
         super().save_model(request, obj, form, change)
+        if "holiday_country" in form.changed_data or not change:
+            self._load_calendar(request, obj)
+
+    def _load_calendar(self, request, office: Office) -> None:
+        """An office that follows a country's holidays for the first time gets
+        them loaded for this year and the next, so that its deadlines count."""
+        year = timezone.localdate().year
+        missing = [year for _country, year in CalendarYear.missing([office.holiday_country], [year, year + 1])]
+        if not missing:
+            return
+        try:
+            CalendarDay.seed_public_holidays(office.holiday_country, missing)
+        except (NotImplementedError, ValueError):
+            self.message_user(
+                request,
+                _(
+                    "The holidays package does not know the country %(country)s: enter its public holidays in "
+                    "Calendar days, then add each year in Calendar years, or no deadline can be counted there."
+                )
+                % {"country": office.holiday_country},
+                level=messages.WARNING,
+            )
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -244,6 +267,29 @@ class UserAdmin(BaseUserAdmin):
             Membership.objects.get_or_create(
                 user=obj, office=form.cleaned_data["office"], role=form.cleaned_data["role"]
             )
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """The years whose public holidays are loaded: deadlines count only
+    through these. Part of the national holiday table, so the superuser's:
+    others look."""
+
+    list_display = ["country", "year", "loaded_at"]
+    list_filter = ["country"]
+    ordering = ["country", "-year"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser or super().has_view_permission(request, obj)
 
 
 @admin.register(ApiToken)

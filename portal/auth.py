@@ -36,7 +36,7 @@ _CATALOGUE = [
 ]
 _ORGANISATION = [
     f"portal.{action}_{model}"
-    for model in ("office", "membership", "calendarday", "calendaryear", "user")
+    for model in ("office", "membership", "calendarday", "user")
     for action in ("add", "change", "delete", "view")
 ]
 
@@ -52,8 +52,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Offices, staff and the calendar are a province's business: these come only
 # with a role at a province office, and the admin scopes them to that province.
 PROVINCE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.SUPERVISOR: frozenset(p for p in _ORGANISATION if ".view_" in p),
-    Role.CATALOGUE_ADMIN: frozenset(_ORGANISATION),
+    Role.SUPERVISOR: frozenset(p for p in _ORGANISATION if ".view_" in p) | {"portal.view_calendaryear"},
+    Role.CATALOGUE_ADMIN: frozenset(_ORGANISATION) | {"portal.view_calendaryear"},
 }
 
 

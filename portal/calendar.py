@@ -266,6 +266,8 @@ class Calendar:
             if begin >= end:
                 break
             total += min(close, end) - begin
+            if close >= end:
+                break  # done: no need to look at the next day (it may be in a year not loaded)
         return total
 
     # Deadlines ------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The portal's own system checks: its settings for deployment
 (`manage.py check --deploy`), and a working calendar loaded a year ahead
-(every `check`, `runserver` and start of the web server)."""
+(every `manage.py check`, `migrate` and `runserver`; a WSGI server runs no
+checks, so the deployment steps in the README run `check --deploy`)."""
 
 from urllib.parse import urlparse
 

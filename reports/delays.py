@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
 from dossiers import tallies
 from dossiers.models import Dossier, DossierEvent
-from portal.calendar import Calendar
+from portal.calendar import Calendar, CalendarMissing
 from reports.periods import Period
 from reports.recount import dossiers_for
 
@@ -100,6 +100,8 @@ class Delays:
     by_stage: dict[str, dict]  # stage → {"dossiers": n, "overrun": timedelta}
     pauses: list[tuple[str, int, dt.timedelta]]  # (reason, how many, working time)
     more: int = 0  # late dossiers left out of the list
+    # Why some dossiers could not be timed: a year whose calendar is not loaded.
+    uncounted: dict[str, int] = field(default_factory=dict)  # message → dossiers
 
 
 def stage_delays(
@@ -130,29 +132,37 @@ def stage_delays(
     now = timezone.now()
     listed, by_stage = [], {stage: {"dossiers": 0, "overrun": dt.timedelta(0)} for stage in STAGES}
     reasons: dict[str, list] = defaultdict(lambda: [0, dt.timedelta(0)])
-    for n, dossier in enumerate(found):
+    uncounted: dict[str, int] = defaultdict(int)
+    for dossier in found:
         office = dossier.competent_office
         calendar = calendars.setdefault(office.pk, office.calendar())
         pauses = list(dossier.pauses.all())
         first_due = tallies.first_due_at(pauses, dossier.due_at)
-        times = stage_times(
-            received_at=dossier.received_at,
-            first_due_at=first_due,
-            ends=ends[dossier.pk],
-            until=dossier.finished_at or now,
-            pauses=[(p.started_at, p.ended_at) for p in pauses],
-            shares=dossier.stage_shares,
-            calendar=calendar,
-        )
+        try:
+            times = stage_times(
+                received_at=dossier.received_at,
+                first_due_at=first_due,
+                ends=ends[dossier.pk],
+                until=dossier.finished_at or now,
+                pauses=[(p.started_at, p.ended_at) for p in pauses],
+                shares=dossier.stage_shares,
+                calendar=calendar,
+            )
+            spent = [
+                pause.working_time if pause.ended_at else calendar.working_time_between(pause.started_at, now)
+                for pause in pauses
+            ]
+        except CalendarMissing as missing:
+            uncounted[str(missing)] += 1
+            continue
         for time in times:
             if time.overrun:
                 by_stage[time.stage]["dossiers"] += 1
                 by_stage[time.stage]["overrun"] += time.overrun
-        for pause in pauses:
-            spent = pause.working_time if pause.ended_at else calendar.working_time_between(pause.started_at, now)
+        for pause, working_time in zip(pauses, spent, strict=True):
             reasons[pause.reason][0] += 1
-            reasons[pause.reason][1] += spent
-        if n < limit:
+            reasons[pause.reason][1] += working_time
+        if len(listed) < limit:
             listed.append((dossier, times, worst(times)))
     ordered = sorted(((r, n, t) for r, (n, t) in reasons.items()), key=lambda item: -item[2])
-    return Delays(listed, by_stage, ordered, max(len(pks) - limit, 0))
+    return Delays(listed, by_stage, ordered, max(len(pks) - sum(uncounted.values()) - len(listed), 0), dict(uncounted))

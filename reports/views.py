@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
-from dossiers.queues import BY_SLUG, dossiers_in
+from dossiers.queues import BY_SLUG, Moment, dossiers_in
 from portal.auth import supervisors_only
 from portal.models import Office
 from procedures.models import Sector
@@ -108,7 +108,7 @@ def dashboard(request, offices):
             "trend_chart": trend_chart,
             "months": months,
             "backlog_chart": backlog_chart,
-            "at_risk": _at_risk(chosen),
+            "at_risk": _at_risk(chosen)[0],
         },
     )
 
@@ -191,20 +191,26 @@ def drill_down(request, offices):
     )
 
 
-def _at_risk(offices) -> list[tuple[Office, list[tuple[Dossier, str]]]]:
-    """Open dossiers due within one working day, by office (indexed queries)."""
+def _at_risk(offices) -> tuple[list[tuple[Office, list[tuple[Dossier, str]]]], list[str]]:
+    """Open dossiers due within one working day, by office (indexed
+    queries); and why it cannot be told at an office whose calendar of the
+    coming day is not loaded."""
     now = timezone.now()
-    found = []
+    found, problems = [], []
     for office in offices:
-        dossiers = dossiers_in(BY_SLUG["due_soon"], office, now)[:200]
+        moment = Moment.at(office, now)
+        if moment.calendar_problem:
+            problems.append(f"{office.name}: {moment.calendar_problem}")
+        dossiers = dossiers_in(BY_SLUG["due_soon"], office, moment)[:200]
         if dossiers:
             found.append((office, [(d, d.timeliness()) for d in dossiers]))
-    return found
+    return found, problems
 
 
 @supervisors_only
 def at_risk(request, offices):
-    return render(request, "reports/at_risk.html", {"at_risk": _at_risk(offices)})
+    found, problems = _at_risk(offices)
+    return render(request, "reports/at_risk.html", {"at_risk": found, "calendar_problems": problems})
 
 
 EXPORTS = {"csv": exports.report_csv, "xlsx": exports.report_xlsx, "pdf": exports.report_pdf}

@@ -142,6 +142,18 @@ def test_a_file_attached_through_the_api_counts_as_handed_in(api, lan, chi, proc
     assert received.json()["state"] == "received" and received.json()["documents"][0]["received"] is True
 
 
+def test_a_page_opened_before_a_file_came_cannot_untick_it(api, lan, chi, procedure, office_a):
+    dossier = submitted_online(procedure, office_a, lan)
+    seen = dossier.version
+    attach_upload(
+        dossier, upload=SimpleUploadedFile("to-khai.pdf", PDF), document=dossier.documents.get(position=1), actor=lan
+    )
+    # The clerk's page still shows the form unticked: receiving from it is refused.
+    stale = act(api.as_(chi), dossier, "receive", documents=[], version=seen)
+    assert stale.status_code == 409 and error_of(stale)["code"] == "conflict"
+    assert dossier.documents.get(position=1).is_received
+
+
 def test_a_scan_attached_at_the_counter_ticks_its_document(client, lan, chi, procedure, office_a):
     dossier = submitted_online(procedure, office_a, lan)
     document = dossier.documents.get(position=1)

@@ -135,3 +135,86 @@ def test_the_system_check_warns_while_a_year_ahead_is_missing(db, monkeypatch):
     assert "VN for 2027" in warnings[1].msg and "seed_holidays --country VN --years 2027" in warnings[1].hint
     call_command("seed_holidays", "--country", "VN", "--years", "2026", "2027", stdout=io.StringIO())
     assert calendar_years_loaded(None) == []
+
+
+def test_working_time_to_the_last_hour_of_a_loaded_year_needs_nothing_of_the_next():
+    calendar = Calendar(tz=HCM, known_years={2026}, country="VN")
+    # Wednesday 30/12 09:00 to Thursday 31/12 16:00: 6 h + 7 h.
+    assert calendar.working_time_between(at("30/12/2026"), at("31/12/2026", "16:00")) == dt.timedelta(hours=13)
+
+
+@pytest.fixture
+def stamped_in_2025(db, lan):
+    """A dossier received and stamped in December 2025 at an office whose
+    2025 calendar was never loaded (an upgraded database)."""
+    office = OfficeFactory(code="000.01.00.H58", name="Xã Gia Sinh", calendar_years=[2025, 2026, 2027])
+    clerk = staff_member("thu", "Đinh Thị Thu", office, "clerk")
+    specialist = staff_member("son2", "Phạm Văn Sơn", office, "specialist")
+    approver = staff_member("hoa2", "Đỗ Thị Hoa", office, "approver")
+    procedure = ProcedureFactory(code="1.000058")
+    dossier = submitted_online(procedure, office, lan, at=at("22/12/2025", "08:00"))
+    dossier = perform(dossier, "receive", actor=clerk, documents={1}, at=at("22/12/2025"))
+    dossier = perform(dossier, "request_supplement", actor=specialist, note="Thiếu bản sao", at=at("23/12/2025"))
+    dossier = perform(dossier, "supplement", actor=clerk, at=at("24/12/2025"))
+    for action, actor in (("appraise", specialist), ("approve", approver), ("stamp", clerk)):
+        dossier = perform(dossier, action, actor=actor, at=at("05/01/2026"))
+    CalendarYear.objects.filter(year=2025).delete()
+    return dossier, clerk
+
+
+def test_a_result_is_handed_over_even_when_the_stages_cannot_be_timed(stamped_in_2025):
+    dossier, clerk = stamped_in_2025
+    dossier = perform(dossier, "return", actor=clerk, at=at("06/01/2026"))
+    assert dossier.state == State.RETURNED
+    sheet = dossier.slips.get(kind="control").context
+    assert sheet["stages_uncounted"] and all(row["due"] == "" and row["result"] == "" for row in sheet["stages"])
+    assert [row["done"] != "" for row in sheet["stages"]] == [True, True, True, True, True]
+    # The deadline explains itself in plain words, without the command to run.
+    assert dossier.explain_deadline() == [
+        "The deadline cannot be explained until the working calendar of 2025 is set up."
+    ]
+
+
+def test_why_late_says_which_dossiers_it_could_not_time(stamped_in_2025, client, monkeypatch):
+    dossier, _clerk = stamped_in_2025
+    office = dossier.competent_office
+    staff_member("tuan2", "Vũ Minh Tuấn", office, "approver")
+    # Late: due 30/12/2025 (moved by the pause), stamped 05/01/2026.
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 1, 31))
+    assert client.login(username="tuan2", password=PASSWORD)
+    page = client.get("/reports/delays/", {"period": "2026-01"})
+    assert page.status_code == 200
+    assert "1 late dossier could not be timed: The working calendar of 2025 is not set up yet" in page.content.decode()
+
+
+def test_the_supervisors_list_of_what_is_due_soon_says_why_it_is_empty(office_2026, client, monkeypatch):
+    staff_member("hoa3", "Đỗ Thị Hoa", office_2026, "approver")
+    monkeypatch.setattr(timezone, "now", lambda: at("31/12/2026", "16:00"))
+    assert client.login(username="hoa3", password=PASSWORD)
+    page = client.get("/reports/at-risk/").content.decode()
+    assert "The working calendar of 2027 is not set up yet" in page
+    assert "No open dossier is due within one working day." not in page
+
+
+def test_the_migration_of_dossiers_loads_every_year_they_hold(office_2026, lan):
+    procedure = ProcedureFactory(code="1.000059")
+    CalendarYear.objects.get_or_create(country="VN", year=2024)
+    submitted_online(procedure, office_2026, lan, at=at("03/03/2024"))
+    CalendarYear.objects.all().delete()
+    importlib.import_module("dossiers.migrations.0011_load_the_years_of_dossiers").load(apps, None)
+    this_year = timezone.localdate().year
+    assert set(range(2024, this_year + 2)) <= set(CalendarYear.objects.values_list("year", flat=True))
+    assert CalendarDay.objects.filter(date=dt.date(2024, 9, 2), kind="day_off").exists()  # National Day 2024
+
+
+def test_a_year_is_marked_loaded_only_with_all_its_days(db, monkeypatch):
+    CalendarYear.objects.all().delete()
+
+    def broken(cls, country, days, counts):
+        CalendarDay.objects.create(date=days[0].date, country=country, kind="day_off", name="x", source="package")
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(CalendarDay, "_write_year", classmethod(broken))
+    with pytest.raises(RuntimeError):
+        CalendarDay.seed_public_holidays("VN", [2027])
+    assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()

@@ -129,3 +129,15 @@ def test_the_names_file_fills_english_and_thai_names(births, tmp_path):
     assert Sector.objects.get(code="ho-tich").name_en == "Civil status"
     # A sector's names are searched with its procedures.
     assert "civil status" in Procedure.objects.get(code="1.000656").search_text
+
+
+def test_a_fee_the_source_does_not_publish_never_reads_free(client, birth):
+    # In person: a fee of 20,000 VND. Online and by post: none listed, as when
+    # the national record says "Không có thông tin".
+    page = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("Not published") == 2 and ">Free<" not in page and "free" not in page.lower()
+    Fee.objects.create(procedure=birth, channel="online", name="Lệ phí", amount_vnd=0, exemption_note="")
+    page = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("Not published") == 1 and "Lệ phí: free" in page
+    checklist = client.get("/procedures/1.001193/checklist/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Chưa công bố" in checklist

@@ -121,7 +121,7 @@ def test_a_missing_reason_is_explained_and_changes_nothing(client, procedure, of
         f"/counter/dossiers/{dossier.code}/act/", {"action": "reject", "version": dossier.version, "note": ""}
     )
     assert response.status_code == 400
-    assert "Write the reasons: the citizen will read them." in response.content.decode()
+    assert "Give the reasons for the rejection; they go to the citizen." in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == State.RECEIVED and dossier.events.count() == 2
 

@@ -116,3 +116,17 @@ def test_a_message_never_queued_is_picked_up_by_the_retry_sweep(received, son, m
     pending.update(created_at=dt.datetime(2026, 1, 1, tzinfo=HCM))
     assert tasks.retry_failed_notifications() == 2
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_without_this_years_calendar_the_sweep_still_sends_what_is_overdue(
+    received, son, hoa, chi, monkeypatch, django_capture_on_commit_callbacks
+):
+    from portal.models import CalendarYear
+
+    # Due Thu 15/01 09:00; on Mon 19/01 it is overdue, whatever the calendar says of tomorrow.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 1, 19, 10, 0, tzinfo=HCM))
+    CalendarYear.objects.filter(year=2026).delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_deadlines() == 3
+    assert mail.outbox[0].subject == "Deadlines: 0 due within a working day, 1 overdue"

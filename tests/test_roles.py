@@ -1,8 +1,10 @@
 """Roles and offices decide what staff see and may do."""
 
+import datetime as dt
+
 import pytest
 
-from portal.models import CalendarDay, Membership, Office, User
+from portal.models import CalendarDay, CalendarYear, Membership, Office, User
 from procedures.models import Procedure
 from tests.factories import PASSWORD, ProcedureFactory, staff_member
 
@@ -187,3 +189,36 @@ def _office_form(office: Office) -> dict:
         "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
     }
+
+
+def test_an_office_that_follows_a_new_countrys_holidays_gets_them_loaded(client, mai, province, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: dt.date(2026, 11, 30))
+    client.login(username="mai", password=PASSWORD)
+    data = {
+        "code": "000.31.00.H01",
+        "name": "Xã Biên Giới",
+        "parent": province.pk,
+        "is_active": "on",
+        "language": "th",
+        "morning_opens_at": "07:00",
+        "morning_closes_at": "11:30",
+        "afternoon_opens_at": "13:30",
+        "afternoon_closes_at": "17:00",
+        "holiday_country": "TH",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/portal/office/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(CalendarYear.objects.filter(country="TH").values_list("year", flat=True)) == {2026, 2027}
+    # Songkran 2027 is there, so a Thai office's deadlines skip it.
+    assert CalendarDay.objects.filter(country="TH", date=dt.date(2027, 4, 13), kind="day_off").exists()
+
+
+def test_the_loaded_years_are_the_superusers_to_change(client, mai, db):
+    year = CalendarYear.objects.create(country="VN", year=2031)
+    client.login(username="mai", password=PASSWORD)
+    assert client.get("/admin/portal/calendaryear/").status_code == 200
+    assert client.get("/admin/portal/calendaryear/add/").status_code == 403
+    assert client.post(f"/admin/portal/calendaryear/{year.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert CalendarYear.objects.filter(pk=year.pk).exists()

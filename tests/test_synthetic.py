@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dossiers import synthetic
-from dossiers.models import Dossier, State
+from dossiers.models import Delivery, Dossier, State
 from dossiers.workflow import perform
 from portal.calendar import TimeUnit
 from procedures.models import ProcedureChannel
@@ -52,6 +52,7 @@ def test_every_dossier_has_a_consistent_trail(history):
                     )
                     due = calendar.add_working_time(due, pause.working_time)
             assert dossier.due_at == due, dossier.code
+        assert not Delivery.needs(dossier.delivery, dossier.delivery_address, dossier.applicant_email), dossier.code
         ending = {"stamp", "reject", "refuse", "withdraw"}
         ends = [e.at for e in events if e.action in ending]
         assert dossier.finished_at == (ends[0] if ends else None), dossier.code

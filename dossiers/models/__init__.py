@@ -2,8 +2,9 @@
 documents and files, its trail (pauses, audit events, code sequences), what
 it sends out (notifications, slips), and the report's rollups."""
 
+from dossiers.delivery import Delivery
 from dossiers.models.documents import Attachment, DossierDocument
-from dossiers.models.dossier import Delivery, Dossier, DossierQuerySet, missing_of, private_storage
+from dossiers.models.dossier import Dossier, DossierQuerySet, missing_of, private_storage
 from dossiers.models.outputs import Notification, Slip
 from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
 from dossiers.models.trail import CodeSequence, DossierEvent, EventQuerySet, Pause

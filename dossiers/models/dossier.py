@@ -44,6 +44,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from dossiers import permissions as may
 from dossiers.acts import Act, EndedPause, Outcome, Resumed
 from dossiers.deadlines import PauseSpan, explain
+from dossiers.delivery import Delivery
 from dossiers.states import FINISHED, OPEN, State
 from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
 from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
@@ -57,26 +58,6 @@ if TYPE_CHECKING:
 def private_storage():
     """Files with personal data: kept out of MEDIA_ROOT (see settings)."""
     return storages["private"]
-
-
-class Delivery(models.TextChoices):
-    """Where the citizen collects the result (Đăng ký nhận kết quả tại)."""
-
-    COUNTER = "counter", _("At the counter")
-    POST = "post", _("By post")
-    ELECTRONIC = "electronic", _("Electronically")
-
-    @classmethod
-    def needs(cls, delivery: str, address: str, email: str) -> dict[str, str]:
-        """What the chosen delivery still lacks, by the field that lacks it:
-        post needs an address, an electronic result an email address. The
-        one rule for the counter's intake, the citizen's application and the
-        API."""
-        if delivery == cls.POST and not (address or "").strip():
-            return {"delivery_address": str(_("Give the address the result is posted to."))}
-        if delivery == cls.ELECTRONIC and not (email or "").strip():
-            return {"email": str(_("An electronic result needs an email address."))}
-        return {}
 
 
 def because(reason) -> Callable:
@@ -301,7 +282,13 @@ class Dossier(FSMModelMixin, models.Model):
         try:
             return self._explain(calendar or self.competent_office.calendar())
         except CalendarMissing as missing:
-            return [str(missing)]
+            # Said to citizens too: what to run is on the staff's pages.
+            return [
+                str(
+                    _("The deadline cannot be explained until the working calendar of %(year)s is set up.")
+                    % {"year": missing.year}
+                )
+            ]
 
     def _explain(self, calendar: Calendar) -> list[str]:
         assert self.received_at is not None and self.due_at is not None
@@ -331,7 +318,9 @@ class Dossier(FSMModelMixin, models.Model):
 
     # Transitions. Each takes an `Act` and returns an `Outcome` (dossiers/
     # acts.py); they check their own rules and raise ValidationError with a
-    # message for the person acting; they never save and send nothing.
+    # message for the person acting; they never save and send nothing. (The
+    # reasons some actions must give are checked by the write path, from
+    # dossiers/actions.py NOTE_REQUIRED.)
 
     @transition(field=state, source=State.SUBMITTED, target=State.RECEIVED, permission=may.receiving_clerk)
     def receive(self, act: Act) -> Outcome:
@@ -368,7 +357,6 @@ class Dossier(FSMModelMixin, models.Model):
     def request_supplement(self, act: Act) -> Outcome:
         """Yêu cầu bổ sung: before receipt the clock has not started; during
         processing it is paused until the citizen brings what is missing."""
-        _require(act.note, _("Say what the citizen must add or correct."))
         self.resume_state = self.state
         if self.state == State.SUBMITTED:
             return Outcome()
@@ -419,7 +407,6 @@ class Dossier(FSMModelMixin, models.Model):
     )
     def refuse(self, act: Act) -> Outcome:
         """Từ chối tiếp nhận: the dossier cannot be accepted, with reasons."""
-        _require(act.note, _("Give the reasons for refusing the dossier."))
         self.finished_at = act.at
         return Outcome()
 
@@ -432,7 +419,6 @@ class Dossier(FSMModelMixin, models.Model):
     @transition(field=state, source=[State.RECEIVED, State.APPRAISED], target=State.REJECTED, permission=may.may_reject)
     def reject(self, act: Act) -> Outcome:
         """The appraisal or the approval says no: a decided dossier."""
-        _require(act.note, _("Give the reasons for the rejection; they go to the citizen."))
         if self.state == State.RECEIVED:
             self.specialist = act.actor
         else:
@@ -468,7 +454,6 @@ class Dossier(FSMModelMixin, models.Model):
     def withdraw(self, act: Act) -> Outcome:
         """Rút hồ sơ: the citizen takes the dossier back, with a word on why
         (which also keeps a stray click from withdrawing anything)."""
-        _require(act.note, _("Say why the dossier is withdrawn (the citizen's request)."))
         ended = self.end_pause(act.at, act.calendar, move_deadline=False)
         self.finished_at = act.at
         return Outcome(pause_ended=ended, details=_pause_details(ended))
@@ -484,7 +469,6 @@ class Dossier(FSMModelMixin, models.Model):
         """Phiếu xin lỗi và hẹn lại: a new appointment, at most
         DOSSIER_MAX_REAPPOINTMENTS times (Decree 107/2021: once). The
         dossier still counts against its original due date."""
-        _require(act.note, _("Give the reason for the delay; it goes to the citizen."))
         allowed = settings.DOSSIER_MAX_REAPPOINTMENTS
         if self.reappointments >= allowed:
             raise ValidationError(
@@ -524,11 +508,6 @@ def missing_of(documents: Iterable[DossierDocument], have: Callable[[DossierDocu
     if not missing_by_case:
         return common
     return common + min(missing_by_case.values(), key=len)
-
-
-def _require(note: str, message) -> None:
-    if not (note or "").strip():
-        raise ValidationError(message, code="note_required")
 
 
 def _short(text: str, length: int = 80) -> str:

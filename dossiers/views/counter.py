@@ -74,7 +74,8 @@ def workspace(request):
         if len(digits) >= 4:
             condition |= Q(applicant_phone__contains=digits) | Q(applicant_id_number__contains=digits)
         found = visible.filter(condition).select_related("procedure").order_by("-submitted_at")[:50]
-    counts = queues.counts(office)
+    moment = queues.Moment.at(office)
+    counts = queues.counts(office, moment)
     roles = request.user.roles_at(office)
     tiles = [
         {"queue": queue, "count": counts[queue.slug], "mine": bool(roles & set(queue.roles))} for queue in queues.QUEUES
@@ -86,7 +87,7 @@ def workspace(request):
         "query": query,
         "found": found,
         "may_take_in": Role.CLERK in roles,
-        "calendar_problem": queues.calendar_problem(office),
+        "calendar_problem": moment.calendar_problem,
     }
     return render(request, "dossiers/counter/workspace.html", context)
 
@@ -97,7 +98,8 @@ def queue(request, slug: str):
     chosen = queues.BY_SLUG.get(slug)
     if chosen is None:
         raise Http404
-    page = Paginator(queues.dossiers_in(chosen, office), 30).get_page(request.GET.get("page"))
+    moment = queues.Moment.at(office)
+    page = Paginator(queues.dossiers_in(chosen, office, moment), 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(dossier, dossier.timeliness(today)) for dossier in page]
     context = {
@@ -106,7 +108,7 @@ def queue(request, slug: str):
         "queue": chosen,
         "page": page,
         "rows": rows,
-        "calendar_problem": queues.calendar_problem(office) if chosen.slug == "due_soon" else "",
+        "calendar_problem": moment.calendar_problem if chosen.slug == "due_soon" else "",
     }
     return render(request, "dossiers/counter/queue.html", context)
 

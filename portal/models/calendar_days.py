@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.offices import Office
-from portal.public_holidays import public_days
+from portal.public_holidays import PublicDay, public_days
 
 
 class CalendarDay(models.Model):
@@ -85,31 +85,40 @@ class CalendarDay(models.Model):
     @classmethod
     def seed_public_holidays(cls, country: str, years: Iterable[int]) -> dict[str, int]:
         """Write the public holiday table of `country` for `years` from the
-        `holidays` package. Safe to run again: a day an administrator set is
+        `holidays` package, and mark each year loaded once all its days are
+        written (one transaction a year: a failure leaves the year unloaded,
+        never half-loaded). Safe to run again: a day an administrator set is
         never overwritten, a package day is updated in place."""
         counts = {"created": 0, "updated": 0, "kept": 0}
         for year in years:
             days = public_days(country, year)
-            CalendarYear.objects.get_or_create(country=country, year=year)
-            for public_day in days:
-                kind = cls.Kind.WORKING_DAY if public_day.is_working_day else cls.Kind.DAY_OFF
-                existing = cls.objects.filter(date=public_day.date, country=country, office=None).first()
-                if existing is None:
-                    cls.objects.create(
-                        date=public_day.date,
-                        country=country,
-                        kind=kind,
-                        name=public_day.name,
-                        source=cls.Source.PACKAGE,
-                    )
-                    counts["created"] += 1
-                elif existing.source == cls.Source.ADMINISTRATOR:
-                    counts["kept"] += 1
-                elif (existing.kind, existing.name) != (kind, public_day.name):
-                    existing.kind, existing.name = kind, public_day.name
-                    existing.save(update_fields=["kind", "name"])
-                    counts["updated"] += 1
+            if not days:
+                raise ValueError(f"The holidays package lists no day of {country} in {year}.")
+            with transaction.atomic():
+                cls._write_year(country, days, counts)
+                CalendarYear.objects.get_or_create(country=country, year=year)
         return counts
+
+    @classmethod
+    def _write_year(cls, country: str, days: list[PublicDay], counts: dict[str, int]) -> None:
+        for public_day in days:
+            kind = cls.Kind.WORKING_DAY if public_day.is_working_day else cls.Kind.DAY_OFF
+            existing = cls.objects.filter(date=public_day.date, country=country, office=None).first()
+            if existing is None:
+                cls.objects.create(
+                    date=public_day.date,
+                    country=country,
+                    kind=kind,
+                    name=public_day.name,
+                    source=cls.Source.PACKAGE,
+                )
+                counts["created"] += 1
+            elif existing.source == cls.Source.ADMINISTRATOR:
+                counts["kept"] += 1
+            elif (existing.kind, existing.name) != (kind, public_day.name):
+                existing.kind, existing.name = kind, public_day.name
+                existing.save(update_fields=["kind", "name"])
+                counts["updated"] += 1
 
 
 class CalendarYear(models.Model):

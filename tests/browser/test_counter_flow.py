@@ -89,5 +89,7 @@ def test_a_reason_is_asked_for_before_a_rejection(page: Page, live_server, proce
     sign_in(page, live_server.url, "son")
     page.goto(f"{live_server.url}/counter/dossiers/{dossier.code}/")
     act(page, "Reject")
-    expect(page.locator(".error-summary")).to_contain_text("Write the reasons: the citizen will read them.")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Give the reasons for the rejection; they go to the citizen."
+    )
     expect(page.locator(".state")).to_have_text("Received, being appraised")

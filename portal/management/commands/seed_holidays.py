@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, country, years, **options):
         try:
             counts = CalendarDay.seed_public_holidays(country.upper(), years)
-        except NotImplementedError:
+        except (NotImplementedError, ValueError):
             raise CommandError(f"The holidays package does not know the country {country!r}.") from None
         self.stdout.write(
             f"{country.upper()} {', '.join(map(str, years))}: "
