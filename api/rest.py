@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -115,6 +116,10 @@ def handle_exception(exc, context):
         exc = exceptions.ValidationError({"non_field_errors": exc.messages}, code="invalid")
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, SuspiciousOperation):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields: a 400 in
+        # the one error shape, not Django's HTML page.
+        exc = exceptions.ParseError(_("The request is too large or malformed: %(why)s") % {"why": exc})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     from rest_framework.views import exception_handler
@@ -158,6 +163,21 @@ def not_found(request, path: str = ""):
     """Any /api/ address that names no endpoint: the JSON 404, not a page."""
     body = {"error": {"code": "not_found", "message": _("There is no endpoint at this address."), "fields": {}}}
     return JsonResponse(body, status=404)
+
+
+# Bodies ----------------------------------------------------------------------------
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing a body nested deeper than Python's json
+    module can read (thousands of brackets) with the same 400 as bad JSON,
+    instead of a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON body is nested too deeply.")) from None
 
 
 # Lists -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ profile that fills every application."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +18,15 @@ def register(request):
         return redirect("citizen:my_dossiers")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Someone registered the same phone or email a moment before.
+            form.add_error(
+                None, _("An account with this phone number or email address already exists. Sign in instead.")
+            )
+            return render(request, "registration/register.html", {"form": form, "next": _next(request)}, status=400)
         login(request, user, backend="portal.auth.RoleBackend")
         messages.success(request, _("Your account is ready. Your details will fill in your applications."))
         return redirect(_next(request) or "citizen:my_dossiers")

@@ -165,7 +165,8 @@ def drill_down(request, offices):
     base = Dossier.objects.filter(competent_office__in=chosen)
     sector = None
     if request.GET.get("sector"):
-        sector = Sector.objects.filter(pk=request.GET["sector"]).first()
+        wanted = request.GET["sector"]
+        sector = Sector.objects.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 10 else None
         if sector is None:
             raise Http404(_("There is no such sector."))
         base = base.filter(procedure__sector=sector)
