@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.models import IdempotencyKey
 from api.rest import JSONParser
 from api.schema import ERRORS, ErrorSerializer
 from api.serializers import (
@@ -61,6 +63,17 @@ class DossierFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+def idempotency_key(request) -> str:
+    """The request's `Idempotency-Key` header: 1 to 100 visible ASCII
+    characters (a UUID does), or "" when there is none."""
+    key = request.headers.get("Idempotency-Key", "")
+    if key and (len(key) > 100 or not all(33 <= ord(ch) < 127 for ch in key)):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [_("Send 1 to 100 visible ASCII characters, e.g. a UUID.")]}
+        )
+    return key
 
 
 @extend_schema_view(
@@ -104,27 +117,57 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "A citizen applies online for themselves: the dossier waits in `submitted` for the counter, "
             "and the details of their account fill what the applicant leaves out. A clerk of `office` "
             "takes a walk-in dossier in: it is received at once, which needs every mandatory document "
-            "listed in `received_documents`."
+            "listed in `received_documents`. Send an `Idempotency-Key` header (a UUID) to retry safely: "
+            "a second request with the same key answers with the dossier the first one opened "
+            "(and `Idempotent-Replayed: true`), never a second dossier."
         ),
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="1 to 100 visible ASCII characters, e.g. a UUID.",
+            )
+        ],
         request=DossierCreateSerializer,
         responses={201: DossierSerializer, **ERRORS},
         tags=["dossiers"],
     )
     def create(self, request):
+        key = idempotency_key(request)
+        if key:
+            earlier = IdempotencyKey.objects.filter(user=request.user, key=key).select_related("dossier").first()
+            if earlier is not None:
+                return self._created(earlier.dossier, replayed=True)
         form = DossierCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         user, office = request.user, data["office"]
-        if user.has_role(Membership.Role.CLERK, office):
-            dossier = self._walk_in(data)
-        elif user.is_office_staff:
+        if user.is_office_staff and not user.has_role(Membership.Role.CLERK, office):
             raise exceptions.PermissionDenied(
                 _("Only a clerk of %(office)s takes dossiers in there.") % {"office": office.code}
             )
-        else:
-            dossier = self._online(data)
+        try:
+            with transaction.atomic():
+                dossier = self._walk_in(data) if user.is_office_staff else self._online(data)
+                if key:
+                    IdempotencyKey.objects.create(user=user, key=key, dossier=dossier)
+        except IntegrityError:
+            # Another request with the same key opened the dossier first.
+            earlier = (
+                IdempotencyKey.objects.filter(user=user, key=key).select_related("dossier").first() if key else None
+            )
+            if earlier is None:
+                raise
+            return self._created(earlier.dossier, replayed=True)
+        return self._created(dossier)
+
+    def _created(self, dossier: Dossier, *, replayed: bool = False) -> Response:
         response = self._shown(dossier, status.HTTP_201_CREATED)
-        response["Location"] = request.build_absolute_uri(f"{request.path}{dossier.code}/")
+        response["Location"] = self.request.build_absolute_uri(f"{self.request.path}{dossier.code}/")
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
         return response
 
     def _walk_in(self, data: dict) -> Dossier:

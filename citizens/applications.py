@@ -10,7 +10,6 @@ attached, notifies the counter and deletes the draft, all or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -189,7 +188,7 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     # The draft's copies go once the dossier holds its own.
     for draft_file in files:
         if draft_file.file.name:
-            transaction.on_commit(partial(draft_file.file.storage.delete, draft_file.file.name))
+            tasks.after_commit(draft_file.file.storage.delete, draft_file.file.name)
     return dossier
 
 
@@ -243,7 +242,7 @@ def open_online(
         )
         attached.append(attachment)
     for notification in notifications.for_submission(dossier):
-        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+        tasks.after_commit(tasks.enqueue_notification, notification.pk)
     return dossier
 
 

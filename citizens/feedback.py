@@ -10,8 +10,6 @@ is answered; the answer goes back to the citizen.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
@@ -65,7 +63,7 @@ def _save(dossier: Dossier, citizen, kind: str, comment: str, rating: int | None
         dossier=dossier, author=citizen, kind=kind, rating=rating, comment=comment, stage=dossier.state
     )
     for notification in notifications.for_feedback(feedback):
-        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+        tasks.after_commit(tasks.enqueue_notification, notification.pk)
     return feedback
 
 
@@ -113,5 +111,5 @@ def answer(feedback: Feedback, supervisor, text: str) -> Feedback:
         locked.answer, locked.answered_by, locked.answered_at = text, supervisor, timezone.now()
         locked.save(update_fields=["answer", "answered_by", "answered_at"])
         for notification in notifications.for_answer(locked):
-            transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+            tasks.after_commit(tasks.enqueue_notification, notification.pk)
     return locked

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -73,7 +72,7 @@ def report_birth(
                 event.draft = prepare(event, account)
                 event.save(update_fields=["draft"])
             for notification in notifications.for_life_event(event):
-                transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+                tasks.after_commit(tasks.enqueue_notification, notification.pk)
     except IntegrityError:
         # The same report, sent twice at once: the first one stands.
         return LifeEvent.objects.get(partner=partner, reference=reference), False

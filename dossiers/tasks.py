@@ -1,14 +1,25 @@
-"""Background work (django-q2): sending notifications, retrying the ones that
-failed, and the daily deadline sweep for staff.
+"""Background work (django-q2): sending notifications, rendering slips,
+retrying what failed or was never queued, and the daily deadline sweep for
+staff.
 
 Tasks take primary keys, fetch again, return quietly when the object is
 gone, and are safe to run twice: a notification already sent is not sent
-again, and a member of staff gets one deadline digest a day.
+again, a slip is rendered once, and a member of staff gets one deadline
+digest a day.
+
+Work is queued with `after_commit`: once the change it follows has
+committed, and never at the cost of answering an error for a change that is
+made. The work itself is a row written in the change's transaction (a
+pending notification, a slip without its PDF): when the broker is down, the
+row waits for the sweeps below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -25,6 +36,23 @@ from portal.models import Membership, Office
 
 MAX_ATTEMPTS = 5
 Status = Notification.Status
+logger = logging.getLogger(__name__)
+
+
+def after_commit(work: Callable[..., Any], *args: Any) -> None:
+    """Run `work(*args)` once the current transaction commits (at once
+    outside one). If it fails — the broker is down, a file store refuses —
+    it is logged and left to the sweeps: the change has been made, and the
+    person who made it must not be told otherwise."""
+
+    def run() -> None:
+        try:
+            work(*args)
+        except Exception:
+            logger.exception("%s%r could not run after commit; the sweeps retry it", work.__name__, args)
+
+    run.__qualname__ = f"after_commit({work.__name__})"
+    transaction.on_commit(run)
 
 
 def enqueue_notification(pk: int) -> None:
@@ -67,6 +95,16 @@ def send_notification(pk: int) -> str:
 
 def enqueue_slip(pk: int) -> None:
     async_task("dossiers.tasks.render_slip", pk, task_name=f"slip-{pk}")
+
+
+def render_missing_slips() -> int:
+    """Render the slips issued a while ago whose PDF is still missing (the
+    broker was down when they were issued); returns how many."""
+    stuck = timezone.now() - STUCK_AFTER
+    pks = list(Slip.objects.filter(sha256="", issued_at__lt=stuck).values_list("pk", flat=True)[:500])
+    for pk in pks:
+        slips.ensure_file(pk)
+    return len(pks)
 
 
 def render_slip(pk: int) -> str:
@@ -131,6 +169,6 @@ def sweep_deadlines() -> int:
         )
         for email in sorted(emails - already):
             notification = notifications.deadline_digest(email, due_soon, overdue, at=now)
-            transaction.on_commit(lambda pk=notification.pk: enqueue_notification(pk))
+            after_commit(enqueue_notification, notification.pk)
             sent += 1
     return sent

@@ -17,7 +17,6 @@ call it; nothing else changes a dossier's state.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -111,7 +110,7 @@ def _take(
     rollups.record(dossier, before, rollups.facts_of(dossier))
     slip = slips.issue_for(dossier, action, event)
     if slip is not None:
-        transaction.on_commit(partial(tasks.enqueue_slip, slip.pk), robust=True)
+        tasks.after_commit(tasks.enqueue_slip, slip.pk)
     queue_notifications(dossier, action, note)
 
 
@@ -188,9 +187,7 @@ def record_event(
 def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
     """Write the notifications with the change; send them after it commits."""
     for notification in notifications.for_action(dossier, action, note):
-        # robust: a broker that is down must not turn a committed action into
-        # an error page; the retry sweep sends what stayed pending.
-        transaction.on_commit(partial(tasks.enqueue_notification, notification.pk), robust=True)
+        tasks.after_commit(tasks.enqueue_notification, notification.pk)
 
 
 # Files ------------------------------------------------------------------------

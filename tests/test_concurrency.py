@@ -67,3 +67,18 @@ def test_codes_stay_unique_and_consecutive_when_clerks_receive_at_once(procedure
     assert all(isinstance(code, str) for code in codes), codes
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
     assert numbers == list(range(1, 9))
+
+
+def test_five_retries_of_one_application_at_once_open_one_dossier(api, lan, procedure, office_a):
+    from tests.factories import applicant
+
+    key = api.as_(lan)  # one API key, as a partner system retrying would use
+    body = {"procedure": procedure.code, "office": office_a.code, "applicant": applicant()}
+
+    def send():
+        return key.post("/api/v1/dossiers/", body, format="json", HTTP_IDEMPOTENCY_KEY="4f0c-retry-storm")
+
+    results = race(*[send] * 5)
+    assert [getattr(r, "status_code", r) for r in results] == [201] * 5
+    assert len({r.json()["code"] for r in results}) == 1
+    assert Dossier.objects.count() == 1
