@@ -163,3 +163,15 @@ class TrackForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+class ClaimCodeForm(forms.Form):
+    """The code texted to the phone a hospital reported for a birth."""
+
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits of the code we texted.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}),
+    )

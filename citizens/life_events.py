@@ -2,29 +2,34 @@
 prepares the application the citizen would otherwise have to start.
 
 First, a birth at a hospital. The hospital's system knows the parent's ID
-and phone number and their commune: the portal keeps the report, fills in
-the birth registration (BIRTH_REGISTRATION_PROCEDURE) at that commune with
-the parent's details, and sends the parent a link. The parent signs in (or
-creates an account with the same phone number), checks the application, adds
-what is missing and sends it: nothing reaches the counter before the parent
-does. A partner's retry with the same reference changes nothing.
+and phone number and their commune: the portal keeps the report and texts
+the parent a link. The parent signs in (or creates an account), proves they
+hold the reported phone with a one-time code texted to it, and the birth
+registration (BIRTH_REGISTRATION_PROCEDURE) is filled in for them at that
+commune; they check it, add what is missing and send it. Nothing reaches the
+counter before they do, and nobody who cannot read that phone's messages
+ever sees the report: an ID number or a phone typed into a profile proves
+nothing. A partner's retry with the same reference changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens import applications, notifications
 from citizens.models import Draft, LifeEvent
 from dossiers import tasks
 from dossiers.errors import Invalid, NotAllowed, NotPossible
+from dossiers.sms import send_sms
 from portal.models import Office
+from portal.phones import last_digits
 from procedures.models import Procedure
 
 
@@ -38,9 +43,9 @@ def report_birth(
     parent: dict,
     office: Office,
 ) -> tuple[LifeEvent, bool]:
-    """Record a birth and prepare its registration for the parent; (the
-    event, whether it is new). `parent` holds name, id_number, phone, and
-    maybe email and address, already normalised."""
+    """Record a birth and text the parent the link to claim it; (the event,
+    whether it is new). `parent` holds name, id_number, phone, and maybe
+    email and address, already normalised."""
     existing = LifeEvent.objects.filter(partner=partner, reference=reference).first()
     if existing is not None:
         return existing, False
@@ -67,24 +72,12 @@ def report_birth(
                 procedure=procedure,
                 token=secrets.token_urlsafe(32),
             )
-            account = parent_account(event)
-            if account is not None:
-                event.draft = prepare(event, account)
-                event.save(update_fields=["draft"])
             for notification in notifications.for_life_event(event):
                 tasks.after_commit(tasks.enqueue_notification, notification.pk)
     except IntegrityError:
         # The same report, sent twice at once: the first one stands.
         return LifeEvent.objects.get(partner=partner, reference=reference), False
     return event, True
-
-
-def parent_account(event: LifeEvent):
-    """The parent's account, by ID number first, then by phone number."""
-    accounts = get_user_model().objects.filter(is_active=True)
-    return (
-        accounts.filter(id_number=event.parent_id_number).first() or accounts.filter(phone=event.parent_phone).first()
-    )
 
 
 def prepare(event: LifeEvent, citizen) -> Draft:
@@ -102,16 +95,87 @@ def prepare(event: LifeEvent, citizen) -> Draft:
     )
 
 
-def take(event: LifeEvent, user) -> Draft:
-    """The parent followed the link: their prepared application (made now
-    if they had no account when the birth was reported)."""
-    if not event.concerns(user):
-        raise NotAllowed(_("This application is for the parent named in the report. Sign in with their phone number."))
+# The one-time code: six digits, good for CODE_VALID, CODE_TRIES wrong
+# entries each, at most CODES_PER_EVENT texted, one a minute at most.
+CODE_VALID = dt.timedelta(minutes=10)
+CODE_TRIES = 5
+CODES_PER_EVENT = 5
+CODE_INTERVAL = dt.timedelta(minutes=1)
+
+
+def taken_message() -> str:
+    return _("This application belongs to the parent the hospital reported, who has already opened it.")
+
+
+def take(event: LifeEvent, user) -> Draft | None:
+    """The parent's prepared application, when `user` claimed the event;
+    None while nobody has (they must prove the phone first, `send_code` and
+    `claim`). Refused to anyone else once claimed."""
+    if event.claimed_by_id is not None and event.claimed_by_id != user.pk:
+        raise NotAllowed(taken_message())
     if event.dossier_id is not None:
         raise NotPossible(_("This application has been sent already: see My dossiers."))
+    if event.claimed_by_id is None:
+        return None
     with transaction.atomic():
         event = LifeEvent.objects.select_for_update(of=("self",)).select_related("draft").get(pk=event.pk)
         if event.draft is None or event.draft.citizen_id != user.pk:
             event.draft = prepare(event, user)
             event.save(update_fields=["draft"])
     return event.draft
+
+
+def send_code(event: LifeEvent, user) -> str:
+    """Text a new one-time code to the reported phone; returns the phone's
+    last digits, to say where it went."""
+    now = timezone.now()
+    with transaction.atomic():
+        event = LifeEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        if event.claimed_by_id is not None and event.claimed_by_id != user.pk:
+            raise NotAllowed(taken_message())
+        if event.codes_sent >= CODES_PER_EVENT:
+            raise NotPossible(
+                _("No more codes can be sent for this report. Take the birth certificate to your commune's counter.")
+            )
+        if event.code_sent_at is not None and now - event.code_sent_at < CODE_INTERVAL:
+            raise NotPossible(_("A code was sent less than a minute ago: wait for it, or try again in a minute."))
+        code = f"{secrets.randbelow(10**6):06d}"
+        event.code_digest, event.code_sent_at = event.code_digest_of(code), now
+        event.codes_sent, event.code_attempts = event.codes_sent + 1, 0
+        event.save(update_fields=["code_digest", "code_sent_at", "codes_sent", "code_attempts"])
+    # Sent now, not queued: the person is waiting for it, and the code is
+    # not written anywhere else.
+    send_sms(event.parent_phone, notifications.code_text(event, code))
+    return last_digits(event.parent_phone, 2)
+
+
+def claim(event: LifeEvent, user, code: str) -> Draft:
+    """The code texted to the reported phone, entered by `user`: the event
+    becomes theirs, and the birth registration is filled in for them."""
+    now = timezone.now()
+    with transaction.atomic():
+        event = LifeEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        if event.claimed_by_id is not None and event.claimed_by_id != user.pk:
+            raise NotAllowed(taken_message())
+        fresh = event.code_sent_at is not None and now - event.code_sent_at <= CODE_VALID
+        if not event.code_digest or not fresh or event.code_attempts >= CODE_TRIES:
+            raise Invalid(_("This code is no longer valid: ask for a new one."))
+        wrong = ""
+        if hmac.compare_digest(event.code_digest, event.code_digest_of(code.strip())):
+            event.claimed_by, event.claimed_at, event.code_digest = user, now, ""
+            event.save(update_fields=["claimed_by", "claimed_at", "code_digest"])
+        else:
+            event.code_attempts += 1
+            event.save(update_fields=["code_attempts"])
+            left = CODE_TRIES - event.code_attempts
+            wrong = (
+                _("That is not the code we sent. %(left)s tries left with this code.") % {"left": left}
+                if left
+                else _("That is not the code we sent. Ask for a new one.")
+            )
+    if wrong:
+        # Raised once the attempt is counted and committed.
+        raise Invalid(wrong)
+    draft = take(event, user)
+    assert draft is not None
+    return draft

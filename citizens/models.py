@@ -5,6 +5,9 @@ systems report for them (proactive service)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Delivery, Dossier, DossierDocument, State, missing_of, private_storage
 from portal.models import Office
-from portal.phones import normalise_id_number, normalise_phone
 from procedures.models import Channel, Procedure
 
 
@@ -140,7 +142,13 @@ class LifeEvent(models.Model):
     """A life event a partner system reported (first: a birth at a
     hospital), and the application it prepares for the citizen (proactive
     service): the birth registration, filled in from the report, which the
-    parent confirms and sends; nothing reaches the counter before that."""
+    parent confirms and sends; nothing reaches the counter before that.
+
+    It reaches only the person the partner reported: whoever proves they
+    hold the reported phone, by the one-time code texted to it, claims it
+    for their account (`claimed_by`), and nobody else ever. No profile field
+    (an ID number, a phone number typed into an account) is proof of
+    anything."""
 
     class Kind(models.TextChoices):
         BIRTH = "birth", _("Birth")
@@ -166,6 +174,21 @@ class LifeEvent(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="life_events")
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("sent by the parent at"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The account that proved it holds the reported phone."),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The one-time code texted to the reported phone: only its HMAC is kept.
+    code_digest = models.CharField(max_length=64, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    codes_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("life event")
@@ -186,10 +209,6 @@ class LifeEvent(models.Model):
     def status(self) -> str:
         return "sent" if self.dossier_id else "waiting_for_parent"
 
-    def concerns(self, user) -> bool:
-        """Whether `user` is the parent: their account has the ID number or
-        the phone number the partner reported."""
-        return bool(
-            (user.id_number and normalise_id_number(user.id_number) == self.parent_id_number)
-            or (user.phone and normalise_phone(user.phone) == self.parent_phone)
-        )
+    def code_digest_of(self, code: str) -> str:
+        message = f"life-event|{self.pk}|{code}".encode()
+        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from citizens.models import Feedback, LifeEvent
 from dossiers import notifications
@@ -50,3 +51,12 @@ def for_life_event(event: LifeEvent) -> list[Notification]:
     if event.parent_email:
         written += notifications.emails(Kind.LIFE_EVENT, [event.parent_email], context, dossier=None, folder=FOLDER)
     return written
+
+
+def code_text(event: LifeEvent, code: str) -> str:
+    """The text with the one-time code that proves the parent holds the
+    reported phone. Not kept as a notification: the code is written nowhere
+    but in the text itself."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"event": event, "code": code, "minutes": 10}
+        return notifications.render("life_event_code.sms.txt", context, FOLDER).replace("\n", " ")

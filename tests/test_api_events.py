@@ -3,16 +3,19 @@ in the birth registration for the parent and sends them the link; the
 parent checks it, adds what is missing and sends it to the commune."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from citizens.models import Draft, LifeEvent
 from dossiers.models import Dossier, Notification
+from dossiers.sms import MemoryBackend
 from portal.models import ApiToken
 from tests.conftest import error_of
-from tests.factories import PASSWORD, PDF, UserFactory
+from tests.factories import PASSWORD, PDF, UserFactory, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -46,20 +49,15 @@ def report(reference="BV-0001", **changes):
     }
 
 
-def test_a_reported_birth_prepares_the_registration_and_texts_the_parent(
+def test_a_reported_birth_texts_the_parent_a_link_and_shows_nobody_anything_yet(
     hospital, mother, birth_registration, office_a
 ):
     response = hospital.post("/api/v1/events/", report(), format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "waiting_for_parent" and response.json()["dossier"] is None
     event = LifeEvent.objects.get()
-    draft = Draft.objects.get(citizen=mother)
-    assert event.draft == draft and draft.office == office_a and draft.procedure == birth_registration
-    assert (draft.applicant_name, draft.applicant_id_number, draft.applicant_phone) == (
-        "Nguyễn Thị Lan",
-        "001190012345",
-        "0912345678",
-    )
+    # Nothing is filled in for any account until someone proves the phone.
+    assert event.draft is None and event.claimed_by is None and not Draft.objects.exists()
     [sms] = Notification.objects.filter(kind="life_event")
     assert sms.medium == "sms" and sms.recipient == "0912345678"
     assert f"/births/{event.token}/" in sms.body and "Bệnh viện Đa khoa tỉnh" in sms.body
@@ -70,7 +68,7 @@ def test_a_retry_reports_nothing_twice(hospital, mother, birth_registration, off
     assert hospital.post("/api/v1/events/", report(), format="json").status_code == 201
     again = hospital.post("/api/v1/events/", report(), format="json")
     assert again.status_code == 200 and again.json()["reference"] == "BV-0001"
-    assert LifeEvent.objects.count() == 1 and Draft.objects.count() == 1
+    assert LifeEvent.objects.count() == 1 and not Draft.objects.exists()
     assert Notification.objects.filter(kind="life_event").count() == 1
 
 
@@ -97,17 +95,32 @@ def test_only_a_partner_key_with_the_scope_reports_births(api, lan, chi, birth_r
     assert not LifeEvent.objects.exists()
 
 
-def test_the_parent_follows_the_link_checks_and_sends(client, hospital, birth_registration, office_a, chi):
-    # No account yet when the birth is reported: the parent makes one with the same phone.
+def texted_code(phone="0912345678") -> str:
+    """The code in the last text to `phone`."""
+    [code] = re.findall(r"\b(\d{6})\b", [text for to, text in MemoryBackend.outbox if to == phone][-1])
+    return code
+
+
+def test_the_parent_proves_the_phone_checks_and_sends(client, hospital, birth_registration, office_a, chi):
+    # No account yet when the birth is reported: the parent makes one afterwards.
     parent = {**report()["parent"], "address": "Số 1 phố Hàng Bạc"}
     hospital.post("/api/v1/events/", report(parent=parent), format="json")
     event = LifeEvent.objects.get()
-    assert event.draft is None
-    mother = UserFactory(username="me-lan", phone="0912345678")
+    mother = UserFactory(username="me-lan", phone="")
     client.login(username="me-lan", password=PASSWORD)
-    response = client.get(f"/births/{event.token}/")
+    page = client.get(f"/births/{event.token}/")
+    assert page.status_code == 200 and "ends in 78" in page.content.decode()
+    assert "Bệnh viện" not in page.content.decode()  # nothing of the report before the proof
+    sent = client.post(f"/births/{event.token}/", {"action": "send"}, follow=True)
+    assert "We texted a code to the phone ending in 78." in sent.content.decode()
+    response = client.post(f"/births/{event.token}/", {"action": "verify", "code": texted_code()})
     draft = Draft.objects.get(citizen=mother)
     assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/documents/"
+    assert (draft.applicant_name, draft.applicant_id_number, draft.applicant_phone) == (
+        "Nguyễn Thị Lan",
+        "001190012345",
+        "0912345678",
+    )
     client.post(f"/applications/{draft.pk}/documents/", {"position": 1, "file": SimpleUploadedFile("t.pdf", PDF)})
     client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
     check = client.get(f"/applications/{draft.pk}/check/").content.decode()
@@ -123,11 +136,84 @@ def test_the_parent_follows_the_link_checks_and_sends(client, hospital, birth_re
     assert client.get(f"/births/{event.token}/")["Location"] == f"/my/dossiers/{dossier.code}/"
 
 
-def test_the_link_shows_nothing_to_anyone_else(client, hospital, mother, birth_registration, office_a):
+def test_whoever_types_the_parents_id_or_phone_into_a_profile_gets_nothing(
+    client, hospital, mother, birth_registration, office_a
+):
+    # A stranger claims the parent's ID number and phone in their own profile.
+    stranger = UserFactory(username="stranger", id_number="001190012345", phone="")
+    stranger.phone = "0912345678"  # self-declared, never verified (the mother's account has it too)
     hospital.post("/api/v1/events/", report(), format="json")
     event = LifeEvent.objects.get()
-    client.force_login(UserFactory(username="neighbour", phone="0987654321"))
-    response = client.get(f"/births/{event.token}/")
-    assert response.status_code == 403 and "Bệnh viện" not in response.content.decode()
-    assert Draft.objects.filter(citizen__username="neighbour").count() == 0
-    assert client.get("/births/not-a-token/").status_code == 404
+    assert not Draft.objects.exists()
+    client.force_login(stranger)
+    client.post(f"/births/{event.token}/", {"action": "send"})
+    # The code goes to the reported phone, which the stranger does not hold.
+    assert [to for to, _text in MemoryBackend.outbox] == ["0912345678"]
+    for guess in ("000000", "123456", "999999"):
+        refused = client.post(f"/births/{event.token}/", {"action": "verify", "code": guess})
+        assert refused.status_code == 400 and "That is not the code we sent" in refused.content.decode()
+    assert not Draft.objects.exists()
+    # The real parent, with the phone in hand, opens it; the stranger is turned away for good.
+    client.force_login(mother)
+    assert client.post(f"/births/{event.token}/", {"action": "verify", "code": texted_code()}).status_code == 302
+    assert Draft.objects.get().citizen == mother
+    elsewhere = Client()  # the stranger, on their own phone
+    elsewhere.force_login(stranger)
+    turned_away = elsewhere.get(f"/births/{event.token}/")
+    assert turned_away.status_code == 403 and "Bệnh viện" not in turned_away.content.decode()
+    assert elsewhere.post(f"/births/{event.token}/", {"action": "send"}).status_code == 403
+    assert elsewhere.get("/births/not-a-token/").status_code == 404
+
+
+def test_a_code_is_good_for_ten_minutes_five_tries_and_five_codes_in_all(
+    client, hospital, mother, birth_registration, office_a, monkeypatch
+):
+    hospital.post("/api/v1/events/", report(), format="json")
+    event = LifeEvent.objects.get()
+    client.force_login(mother)
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    client.post(f"/births/{event.token}/", {"action": "send"})
+    too_soon = client.post(f"/births/{event.token}/", {"action": "send"}, follow=True).content.decode()
+    assert "less than a minute ago" in too_soon and len(MemoryBackend.outbox) == 1
+    code = texted_code()
+    for _try in range(5):
+        client.post(f"/births/{event.token}/", {"action": "verify", "code": "000000" if code != "000000" else "111111"})
+    spent = client.post(f"/births/{event.token}/", {"action": "verify", "code": code})
+    assert spent.status_code == 400 and "no longer valid" in spent.content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(minutes=2))
+    client.post(f"/births/{event.token}/", {"action": "send"})
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(minutes=13))
+    expired = client.post(f"/births/{event.token}/", {"action": "verify", "code": texted_code()})
+    assert expired.status_code == 400 and "no longer valid" in expired.content.decode()
+    for minute in (14, 16, 18):
+        monkeypatch.setattr(timezone, "now", lambda minute=minute: start + dt.timedelta(minutes=minute))
+        client.post(f"/births/{event.token}/", {"action": "send"})
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(minutes=20))
+    no_more = client.post(f"/births/{event.token}/", {"action": "send"}, follow=True).content.decode()
+    assert "No more codes can be sent" in no_more and len(MemoryBackend.outbox) == 5
+    assert not Draft.objects.exists()
+
+
+def test_applications_prepared_for_a_profile_match_and_not_sent_are_taken_back(
+    hospital, mother, birth_registration, office_a
+):
+    import importlib
+
+    from django.apps import apps
+
+    hospital.post("/api/v1/events/", report(), format="json")
+    hospital.post("/api/v1/events/", report(reference="BV-0002"), format="json")
+    unsent, sent = LifeEvent.objects.order_by("reference")
+    # As the earlier code did: a draft for whichever account had the ID number.
+    for event in (unsent, sent):
+        event.draft = Draft.objects.create(citizen=mother, procedure=birth_registration, office=office_a)
+        event.save()
+    sent.dossier = submitted_online(birth_registration, office_a, mother)
+    sent.save()
+    migration = importlib.import_module("citizens.migrations.0003_life_events_claimed_by_the_reported_phone")
+    migration.take_back_unsent_drafts(apps, None)
+    unsent.refresh_from_db()
+    sent.refresh_from_db()
+    assert unsent.draft is None and sent.draft is not None
+    assert list(Draft.objects.all()) == [sent.draft]

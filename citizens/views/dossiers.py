@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from citizens import applications, feedback, life_events, tracking
-from citizens.forms import FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
+from citizens.forms import ClaimCodeForm, FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
 from citizens.models import Draft, LifeEvent
 from dossiers import slips, workflow
 from dossiers.actions import EVENT_LABELS
-from dossiers.errors import ActionError, NotAllowed, NotPossible
+from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, Slip, State
+from portal.phones import last_digits
 
 # What each state means for the citizen, and what happens next.
 NEXT_STEP = {
@@ -222,16 +223,36 @@ def _int(value) -> int | None:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def life_event(request, token: str):
-    """The link sent to a parent after a hospital reported a birth: their
-    birth registration, filled in, at the first step still to do."""
+    """The link texted to a parent after a hospital reported a birth. Once
+    they prove they hold the reported phone (a code texted to it), their
+    birth registration, filled in, at the first step still to do; nothing of
+    the report before that, and nothing ever to anyone else."""
     event = get_object_or_404(LifeEvent.objects.select_related("dossier"), token=token)
+    form = ClaimCodeForm(request.POST if request.POST.get("action") == "verify" else None)
     try:
-        draft = life_events.take(event, request.user)
-    except NotPossible:
-        return redirect("citizen:dossier", event.dossier.code)
+        if request.method == "POST" and request.POST.get("action") == "send":
+            ending = life_events.send_code(event, request.user)
+            messages.success(request, _("We texted a code to the phone ending in %(digits)s.") % {"digits": ending})
+            return redirect(event)
+        if form.is_bound and form.is_valid():
+            draft = life_events.claim(event, request.user, form.cleaned_data["code"])
+        else:
+            draft = life_events.take(event, request.user)
+    except NotPossible as error:
+        if event.dossier_id:
+            return redirect("citizen:dossier", event.dossier.code)
+        messages.error(request, error.message)
+        return redirect(event)
     except NotAllowed as error:
         return render(request, "citizens/life_event.html", {"error": error.message}, status=403)
+    except Invalid as error:
+        form.add_error("code", error.message)
+        draft = None
+    if draft is None:
+        context = {"event": event, "form": form, "ending": last_digits(event.parent_phone, 2)}
+        return render(request, "citizens/life_event.html", context, status=400 if form.errors else 200)
     messages.info(
         request,
         _(
