@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import ApiToken, CalendarDay, CalendarYear, Membership, Office, User
+from portal.models import ApiToken, CalendarDay, CalendarYear, HolidaysUnknown, Membership, Office, User
 
 
 def managed_offices(request):
@@ -129,7 +129,7 @@ class OfficeAdmin(admin.ModelAdmin):
             return
         try:
             CalendarDay.seed_public_holidays(office.holiday_country, missing)
-        except (NotImplementedError, ValueError):
+        except HolidaysUnknown:
             self.message_user(
                 request,
                 _(

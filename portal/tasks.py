@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from portal.models import CalendarDay, Office
+from portal.models import CalendarDay, HolidaysUnknown, Office
 
 
 def holiday_countries() -> list[str]:
@@ -23,7 +23,7 @@ def load_public_holidays_ahead() -> str:
     for country in holiday_countries():
         try:
             CalendarDay.seed_public_holidays(country, [year, year + 1])
-        except NotImplementedError:
-            continue  # a country the package does not know: the system check says so
+        except HolidaysUnknown:
+            continue  # entered by hand, or not at all: the system check says so
         loaded.append(country)
     return f"{', '.join(loaded)} {year}–{year + 1}"

@@ -218,3 +218,17 @@ def test_a_year_is_marked_loaded_only_with_all_its_days(db, monkeypatch):
     with pytest.raises(RuntimeError):
         CalendarDay.seed_public_holidays("VN", [2027])
     assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()
+
+
+def test_a_country_the_package_does_not_know_is_said_and_left_unloaded(db, monkeypatch):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no public holidays of 'ZZ' for 2027"):
+        call_command("seed_holidays", "--country", "ZZ", "--years", "2027", stdout=io.StringIO())
+    OfficeFactory(code="000.09.00.H59", holiday_country="ZZ", calendar_years=[])
+    CalendarYear.objects.all().delete()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 1, 1))
+    # The yearly task loads the countries it can and leaves the other to the system check.
+    assert load_public_holidays_ahead() == "VN 2027–2028"
+    assert not CalendarYear.objects.filter(country="ZZ").exists()
+    assert any("public holidays of ZZ for 2027" in warning.msg for warning in calendar_years_loaded(None))

@@ -1,7 +1,7 @@
 """The organisation's models: people, offices and staff roles, the working
 calendar's exceptional days and loaded years, and API keys."""
 
-from portal.models.calendar_days import CalendarDay, CalendarYear
+from portal.models.calendar_days import CalendarDay, CalendarYear, HolidaysUnknown
 from portal.models.offices import (
     Membership,
     Office,
@@ -18,6 +18,7 @@ __all__ = [
     "ApiTokenQuerySet",
     "CalendarDay",
     "CalendarYear",
+    "HolidaysUnknown",
     "Membership",
     "Office",
     "OfficeQuerySet",

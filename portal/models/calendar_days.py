@@ -91,9 +91,12 @@ class CalendarDay(models.Model):
         never overwritten, a package day is updated in place."""
         counts = {"created": 0, "updated": 0, "kept": 0}
         for year in years:
-            days = public_days(country, year)
+            try:
+                days = public_days(country, year)
+            except NotImplementedError:
+                raise HolidaysUnknown(country, year) from None
             if not days:
-                raise ValueError(f"The holidays package lists no day of {country} in {year}.")
+                raise HolidaysUnknown(country, year)
             with transaction.atomic():
                 cls._write_year(country, days, counts)
                 CalendarYear.objects.get_or_create(country=country, year=year)
@@ -119,6 +122,16 @@ class CalendarDay(models.Model):
                 existing.kind, existing.name = kind, public_day.name
                 existing.save(update_fields=["kind", "name"])
                 counts["updated"] += 1
+
+
+class HolidaysUnknown(Exception):
+    """The `holidays` package has no public holidays of this country for
+    this year: an administrator enters them by hand (Calendar days), then
+    marks the year loaded (Calendar years)."""
+
+    def __init__(self, country: str, year: int) -> None:
+        self.country, self.year = country, year
+        super().__init__(f"The holidays package has no public holidays of {country!r} for {year}.")
 
 
 class CalendarYear(models.Model):

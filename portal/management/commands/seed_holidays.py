@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from portal.models import CalendarDay
+from portal.models import CalendarDay, HolidaysUnknown
 
 
 class Command(BaseCommand):
@@ -16,8 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, country, years, **options):
         try:
             counts = CalendarDay.seed_public_holidays(country.upper(), years)
-        except (NotImplementedError, ValueError):
-            raise CommandError(f"The holidays package does not know the country {country!r}.") from None
+        except HolidaysUnknown as unknown:
+            raise CommandError(str(unknown)) from None
         self.stdout.write(
             f"{country.upper()} {', '.join(map(str, years))}: "
             f"{counts['created']} created, {counts['updated']} updated, "
