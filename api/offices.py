@@ -3,20 +3,16 @@ offices in service."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from api.rest import KeyScope, PublicThrottle
+from api.rest import KeyScope, PublicThrottle, ScopedThrottle
 from api.schema import ErrorSerializer
+from portal.auth import locked_message
 from portal.models import ApiToken, Office
 
 # Signing in ------------------------------------------------------------------------
@@ -34,17 +30,13 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class SignInThrottle(ScopedRateThrottle):
-    scope_attr = "throttle_scope"
-
-
 class IssueToken(APIView):
     """Sign in with a username (or phone, or email) and password; get a key
     for `Authorization: Token <key>`, valid for API_TOKEN_DAYS days."""
 
     authentication_classes: list = []
     permission_classes: list = []
-    throttle_classes = [SignInThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "sign_in"
 
     @extend_schema(
@@ -57,12 +49,13 @@ class IssueToken(APIView):
         form = SignInSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = authenticate(request, username=form.validated_data["username"], password=form.validated_data["password"])
+        if user is None and getattr(request, "sign_in_retry_after", 0):
+            raise exceptions.Throttled(request.sign_in_retry_after, detail=locked_message(request.sign_in_retry_after))
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("The username or the password is wrong.")]}, code="invalid"
             )
-        expires_at = timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
-        token, key = ApiToken.issue(user, _("Signed in through the API"), expires_at=expires_at)
+        token, key = ApiToken.issue(user, _("Signed in through the API"))
         return Response({"token": key, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED)
 
 

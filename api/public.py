@@ -5,7 +5,6 @@ the same rule and the same limit on attempts as the /track/ page
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -16,6 +15,7 @@ from api.rest import KeyScope
 from api.schema import ErrorSerializer
 from api.serializers import TrackQuerySerializer, TrackSerializer
 from citizens import tracking
+from portal.clients import client_address
 
 
 class TrackView(APIView):
@@ -34,11 +34,14 @@ class TrackView(APIView):
         tags=["public"],
     )
     def get(self, request):
-        if not tracking.allow_attempt(request.META.get("REMOTE_ADDR", "")):
-            raise exceptions.Throttled(wait=settings.TRACKING_WINDOW_SECONDS)
         query = TrackQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        dossier = tracking.find(query.validated_data["code"], query.validated_data["phone_last4"])
+        try:
+            dossier = tracking.look_up(
+                client_address(request), query.validated_data["code"], query.validated_data["phone_last4"]
+            )
+        except tracking.TooManyAttempts as refused:
+            raise exceptions.Throttled(wait=refused.retry_after) from None
         if dossier is None:
             raise exceptions.NotFound(_("No dossier matches this code and these digits."))
         return Response(TrackSerializer(dossier).data)

@@ -23,8 +23,9 @@ from rest_framework import exceptions, parsers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
+from portal.clients import client_address
 from portal.models import ApiToken
 from procedures.serializers import flatten_errors
 
@@ -183,10 +184,26 @@ class JSONParser(parsers.JSONParser):
 # Lists -----------------------------------------------------------------------------
 
 
-class PublicThrottle(AnonRateThrottle):
+class _ByClientAddress:
+    """Count anonymous callers by the address the trusted proxies report
+    (portal/clients.py), never by a header the caller wrote."""
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
+
+
+class AccountThrottle(_ByClientAddress, UserRateThrottle):
+    """Every call, per account (or per client address when anonymous): API_USER_RATE."""
+
+
+class PublicThrottle(_ByClientAddress, AnonRateThrottle):
     """Anonymous reads, per client address (API_PUBLIC_RATE)."""
 
     scope = "public"
+
+
+class ScopedThrottle(_ByClientAddress, ScopedRateThrottle):
+    """The rate named by the view's `throttle_scope` (e.g. API_SIGN_IN_RATE)."""
 
 
 class Pages(PageNumberPagination):

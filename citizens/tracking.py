@@ -1,14 +1,21 @@
 """Public tracking of a dossier by its code and the last four digits of the
 phone number on it, for the web page and the API alike: one rule for what
-matches, one limit on attempts per client address shared by both."""
+matches, and one set of limits shared by both: wrong guesses at one code
+(whoever makes them, from however many addresses) and lookups per client
+address (as the trusted proxies report it, so a town behind one proxy is
+not one caller)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
-
 from dossiers.models import Dossier
+from portal import limits
 from portal.phones import last_digits
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 def find(code: str, phone_last4: str) -> Dossier | None:
@@ -20,14 +27,13 @@ def find(code: str, phone_last4: str) -> Dossier | None:
     return dossier
 
 
-def allow_attempt(address: str) -> bool:
-    """Count one attempt from `address`; False once it has made
-    TRACKING_ATTEMPTS within TRACKING_WINDOW_SECONDS."""
-    key = f"track:{address}"
-    cache.add(key, 0, settings.TRACKING_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, settings.TRACKING_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= settings.TRACKING_ATTEMPTS
+def look_up(address: str, code: str, phone_last4: str) -> Dossier | None:
+    """`find`, counted: raise TooManyAttempts once `address` has looked up
+    too much, or once the code has drawn too many wrong digits."""
+    code = code.strip().upper()
+    if not limits.TRACKING_ADDRESS.take(address) or limits.TRACKING_CODE.reached(code):
+        raise TooManyAttempts(max(limits.TRACKING_ADDRESS.retry_after(address), limits.TRACKING_CODE.retry_after(code)))
+    dossier = find(code, phone_last4)
+    if dossier is None:
+        limits.TRACKING_CODE.hit(code)
+    return dossier

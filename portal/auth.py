@@ -15,7 +15,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from portal import limits
+from portal.clients import client_address
 from portal.models import Membership, Office, User
 from portal.phones import is_phone, normalise_phone
 
@@ -72,17 +75,63 @@ def find_account(identifier: str) -> User | None:
     return match or User.objects.filter(username=identifier).first()
 
 
+class SignInLocked(PermissionDenied):
+    """Too many wrong passwords for this account, or from this address: no
+    password is checked until the lockout ends by itself."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(locked_message(retry_after))
+
+
+def locked_message(retry_after: int) -> str:
+    minutes = max(1, -(-retry_after // 60))
+    return ngettext(
+        "Too many wrong passwords: signing in is paused for your safety. Try again in %(minutes)d minute.",
+        "Too many wrong passwords: signing in is paused for your safety. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _account_key(user: User | None, identifier: str) -> str:
+    # One count per account however its phone number is typed; a name with
+    # no account is counted too, so a lockout tells nothing about who exists.
+    if user is not None:
+        return f"user:{user.pk}"
+    return f"name:{normalise_phone(identifier) if is_phone(identifier) else identifier.strip().lower()}"
+
+
+def _lockout(request, account: str) -> int:
+    """Seconds until signing in may be tried again (0: now)."""
+    waits = [limits.SIGN_IN_ACCOUNT.retry_after(account)]
+    if request is not None:
+        waits.append(limits.SIGN_IN_ADDRESS.retry_after(client_address(request)))
+    return max(waits)
+
+
 class RoleBackend(ModelBackend):
+    """Passwords, with a lockout (portal/limits.py) shared by every door
+    that signs in: the sign-in page, the administration site, the API."""
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
         user = find_account(username)
+        account = _account_key(user, username)
+        wait = _lockout(request, account)
+        if wait:
+            if request is not None:
+                request.sign_in_retry_after = wait
+            raise SignInLocked(wait)
         if user is None:
             # As long as a wrong password, so timing tells nothing (as ModelBackend does).
             User().set_password(password)
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            limits.SIGN_IN_ACCOUNT.clear(account)
             return user
+        limits.SIGN_IN_ACCOUNT.hit(account)
+        if request is not None:
+            limits.SIGN_IN_ADDRESS.hit(client_address(request))
         return None
 
     def get_all_permissions(self, user_obj, obj=None):

@@ -6,13 +6,31 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.auth import locked_message
 from portal.models import User
 from portal.phones import clean_id_number, clean_phone
 
 
-class SignInForm(AuthenticationForm):
+class SaysWhenLocked:
+    """A sign-in form that says so when the lockout refused it, instead of
+    "wrong password"."""
+
+    request: object
+
+    def clean(self):
+        try:
+            return super().clean()  # type: ignore[misc]
+        except ValidationError:
+            wait = getattr(self.request, "sign_in_retry_after", 0)
+            if wait:
+                raise ValidationError(locked_message(wait), code="locked") from None
+            raise
+
+
+class SignInForm(SaysWhenLocked, AuthenticationForm):
     username = forms.CharField(
         label=_("Phone number, email or username"),
         max_length=254,

@@ -138,10 +138,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = ["portal.auth.RoleBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.CommonLocalPasswordValidator"},
+    {"NAME": "portal.passwords.PersonalNumberValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -195,13 +200,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 # SMS: a class with send(phone, text); the console backend logs the message.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "dossiers.sms.ConsoleBackend")
 
+# The cache holds every attempt limit (sign-in, tracking, /verify/, API
+# rates): it must be shared by every worker. Redis when CACHE_URL is set,
+# otherwise a table in the database (created by `migrate`); a system check
+# refuses per-process memory with DEBUG off.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
         if os.environ.get("CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
     )
 }
+# The reverse proxies in front of the portal: how many, and the header they
+# append the client's address to (portal/clients.py). 0 ignores the header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
 
 # Background work: the ORM broker by default, Redis when REDIS_URL is set.
 # "retry" must exceed "timeout" or a slow task is picked up twice.
@@ -224,13 +237,15 @@ else:
 # The REST API (/api/v1/, see api/rest.py). Keys from POST /api/v1/auth/token/
 # last API_TOKEN_DAYS days. Rates per client address (anonymous) or account.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# A partner system's key (manage.py issue_api_key) expires too.
+PARTNER_KEY_DAYS = env_int("PARTNER_KEY_DAYS", 365)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.rest.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.rest.SignedIn"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.rest.AccountThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_USER_RATE", "1200/min"),
         "public": os.environ.get("API_PUBLIC_RATE", "120/min"),
@@ -295,9 +310,20 @@ DOSSIER_MAX_REAPPOINTMENTS = env_int("DOSSIER_MAX_REAPPOINTMENTS", 1)
 # Uploads (scans and citizens' files), checked by content before anything is stored.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
-# Public dossier tracking: attempts allowed per address in a window.
+# Public dossier tracking: wrong guesses allowed at one dossier code, and
+# lookups allowed per client address, in a window.
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
+TRACKING_ADDRESS_ATTEMPTS = env_int("TRACKING_ADDRESS_ATTEMPTS", 100)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
+# Checking slip codes at /verify/: lookups per client address in a window.
+VERIFY_ATTEMPTS = env_int("VERIFY_ATTEMPTS", 60)
+VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600)
+# Signing in (web, administration site and API alike): wrong passwords for
+# one account, and from one client address, before a lockout that ends by
+# itself after SIGN_IN_LOCKOUT_SECONDS.
+SIGN_IN_ACCOUNT_FAILURES = env_int("SIGN_IN_ACCOUNT_FAILURES", 5)
+SIGN_IN_ADDRESS_FAILURES = env_int("SIGN_IN_ADDRESS_FAILURES", 50)
+SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 900)
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import SaysWhenLocked
 
-class RoleAuthenticationForm(AdminAuthenticationForm):
+
+class RoleAuthenticationForm(SaysWhenLocked, AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
         if not (user.is_active and user.may_administer):
             raise ValidationError(

@@ -288,7 +288,7 @@ def test_tracking_shows_the_state_and_appointment_and_nothing_more(api, chi, dos
     assert api.get("/api/v1/track/", {"code": dossier.code, "phone_last4": "56"}).status_code == 400
 
 
-def test_tracking_attempts_are_limited_per_address_across_web_and_api(api, client, dossier, settings):
+def test_wrong_guesses_at_one_code_are_limited_across_web_and_api(api, client, dossier, settings):
     settings.TRACKING_ATTEMPTS = 3
     query = {"code": dossier.code, "phone_last4": "0000"}
     assert [api.get("/api/v1/track/", query).status_code for _ in range(2)] == [404, 404]

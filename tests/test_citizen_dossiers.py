@@ -201,7 +201,7 @@ def test_wrong_guesses_never_reveal_whether_a_code_exists(client, dossier):
     assert "No dossier matches this code and these digits" in message(wrong_digits)
 
 
-def test_tracking_is_rate_limited_per_address(client, dossier, settings):
+def test_wrong_guesses_at_one_code_are_limited(client, dossier, settings):
     settings.TRACKING_ATTEMPTS = 3
     for _ in range(3):
         assert track(client, dossier.code, "0000").status_code == 404

@@ -25,6 +25,7 @@ from dossiers import slips, workflow
 from dossiers.actions import EVENT_LABELS
 from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, Slip, State
+from portal.clients import client_address
 from portal.phones import last_digits
 
 # What each state means for the citizen, and what happens next.
@@ -270,16 +271,19 @@ def life_event(request, token: str):
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Status and appointment of any dossier, by its code and the last four
-    digits of the phone number on it. Limited per address; a wrong code and
+    digits of the phone number on it. Limited per code and per address; a wrong code and
     a wrong phone give the same answer, so guessing tells nothing."""
     form = TrackForm(request.POST or None)
     found, status, refused = None, 200, False
     if request.method == "POST":
-        if not tracking.allow_attempt(request.META.get("REMOTE_ADDR", "")):
-            refused, status = True, 429
-        elif form.is_valid():
-            found = tracking.find(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
-            if found is None:
+        if form.is_valid():
+            try:
+                found = tracking.look_up(
+                    client_address(request), form.cleaned_data["code"], form.cleaned_data["phone_last4"]
+                )
+            except tracking.TooManyAttempts:
+                refused, status = True, 429
+            if found is None and not refused:
                 form.add_error(
                     None, _("No dossier matches this code and these digits. Check both against your receipt.")
                 )

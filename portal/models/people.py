@@ -44,7 +44,13 @@ class User(AbstractUser):
     def save(self, *args, **kwargs) -> None:
         self.phone = normalise_phone(self.phone)
         self.email = self.email.strip()
+        # set_password() keeps the new password here until the save: whoever
+        # signed in with the old one (and may be the reason it changed)
+        # loses their API keys. Sessions end through Django's session hash.
+        password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.personal().delete()
 
     def remember_applicant(self, applicant: dict[str, str]) -> None:
         """Keep an application's details in the profile ("only once"),

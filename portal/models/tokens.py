@@ -1,5 +1,8 @@
 """Keys for the REST API: a person's, from signing in through the API, and
-a partner system's, with scopes, from an administrator."""
+a partner system's, with scopes, from an administrator. Every key expires
+(a person's after API_TOKEN_DAYS, a partner's after PARTNER_KEY_DAYS unless
+the administrator says otherwise); a person may revoke their own keys, and
+changing a password revokes every key signed in with the old one."""
 
 from __future__ import annotations
 
@@ -10,13 +13,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self, now: dt.datetime) -> ApiTokenQuerySet:
-        return self.filter(Q(expires_at=None) | Q(expires_at__gt=now), user__is_active=True)
+        return self.filter(expires_at__gt=now, user__is_active=True)
+
+    def personal(self) -> ApiTokenQuerySet:
+        """Keys got by signing in with a password (a partner's have scopes)."""
+        return self.filter(scopes=[])
 
 
 class ApiToken(models.Model):
@@ -37,7 +44,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
     created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -54,7 +61,13 @@ class ApiToken(models.Model):
     def issue(
         cls, user, name: str, *, scopes: Iterable[str] = (), expires_at: dt.datetime | None = None
     ) -> tuple[ApiToken, str]:
-        """A new token and its key, which is not stored and cannot be shown again."""
+        """A new token and its key, which is not stored and cannot be shown
+        again. Without `expires_at` it lasts API_TOKEN_DAYS (a person's key)
+        or PARTNER_KEY_DAYS (a partner's)."""
+        scopes = list(scopes)
+        if expires_at is None:
+            days = settings.PARTNER_KEY_DAYS if scopes else settings.API_TOKEN_DAYS
+            expires_at = timezone.now() + dt.timedelta(days=days)
         key = secrets.token_urlsafe(30)
         token = cls.objects.create(
             user=user,

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scope", action="append", required=True, choices=ApiToken.Scope.values, help="May be given again."
         )
-        parser.add_argument("--days", type=int, default=None, help="Valid this many days (default: until revoked).")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Valid this many days (default: PARTNER_KEY_DAYS, 365)."
+        )
 
     def handle(self, *args, username, name, scope, days, **options):
         if days is not None and days < 1:
@@ -31,6 +33,6 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         elif user.is_office_staff or user.is_superuser:
             raise CommandError(f"{username} is staff: a partner system needs an account of its own.")
-        expires_at = timezone.now() + dt.timedelta(days=days) if days else None
+        expires_at = timezone.now() + dt.timedelta(days=days) if days else None  # None: the default
         token, key = ApiToken.issue(user, name, scopes=scope, expires_at=expires_at)
         self.stdout.write(f"API key for {name} ({', '.join(token.scopes)}): {key}")
