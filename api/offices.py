@@ -59,6 +59,43 @@ class IssueToken(APIView):
         return Response({"token": key, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED)
 
 
+class KeySerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text="This call was made with this key.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scopes", "created_at", "expires_at", "last_used_at", "current"]
+
+    def get_current(self, token: ApiToken) -> bool:
+        return token == self.context["request"].auth
+
+
+class KeyList(generics.ListAPIView):
+    """Your API keys (never the keys themselves: only how each starts)."""
+
+    serializer_class = KeySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user.pk).order_by("-created_at")
+
+    @extend_schema(tags=["auth"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class KeyDetail(generics.DestroyAPIView):
+    """Revoke one of your keys (the one you call with, to sign out): nothing
+    can use it afterwards. Another person's key is not found."""
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user.pk)
+
+    @extend_schema(tags=["auth"], responses={204: None, 401: ErrorSerializer, 404: ErrorSerializer})
+    def delete(self, request, *args, **kwargs):
+        return super().delete(request, *args, **kwargs)
+
+
 # Offices ---------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/offices/", offices.OfficeList.as_view(), name="offices"),
     path("v1/auth/token/", offices.IssueToken.as_view(), name="token"),
+    path("v1/auth/keys/", offices.KeyList.as_view(), name="keys"),
+    path("v1/auth/keys/<int:pk>/", offices.KeyDetail.as_view(), name="key"),
     path("v1/track/", public.TrackView.as_view(), name="track"),
     path("v1/reports/timeliness/", reports.TimelinessReport.as_view(), name="timeliness"),
     path("v1/events/", events.LifeEvents.as_view(), name="events"),

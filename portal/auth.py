@@ -93,7 +93,7 @@ def locked_message(retry_after: int) -> str:
     ) % {"minutes": minutes}
 
 
-def _account_key(user: User | None, identifier: str) -> str:
+def account_key(user: User | None, identifier: str) -> str:
     # One count per account however its phone number is typed; a name with
     # no account is counted too, so a lockout tells nothing about who exists.
     if user is not None:
@@ -117,7 +117,7 @@ class RoleBackend(ModelBackend):
         if username is None or password is None:
             return None
         user = find_account(username)
-        account = _account_key(user, username)
+        account = account_key(user, username)
         wait = _lockout(request, account)
         if wait:
             if request is not None:

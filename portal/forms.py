@@ -122,3 +122,63 @@ class RegistrationForm(ProfileForm):
         if commit:
             user.save()
         return user
+
+
+class ResetStartForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Phone number, email or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class ResetFinishForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The 6-digit code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits of the code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not too common."),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class PasswordChangeForm(ResetFinishForm):
+    """The current password instead of a code."""
+
+    code = None  # type: ignore[assignment]
+    old_password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    field_order = ["old_password", "password1", "password2"]
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        if not self.user.check_password(self.cleaned_data["old_password"]):
+            raise forms.ValidationError(_("This is not your current password."))
+        return self.cleaned_data["old_password"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                password_validation.validate_password(data["password1"], self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
