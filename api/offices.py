@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from api.rest import KeyScope, PublicThrottle, ScopedThrottle
 from api.schema import ErrorSerializer
+from portal import two_factor
 from portal.auth import locked_message
 from portal.models import ApiToken, Office
 
@@ -23,6 +24,11 @@ class SignInSerializer(serializers.Serializer):
         max_length=254, help_text="The username, the phone number or the email address, as on the sign-in page."
     )
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        help_text="The 6-digit code of the authenticator app, for accounts that sign in in two steps.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -32,7 +38,8 @@ class TokenSerializer(serializers.Serializer):
 
 class IssueToken(APIView):
     """Sign in with a username (or phone, or email) and password; get a key
-    for `Authorization: Token <key>`, valid for API_TOKEN_DAYS days."""
+    for `Authorization: Token <key>`, valid for API_TOKEN_DAYS days. Staff
+    who sign in in two steps send their authenticator code as `otp`."""
 
     authentication_classes: list = []
     permission_classes: list = []
@@ -41,7 +48,7 @@ class IssueToken(APIView):
 
     @extend_schema(
         request=SignInSerializer,
-        responses={201: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={201: TokenSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
         tags=["auth"],
     )
@@ -55,6 +62,16 @@ class IssueToken(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("The username or the password is wrong.")]}, code="invalid"
             )
+        if two_factor.asks(user):
+            if not two_factor.enabled(user):
+                raise exceptions.PermissionDenied(
+                    _("This account must sign in in two steps: set it up by signing in on the web first.")
+                )
+            code = form.validated_data.get("otp", "")
+            if not code:
+                raise exceptions.ValidationError({"otp": [_("Send the 6-digit code of your authenticator app.")]})
+            if not two_factor.check(user, code):
+                raise exceptions.ValidationError({"otp": [_("That code is wrong or already used.")]})
         token, key = ApiToken.issue(user, _("Signed in through the API"))
         return Response({"token": key, "expires_at": token.expires_at}, status=status.HTTP_201_CREATED)
 

@@ -182,3 +182,12 @@ class PasswordChangeForm(ResetFinishForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class SecondStepForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The 6-digit code from your authenticator app"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

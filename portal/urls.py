@@ -11,7 +11,6 @@ from citizens.views import kiosk
 from citizens.views.home import home
 from dossiers.views import slips as slip_views
 from portal import views
-from portal.forms import SignInForm
 
 urlpatterns = [
     path("", home, name="home"),
@@ -21,11 +20,8 @@ urlpatterns = [
     path("", include("citizens.urls")),
     path("verify/<str:code>/", slip_views.verify, name="verify"),
     path("v/<str:check>", slip_views.verify_short, name="verify_short"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
-        name="login",
-    ),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", views.second_step, name="second_step"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", views.register, name="register"),
     path("accounts/profile/", views.profile, name="profile"),
@@ -33,6 +29,7 @@ urlpatterns = [
     path("accounts/password/reset/", views.reset_start, name="password_reset"),
     path("accounts/password/reset/code/", views.reset_finish, name="password_reset_finish"),
     path("accounts/keys/", views.api_keys, name="api_keys"),
+    path("accounts/two-step/", views.two_step_settings, name="two_step_settings"),
     path("kiosk/", kiosk.kiosk, name="kiosk"),
     path("kiosk/reset/", kiosk.kiosk_reset, name="kiosk_reset"),
     path("api/", include("api.urls")),

@@ -81,7 +81,7 @@ def test_the_api_and_the_administration_site_share_the_lock(client, api, setting
     refused = api.post("/api/v1/auth/token/", {"username": "mai", "password": PASSWORD}, format="json")
     assert refused.status_code == 429
     assert "Too many wrong passwords" in error_of(refused)["message"]
-    admin = client.post("/admin/login/", {"username": "mai", "password": PASSWORD})
+    admin = client.post("/accounts/login/?next=/admin/", {"username": "mai", "password": PASSWORD})
     assert "Too many wrong passwords" in admin.content.decode()
     assert not ApiToken.objects.exists()
 
@@ -131,29 +131,19 @@ def test_the_proxy_header_can_be_another_one(settings):
     assert client_address(request) == "198.51.100.7"
 
 
-def test_the_api_rate_counts_the_real_address_not_a_forged_header(api, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "sign_in": "2/min"},
-    }
-    from rest_framework.settings import api_settings
+def test_the_api_rate_counts_the_real_address_not_a_forged_header(api, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
-    api_settings.reload()
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        answers = [
-            api.post(
-                "/api/v1/auth/token/",
-                {"username": "x", "password": "y"},
-                format="json",
-                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
-            ).status_code
-            for n in range(3)
-        ]
-    finally:
-        api_settings.reload()
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "2/min"})
+    answers = [
+        api.post(
+            "/api/v1/auth/token/",
+            {"username": "x", "password": "y"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(3)
+    ]
     assert answers == [400, 400, 429]
 
 
@@ -398,3 +388,90 @@ def test_the_owner_lists_and_revokes_keys_through_the_api(api, lan):
     assert api.delete(f"/api/v1/auth/keys/{token.pk}/").status_code == 204
     assert api.get("/api/v1/auth/keys/").status_code == 401
     assert ApiToken.objects.filter(pk=other.pk).exists()
+
+
+# Two-step sign-in ----------------------------------------------------------------------------------------
+
+
+def secret_on(page) -> str:
+    import re
+
+    return re.search(r'id="totp-secret">(\w+)<', page.content.decode()).group(1)
+
+
+def test_an_approver_sets_up_two_step_sign_in_before_any_session(client, hoa):
+    import pyotp
+
+    assert sign_in(client, "hoa", PASSWORD)["Location"] == "/accounts/login/code/"
+    assert not signed_in(client)
+    secret = secret_on(client.get("/accounts/login/code/"))
+    wrong = client.post(
+        "/accounts/login/code/", {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}
+    )
+    assert wrong.status_code == 400 and "wrong or already used" in wrong.content.decode()
+    assert client.post("/accounts/login/code/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert signed_in(client)
+    hoa.refresh_from_db()
+    assert hoa.totp_secret == secret
+
+
+def test_a_code_is_good_once(client, hoa):
+    import pyotp
+
+    hoa.totp_secret = pyotp.random_base32()
+    hoa.save()
+    code = pyotp.TOTP(hoa.totp_secret).now()
+    sign_in(client, "hoa", PASSWORD)
+    assert client.post("/accounts/login/code/", {"code": code}).status_code == 302
+    client.logout()
+    sign_in(client, "hoa", PASSWORD)
+    replay = client.post("/accounts/login/code/", {"code": code})
+    assert replay.status_code == 400 and not signed_in(client)
+
+
+def test_wrong_codes_count_toward_the_lockout(client, hoa, settings):
+    import pyotp
+
+    hoa.totp_secret = pyotp.random_base32()
+    hoa.save()
+    good = pyotp.TOTP(hoa.totp_secret).now()
+    bad = f"{(int(good) + 500000) % 10**6:06d}"
+    sign_in(client, "hoa", PASSWORD)
+    for _ in range(settings.SIGN_IN_ACCOUNT_FAILURES):
+        client.post("/accounts/login/code/", {"code": bad})
+    assert client.post("/accounts/login/code/", {"code": good}).status_code == 302
+    assert not signed_in(client)
+    assert "Too many wrong passwords" in sign_in(client, "hoa", PASSWORD).content.decode()
+
+
+def test_a_clerk_signs_in_in_one_step_and_may_turn_two_steps_on(client, chi):
+    import pyotp
+
+    assert sign_in(client, "chi", PASSWORD)["Location"] == "/"
+    secret = secret_on(client.get("/accounts/two-step/"))
+    assert client.post("/accounts/two-step/", {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    client.logout()
+    assert sign_in(client, "chi", PASSWORD)["Location"] == "/accounts/login/code/"
+
+
+def test_the_api_asks_the_code_of_those_who_sign_in_in_two_steps(api, hoa):
+    import pyotp
+
+    credentials = {"username": "hoa", "password": PASSWORD}
+    not_set_up = api.post("/api/v1/auth/token/", credentials, format="json")
+    assert not_set_up.status_code == 403 and "set it up" in error_of(not_set_up)["message"]
+    hoa.totp_secret = pyotp.random_base32()
+    hoa.save()
+    assert "otp" in error_of(api.post("/api/v1/auth/token/", credentials, format="json"))["fields"]
+    assert api.post("/api/v1/auth/token/", {**credentials, "otp": "12345x"}, format="json").status_code == 400
+    good = api.post("/api/v1/auth/token/", {**credentials, "otp": pyotp.TOTP(hoa.totp_secret).now()}, format="json")
+    assert good.status_code == 201
+    assert ApiToken.objects.filter(user=hoa).count() == 1
+
+
+def test_the_admin_sign_in_goes_through_the_same_two_steps(client, mai):
+    assert client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert client.post("/accounts/login/?next=/admin/", {"username": "mai", "password": PASSWORD})["Location"] == (
+        "/accounts/login/code/"
+    )
+    assert client.get("/admin/").status_code == 302

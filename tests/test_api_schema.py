@@ -13,6 +13,8 @@ def test_the_schema_lists_every_endpoint_with_the_error_shape(client, db):
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
         "/api/v1/auth/token/",
+        "/api/v1/auth/keys/",
+        "/api/v1/auth/keys/{id}/",
         "/api/v1/procedures/",
         "/api/v1/procedures/{code}/",
         "/api/v1/offices/",

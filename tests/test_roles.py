@@ -1,7 +1,9 @@
 """Roles and offices decide what staff see and may do."""
 
 import datetime as dt
+import re
 
+import pyotp
 import pytest
 
 from portal.models import CalendarDay, CalendarYear, Membership, Office, User
@@ -84,12 +86,20 @@ def elsewhere(db):
     return Office.objects.create(code="000.01.00.H02", name="Xã Khác", level="commune", parent=other)
 
 
-def test_a_catalogue_administrator_signs_in_on_the_admin_page(client, mai, chi):
-    response = client.post("/admin/login/", {"username": "mai", "password": PASSWORD, "next": "/admin/"})
+def test_a_catalogue_administrator_signs_in_on_the_admin_page_in_two_steps(client, mai, chi):
+    to_sign_in = client.get("/admin/login/?next=/admin/")
+    assert to_sign_in["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    response = client.post(to_sign_in["Location"], {"username": "mai", "password": PASSWORD})
+    assert response["Location"] == "/accounts/login/code/"
+    assert client.get("/admin/").status_code == 302  # no session before the second step
+    secret = re.search(r'id="totp-secret">(\w+)<', client.get("/accounts/login/code/").content.decode()).group(1)
+    response = client.post("/accounts/login/code/", {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
     client.logout()
-    page = client.post("/admin/login/", {"username": "chi", "password": PASSWORD, "next": "/admin/"})
-    assert page.status_code == 200 and "Please enter the correct" in page.content.decode()
+    response = client.post("/accounts/login/?next=/admin/", {"username": "chi", "password": PASSWORD})
+    assert response["Location"] == "/admin/"  # a clerk signs in in one step, but the admin is not for her
+    assert client.get("/admin/login/").status_code == 403
 
 
 def test_a_province_administrator_cannot_touch_a_superuser(client, mai):

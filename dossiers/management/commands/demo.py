@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dossiers import synthetic
 from dossiers.models import Dossier
+from portal import two_factor
 from portal.models import CalendarDay, Membership, Office, User
 from procedures.interchange import import_national
 from procedures.models import Procedure
@@ -19,6 +20,7 @@ from procedures.national import load_completions, parse_file
 Role = Membership.Role
 DATA = Path(__file__).resolve().parents[3] / "procedures" / "data"
 PASSWORD = "demo-2026"
+DEMO_AUTHENTICATOR_KEY = "DEMOKEYSDEMOKEYSDEMOKEYSDEMOKEYS"
 
 PROVINCE = {
     "code": "000.00.00.H37",
@@ -143,6 +145,12 @@ class Command(BaseCommand):
             user = self.user(username, full_name)
             office = province if office_index is None else communes[office_index]
             Membership.objects.get_or_create(user=user, office=office, role=role)
+        # Those who must sign in in two steps share one authenticator key,
+        # printed in the README: a demonstration, never a real deployment.
+        for user in User.objects.filter(totp_secret=""):
+            if two_factor.required_for(user):
+                user.totp_secret = DEMO_AUTHENTICATOR_KEY
+                user.save(update_fields=["totp_secret"])
         citizen = self.user(CITIZEN[0], CITIZEN[1])
         citizen.phone, citizen.id_number, citizen.address = CITIZEN[2:]
         citizen.save(update_fields=["phone", "id_number", "address"])
