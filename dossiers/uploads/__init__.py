@@ -48,7 +48,8 @@ code and a message that says what to send instead:
 Random compressed bytes spell a long tag less than once in 100,000 files of
 10 MB, which is why only those are looked for everywhere. A PDF whose page
 text is HTML source, left uncompressed, is refused as a polyglot: printing
-it to a new PDF compresses it. None of this is an antivirus.
+it to a new PDF compresses it. None of this is an antivirus: a file that
+passes is still only ever handed out as a download (`as_download`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from dossiers.uploads import images, markup, pdf, refusals
@@ -123,3 +125,15 @@ def _too_large(size: int, max_bytes: int) -> ValidationError:
         params={"size": f"{size / 1048576:.1f}", "limit": max_bytes // 1048576},
         code="too_large",
     )
+
+
+def as_download(file: Any, *, content_type: str, filename: str) -> FileResponse:
+    """A stored upload handed out to save, never to show: even a file that
+    slipped past the checks cannot run as a page of the portal's site
+    (`attachment`, a sandbox with nothing allowed, no type sniffing), and
+    no cache keeps a copy of a citizen's papers."""
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
