@@ -3,8 +3,8 @@ handing a stored one out again. A file's name says nothing about what it is.
 
 Every door (the citizen's application and supplement, the counter's scan,
 the API) calls `check_upload`; a file is accepted only if every rule below
-holds, checked in this order, the first that fails giving the refusal's
-code and a message that says what to send instead:
+holds. The first rule found broken gives the refusal's code and a message
+that says what to send instead:
 
 1. Size: not empty (`empty`), at most UPLOAD_MAX_BYTES (`too_large`).
 2. Type: a PDF (`%PDF-`), JPEG (FF D8 FF) or PNG signature at byte 0

@@ -28,13 +28,14 @@ from dossiers.uploads import markup, refusals
 
 # A document of 50 pages has a few thousand objects and well under a
 # megabyte of syntax outside its streams; beyond these, a file is a way to
-# keep the parser busy (pypdf reads about a megabyte of syntax a second).
+# keep the parser busy (pypdf parses a megabyte of syntax in one to three
+# seconds).
 MAX_OBJECTS = 20_000
 MAX_SYNTAX_BYTES = 2 * 1024 * 1024
 
 # PDF names that run something, open or send something, or carry a file or a
 # player; wherever they occur (a key, an action type, an annotation
-# subtype), the PDF is refused. Each with the words the person reads.
+# subtype), the PDF is refused. Each with its kind, which `feature` names.
 ACTIVE = {
     "/JavaScript": "JavaScript",
     "/JS": "JavaScript",
@@ -133,9 +134,13 @@ def check(data: bytes, limits: Limits) -> int:
         try:
             return _check_structure(PdfReader(io.BytesIO(data), strict=False), limits)
         except LimitReachedError as error:
+            # One of pypdf's own limits: a broken stream it would have pieced
+            # together, too much to inflate, or a page tree or array too large.
             if isinstance(error.__cause__, zlib.error):
                 raise refusals.damaged("application/pdf") from error
-            raise refusals.too_much_data(budget) from error
+            if "decompress" in str(error):
+                raise refusals.too_much_data(budget) from error
+            raise refusals.too_complex() from error
         except _OverBudget as error:
             raise refusals.too_much_data(budget) from error
 
