@@ -10,7 +10,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from dossiers.uploads import markup, refusals
 
@@ -58,6 +58,10 @@ def check(data: bytes, content_type: str, *, max_pixels: int) -> None:
 
 def decode(data: bytes, content_type: str, *, max_pixels: int) -> None:
     """Decode every pixel, so that a truncated or corrupt image is refused."""
+    # WeasyPrint, once imported, tells Pillow to make do with broken image
+    # data; an upload must be whole (the portal's own slips hold no broken
+    # images, so they do not mind).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with Image.open(io.BytesIO(data), formats=["PNG" if content_type == "image/png" else "JPEG"]) as image:
         if image.width * image.height > max_pixels:
             raise refusals.too_many_pixels(image.width, image.height, max_pixels)
