@@ -293,6 +293,8 @@ def download(slip: Slip) -> HttpResponse:
     response = HttpResponse(read(slip), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.filename}"'
     response["X-Content-SHA256"] = slip.sha256
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -310,6 +310,11 @@ DOSSIER_MAX_REAPPOINTMENTS = env_int("DOSSIER_MAX_REAPPOINTMENTS", 1)
 # Uploads (scans and citizens' files), checked by content before anything is stored.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
+# An image (or an image inside a PDF) above this many pixels is refused before
+# it is decoded: 40 megapixels decode to 120 MB in colour.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+# What a PDF's streams may inflate to, all together (dossiers/uploads/).
+UPLOAD_MAX_DECOMPRESSED_BYTES = env_int("UPLOAD_MAX_DECOMPRESSED_BYTES", 100 * 1024 * 1024)
 # Public dossier tracking: wrong guesses allowed at one dossier code, and
 # lookups allowed per client address, in a window.
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)

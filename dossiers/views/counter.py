@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from dossiers.actions import ACTION_LABELS, EVENT_LABELS
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
 from dossiers.models import Attachment, Dossier, DossierDocument
+from dossiers.uploads import as_download
 from dossiers.workflow import attach, available_actions, open_dossier, perform
 from portal.auth import staff_only
 from portal.models import Membership, Office
@@ -287,6 +288,4 @@ def attachment_upload(request, code: str):
 def attachment_download(request, code: str, pk: int):
     dossier = visible_dossier(request, code)
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
-    )
+    return as_download(attachment.file, content_type=attachment.content_type, filename=attachment.original_name)
