@@ -21,6 +21,9 @@ probe. Then, as an attacker with nothing but HTTP:
 4. *A committed action answering an error.* With the broker down, a
    citizen submits through the API with an Idempotency-Key, then retries
    blindly, three times at once.
+6. *Hostile uploads.* The citizen attaches each file of the hostile corpus
+   (tests/hostile_uploads/: scripts in PDFs, polyglots, pixel and
+   decompression bombs…) to that dossier through the API.
 
 Prints what the attacker got from each; exits 1 if any attack succeeded.
 """
@@ -166,6 +169,7 @@ def web_post(session: requests.Session, url: str, data: dict, **kwargs) -> reque
 
 def web_sign_in(portal: Portal, username: str, password: str, forged: str | None = None) -> requests.Session:
     session = requests.Session()
+    session.headers["Accept-Language"] = "en"
     headers = {"X-Forwarded-For": forged} if forged else {}
     session.last = web_post(  # type: ignore[attr-defined]
         session, f"{portal.url}/accounts/login/", {"username": username, "password": password}, headers=headers
@@ -204,7 +208,7 @@ def hijacked_birth(portal: Portal, guesses: int) -> None:
     web_post(
         stranger,
         f"{portal.url}/accounts/profile/",
-        {"full_name": "Nguyễn Thị Lan", "phone": phone, "email": "", "id_number": PARENT_ID, "address": "Hoa Lư"},
+        {"full_name": "Mallory", "phone": phone, "email": "", "id_number": PARENT_ID, "address": "Hoa Lư"},
     )
     link = f"{portal.url}/births/{token}/"
     page = stranger.get(link).text
@@ -307,6 +311,43 @@ def blind_retry(portal: Portal) -> None:
     )
 
 
+# 6. Hostile uploads ------------------------------------------------------------------------
+
+
+def hostile_uploads(portal: Portal, quick: bool) -> None:
+    import json
+
+    print("6. Hostile files attached to a dossier through the API")
+    corpus = ROOT / "tests" / "hostile_uploads"
+    hostile = sorted(json.loads((corpus / "manifest.json").read_text())["hostile"].items())
+    if quick:
+        hostile = hostile[::4]
+    key = api_key(portal, "citizen", "demo-2026")
+    auth = {"Authorization": f"Token {key}"}
+    dossier = requests.get(f"{portal.url}/api/v1/dossiers/", headers=auth).json()["results"][0]
+    position = requests.get(f"{portal.url}/api/v1/dossiers/{dossier['code']}/", headers=auth).json()["documents"][0][
+        "position"
+    ]
+    answers: dict[str, int] = {}
+    for name, expected in hostile:
+        reply = requests.post(
+            f"{portal.url}/api/v1/dossiers/{dossier['code']}/attachments/",
+            data={"document": position},
+            files={"file": (name, (corpus / name).read_bytes())},
+            headers=auth,
+        )
+        answers[name] = reply.status_code
+        if reply.status_code != 400 or reply.json()["error"]["code"] != "invalid":
+            print(f"    {name} ({expected['why']}): HTTP {reply.status_code}")
+    stored = requests.get(f"{portal.url}/api/v1/dossiers/{dossier['code']}/", headers=auth).json()
+    attached = len(stored["attachments"])
+    verdict(
+        f"store any of {len(hostile)} hostile files",
+        set(answers.values()) == {400} and attached == 0,
+        f"HTTP {sorted(set(answers.values()))} for every one, each with its reason; {attached} files stored",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer tries of each attack (CI)")
@@ -324,6 +365,7 @@ def main() -> None:
         hijacked_birth(portal, guesses=6 if quick else 20)
         account_takeover(portal, tries=12 if quick else 60)
         blind_retry(portal)
+        hostile_uploads(portal, quick)
         errors = portal.server_errors()
         verdict("a server error (500) anywhere in the probe", errors == 0, f"{errors} server errors in the log")
     finally:
