@@ -26,6 +26,8 @@ docstring, dossiers/permissions.py) and not from the code:
   open pause row then and none otherwise, a finish time exactly when
   finished, the trail a path from state to state;
 - the citizen's view of the trail never shows a file staff attached;
+- the trail is one unbroken hash chain, whatever was written in it (every
+  kind of note included), its head the last event;
 - `available_actions` offers a person exactly the actions the rules let them
   take now (and an offered action, tried and rolled back, is never refused
   for the state or the person);
@@ -59,7 +61,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from dossiers import workflow
+from dossiers import audit, workflow
 from dossiers.actions import ACTIONS, NOTE_REQUIRED
 from dossiers.errors import ActionError, Conflict, Invalid, NotAllowed, NotPossible
 from dossiers.models import Attachment, DailyTally, Dossier, DossierDocument, DossierEvent, Pause
@@ -688,6 +690,7 @@ class DossierLives(RuleBasedStateMachine):
         self.the_overdue_queue_agrees_with_its_timeliness(dossier, self.now.date())
         self.its_trail_is_a_path_through_the_states(self.touched)
         self.its_citizen_never_sees_the_files_staff_attached(self.touched)
+        self.its_trail_is_one_chain(dossier)
         self.everyone_is_offered_exactly_what_the_rules_let_them_do(dossier, self.touched)
 
     @staticmethod
@@ -729,6 +732,11 @@ class DossierLives(RuleBasedStateMachine):
         # ... and sees every step and every file of their own.
         own_files = events.filter(action="attach", actor=citizen)
         assert seen.count() == events.exclude(action="attach").count() + own_files.count()
+
+    @staticmethod
+    def its_trail_is_one_chain(dossier: Dossier):
+        links = DossierEvent.objects.filter(dossier=dossier).order_by("pk").values_list(*audit.LINK_FIELDS)
+        assert audit.first_break((audit.Link(*link) for link in links), dossier.trail_head) is None
 
     def everyone_is_offered_exactly_what_the_rules_let_them_do(self, dossier: Dossier, expected: Expected):
         for name, user in self.cast.people.items():
