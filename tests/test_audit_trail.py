@@ -1,6 +1,7 @@
 """The audit trail holds: every event is chained to the one before it on its
-dossier, nothing in the portal can change or remove one, and `verify_audit`
-finds whatever was changed or removed behind its back."""
+dossier, nothing in the portal can change or remove one, `verify_audit`
+finds whatever was changed or removed behind its back, and PostgreSQL
+itself refuses to change or remove one."""
 
 import io
 
@@ -8,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from dossiers.models import DossierEvent
 from dossiers.workflow import attach_upload, perform
@@ -30,8 +31,15 @@ def verify(*args) -> tuple[str, int]:
 
 
 def tamper(sql: str, params=()) -> None:
-    """Raw SQL on the events, as someone at the database would send it."""
+    """Raw SQL on the events, as someone at the database would send it. On
+    PostgreSQL the owner of the table switches the trail's triggers off
+    first (in the test's transaction, undone after it): the chain must show
+    what gets past them."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The foreign keys' checks of the rows written so far come first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE dossiers_dossierevent DISABLE TRIGGER USER")
         cursor.execute(sql, params)
 
 
@@ -156,3 +164,44 @@ def test_one_dossier_is_checked_by_its_code(refused, approved):
     assert verify("--dossier", refused.code)[1] == 1
     output, status = verify("--dossier", "000.01.00.H01-260101-9999")
     assert status == 1 and "There is no dossier 000.01.00.H01-260101-9999." in output
+
+
+# Refused by PostgreSQL itself ------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_change_or_remove_an_event(refused):
+    refusal = event(refused, "refuse")
+    attempts = [
+        ("UPDATE dossiers_dossierevent SET note = %s WHERE id = %s", ["Hồ sơ đầy đủ", refusal.pk]),
+        ("DELETE FROM dossiers_dossierevent WHERE id = %s", [refusal.pk]),
+        ("TRUNCATE dossiers_dossierevent CASCADE", []),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no check
+    for sql, params in attempts:
+        with (
+            pytest.raises(IntegrityError, match="The audit trail is append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            # As a session that never said it means to empty the database.
+            cursor.execute("SET LOCAL dossiers.allow_trail_truncate = off")
+            cursor.execute(sql, params)
+    # An ordinary query set, without the portal's own refusal, is refused as well.
+    with pytest.raises(IntegrityError, match="UPDATE on dossiers_dossierevent is refused"), transaction.atomic():
+        models.QuerySet(DossierEvent).filter(pk=refusal.pk).update(note="Hồ sơ đầy đủ")
+    assert DossierEvent.objects.get(pk=refusal.pk).note == REFUSAL
+    assert verify()[1] == 0
+
+
+@pytest.mark.postgres
+def test_a_session_that_says_so_may_empty_the_whole_database(refused):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL dossiers.allow_trail_truncate = on")
+            cursor.execute("TRUNCATE dossiers_dossierevent CASCADE")
+        assert not DossierEvent.objects.exists()
+        transaction.set_rollback(True)
+    assert refused.events.count() == 2
