@@ -1,7 +1,8 @@
 """The audit trail holds: every event is chained to the one before it on its
 dossier, nothing in the portal can change or remove one, `verify_audit`
-finds whatever was changed or removed behind its back, and PostgreSQL
-itself refuses to change or remove one."""
+finds whatever was changed or removed behind its back, PostgreSQL itself
+refuses to, and a member of staff who downloads a citizen's file leaves an
+entry the citizen does not read."""
 
 import io
 
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, models, transaction
 
-from dossiers.models import DossierEvent
+from dossiers.models import Dossier, DossierEvent, State
 from dossiers.workflow import attach_upload, perform
 from tests.factories import PASSWORD, PDF, received_dossier, submitted_online
 
@@ -205,3 +206,61 @@ def test_a_session_that_says_so_may_empty_the_whole_database(refused):
         assert not DossierEvent.objects.exists()
         transaction.set_rollback(True)
     assert refused.events.count() == 2
+
+
+# Downloads ----------------------------------------------------------------------------------------
+
+
+def test_a_staff_download_of_a_citizens_file_is_in_the_trail_and_not_in_the_citizens(
+    client, api, procedure, office_a, lan, chi
+):
+    dossier = submitted_online(procedure, office_a, lan)
+    attachment = attach_upload(dossier, upload=SimpleUploadedFile("giay-khai-sinh.pdf", PDF), document=None, actor=lan)
+    dossier.refresh_from_db()
+    version = dossier.version
+    assert client.login(username="chi", password=PASSWORD)
+    response = client.get(f"/counter/dossiers/{dossier.code}/attachments/{attachment.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+
+    download = dossier.events.latest("pk")
+    assert (download.action, download.actor, download.note) == ("download", chi, "giay-khai-sinh.pdf")
+    assert (download.from_state, download.to_state) == (State.SUBMITTED, State.SUBMITTED)
+    assert download.details == {"attachment": attachment.pk, "sha256": attachment.sha256}
+    dossier.refresh_from_db()
+    assert (dossier.state, dossier.version) == (State.SUBMITTED, version)
+    assert "File downloaded" in client.get(dossier.get_absolute_url()).content.decode()
+    staff_sees = [e["action"] for e in api.as_(chi).get(f"/api/v1/dossiers/{dossier.code}/").json()["events"]]
+    assert staff_sees == ["submit", "attach", "download"]
+
+    citizen_sees = [e["action"] for e in api.as_(lan).get(f"/api/v1/dossiers/{dossier.code}/").json()["events"]]
+    assert citizen_sees == ["submit", "attach"]
+    assert client.login(username="lan", password=PASSWORD)
+    page = client.get(f"/my/dossiers/{dossier.code}/").content.decode()
+    assert "giay-khai-sinh.pdf" in page and "File downloaded" not in page
+    assert verify()[1] == 0
+
+
+def test_a_clerk_of_another_commune_downloads_nothing_and_leaves_nothing(client, procedure, office_a, lan, binh):
+    dossier = submitted_online(procedure, office_a, lan)
+    attachment = attach_upload(dossier, upload=SimpleUploadedFile("cccd.pdf", PDF), document=None, actor=lan)
+    assert client.login(username="binh", password=PASSWORD)
+    response = client.get(f"/counter/dossiers/{dossier.code}/attachments/{attachment.pk}/")
+    assert response.status_code == 404
+    assert list(dossier.events.values_list("action", flat=True)) == ["submit", "attach"]
+
+
+def test_a_finished_dossiers_file_downloaded_stays_in_its_final_state(client, procedure, office_a, lan, chi, tuan):
+    dossier = submitted_online(procedure, office_a, lan)
+    attachment = attach_upload(dossier, upload=SimpleUploadedFile("cccd.pdf", PDF), document=None, actor=lan)
+    perform(dossier, "refuse", actor=chi, note=REFUSAL)
+    assert client.login(username="tuan", password=PASSWORD)  # the province's supervisor looks too
+    response = client.get(f"/counter/dossiers/{dossier.code}/attachments/{attachment.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    download = Dossier.objects.get(pk=dossier.pk).events.latest("pk")
+    assert (download.action, download.actor, download.from_state, download.to_state) == (
+        "download",
+        tuan,
+        State.REFUSED,
+        State.REFUSED,
+    )
+    assert verify()[1] == 0

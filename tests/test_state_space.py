@@ -25,7 +25,8 @@ docstring, dossiers/permissions.py) and not from the code:
   clock paused only while waiting for a supplement after receipt, with one
   open pause row then and none otherwise, a finish time exactly when
   finished, the trail a path from state to state;
-- the citizen's view of the trail never shows a file staff attached;
+- the citizen's view of the trail never shows a file staff attached, nor
+  who at the office downloaded a file;
 - the trail is one unbroken hash chain, whatever was written in it (every
   kind of note included), its head the last event;
 - `available_actions` offers a person exactly the actions the rules let them
@@ -322,6 +323,8 @@ TICKS = st.one_of(st.none(), st.frozensets(st.sampled_from([1, 2])))
 # Relative to the current appointment: before, the same moment, after, or none given.
 SHIFTS = st.one_of(st.none(), st.integers(-48, 240).map(lambda hours: dt.timedelta(hours=hours)))
 FILE_NAMES = st.sampled_from(["to-khai.pdf", "giấy ủy quyền.pdf", "scan.pdf"])
+# Who sees every dossier of the walk (all handled by commune A) and may download its files.
+ITS_OFFICE = st.sampled_from(["chi", "son", "hoa", "tuan"])
 
 
 @dataclass(frozen=True)
@@ -620,6 +623,27 @@ class DossierLives(RuleBasedStateMachine):
             dossier.citizen_uploads.append(self.now)
         assert Attachment.objects.filter(dossier_id=dossier.pk).count() == before.files + 1
 
+    @rule(dossier=dossiers, by=ITS_OFFICE, after=LATER_ON)
+    def someone_at_the_office_downloads_a_file(self, dossier, by, after):
+        """Written in the trail, in whatever state; nothing else moves."""
+        self.wait(after)
+        attachment = Attachment.objects.filter(dossier_id=dossier.pk).order_by("pk").last()
+        if attachment is None:
+            self.touched = None
+            return
+        self.touched = dossier
+        with mock.patch("django.utils.timezone.now", return_value=self.now):
+            workflow.record_download(attachment, actor=self.cast.people[by])
+        dossier.events += 1
+        written = DossierEvent.objects.filter(dossier_id=dossier.pk).latest("pk")
+        assert (written.action, written.from_state, written.to_state, written.actor_id, written.note) == (
+            "download",
+            dossier.state,
+            dossier.state,
+            self.cast.people[by].pk,
+            attachment.original_name,
+        )
+
     @rule(dossier=dossiers, by=PEOPLE_NAMES)
     def whatever_is_offered_can_be_taken(self, dossier, by):
         """Each button the page shows, pressed (in a transaction rolled
@@ -729,9 +753,10 @@ class DossierLives(RuleBasedStateMachine):
         events = DossierEvent.objects.filter(dossier_id=expected.pk)
         seen = events.seen_by_citizen(citizen)
         assert not seen.filter(action="attach").exclude(actor=citizen).exists()
+        assert not seen.filter(action="download").exists()
         # ... and sees every step and every file of their own.
         own_files = events.filter(action="attach", actor=citizen)
-        assert seen.count() == events.exclude(action="attach").count() + own_files.count()
+        assert seen.count() == events.exclude(action__in=("attach", "download")).count() + own_files.count()
 
     @staticmethod
     def its_trail_is_one_chain(dossier: Dossier):

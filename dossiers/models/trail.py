@@ -51,8 +51,9 @@ class EventQuerySet(models.QuerySet["DossierEvent"]):
     def seen_by_citizen(self, citizen) -> EventQuerySet:
         """The trail as the dossier's citizen reads it: every step, and of
         the files only those they sent themselves (staff's scans are left
-        out). The web page and the API both show this."""
-        return self.filter(~Q(action="attach") | Q(actor=citizen))
+        out, and so is who at the office downloaded which file). The web
+        page and the API both show this."""
+        return self.filter(~Q(action__in=("attach", "download")) | Q(action="attach", actor=citizen))
 
     def bulk_create(self, objs, *args, **kwargs) -> list[DossierEvent]:
         """Insert the events, each chained onto its dossier's trail in the
