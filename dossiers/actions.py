@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "withdraw": _("Withdrawn"),
     "apologise": _("Apology and new appointment"),
     "attach": _("File attached"),
+    "download": _("File downloaded"),
 }
 # Actions whose reasons go to the citizen, and so must be written (the
 # write path refuses them without), with what to say when they are not.

@@ -261,6 +261,26 @@ def attach(
     return attachment
 
 
+def record_download(attachment: Attachment, *, actor: Any) -> DossierEvent:
+    """Write in the trail that a member of staff took a copy of a file the
+    dossier holds (a citizen's personal papers): who, when, which file. The
+    dossier does not change (it stays in its state, its version does not
+    move) and its citizen's timeline leaves the entry out. Slips are not
+    written: they are the office's own papers, printed for every dossier,
+    and hold nothing the dossier's page does not show."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=attachment.dossier_id)
+        return record_event(
+            dossier,
+            "download",
+            dossier.state,
+            actor=actor,
+            at=timezone.now(),
+            note=attachment.original_name,
+            details={"attachment": attachment.pk, "sha256": attachment.sha256},
+        )
+
+
 def attach_upload(dossier: Dossier, *, upload: Any, document: DossierDocument | None, actor: Any) -> Attachment:
     """Check an uploaded file by its content (raising ValidationError, with
     nothing stored, if it is refused), then `attach` it."""

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.core.files.storage import storages
+from django.db.backends.signals import connection_created
 
 from citizens.models import DraftFile
 from dossiers.models import Attachment, Slip
@@ -47,6 +48,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         CalendarDay.objects.all().delete()
         CalendarYear.objects.all().delete()
+
+
+def _may_empty_the_trail(connection, **kwargs):
+    """pytest-django empties the database with TRUNCATE after each test that
+    commits; on PostgreSQL the audit trail refuses that unless the session
+    says it means to (dossiers/migrations/0015_append_only_trail.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET dossiers.allow_trail_truncate = on")
+
+
+connection_created.connect(_may_empty_the_trail)
 
 
 @pytest.fixture(scope="session")

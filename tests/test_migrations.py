@@ -1,12 +1,15 @@
 """A database of the previous layout migrates without losing a row: drafts,
 their files, feedback and life events move from the dossiers app to the
 citizens app with every field and link, their permissions follow them, and
-a demo dossier left waiting for a supplement learns where it resumes."""
+a demo dossier left waiting for a supplement learns where it resumes; the
+audit events written before the hash chain are chained."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -128,3 +131,57 @@ def test_every_row_of_the_old_layout_is_there_after_migrating(old_layout):
         assert {"draft", "draftfile", "feedback", "lifeevent"} <= set(
             ContentType.objects.filter(app_label="citizens").values_list("model", flat=True)
         )
+
+
+@pytest.fixture
+def before_the_chain():
+    """The schema with the chain's columns, not yet filled; the latest again afterwards."""
+    apps = migrate([("dossiers", "0013_trail_chain")])
+    yield apps
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_the_events_already_written_are_chained_in_the_order_they_were_written(before_the_chain):
+    apps = before_the_chain
+    User = apps.get_model("portal", "User")
+    Office = apps.get_model("portal", "Office")
+    Procedure = apps.get_model("procedures", "Procedure")
+    OldDossier = apps.get_model("dossiers", "Dossier")
+    OldEvent = apps.get_model("dossiers", "DossierEvent")
+    clerk = User.objects.create(username="chi", full_name="Trần Thị Chi")
+    office = Office.objects.create(code="000.01.00.H61", name="Phường Hoa Lư", level="commune")
+    sector = apps.get_model("procedures", "Sector").objects.create(code="ho-tich", name="Hộ tịch")
+    birth = Procedure.objects.create(code="1.001193", name="Đăng ký khai sinh", sector=sector, level="commune")
+    common = {"procedure": birth, "receiving_office": office, "competent_office": office, "applicant_name": "Lan"}
+    terms = {"time_limit_amount": 3, "time_limit_unit": "working_days", "channel": "in_person"}
+    appraised = OldDossier.objects.create(code="000.01.00.H61-260112-0001", state="appraised", **common, **terms)
+    waiting = OldDossier.objects.create(code="000.01.00.H61-260112-0002", state="submitted", **common, **terms)
+    morning = dt.datetime(2026, 1, 12, 8, 0, 0, 123456, tzinfo=dt.UTC)
+    written = [
+        OldEvent.objects.create(dossier=appraised, action="submit", to_state="submitted", actor=clerk, at=morning),
+        OldEvent.objects.create(
+            dossier=appraised, action="receive", from_state="submitted", to_state="received", actor=clerk,
+            at=morning + dt.timedelta(hours=1), details={"documents_received": [1, 2]},
+        ),
+        OldEvent.objects.create(dossier=waiting, action="submit", to_state="submitted", at=morning),
+        # Written last, stamped earlier (a server's clock behind): the chain
+        # follows the order of writing.
+        OldEvent.objects.create(
+            dossier=appraised, action="appraise", from_state="received", to_state="appraised", actor=clerk,
+            at=morning + dt.timedelta(minutes=30), note="Đủ điều kiện",
+        ),
+    ]  # fmt: skip
+    assert all(event.hash == "" for event in written)
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    from dossiers.models import DossierEvent
+
+    submit, receive, other, appraise = (DossierEvent.objects.get(pk=event.pk) for event in written)
+    assert (submit.previous_hash, receive.previous_hash, appraise.previous_hash) == ("", submit.hash, receive.hash)
+    assert other.previous_hash == "" and len({submit.hash, receive.hash, other.hash, appraise.hash}) == 4
+    assert Dossier.objects.get(pk=appraised.pk).trail_head == appraise.hash
+    assert Dossier.objects.get(pk=waiting.pk).trail_head == other.hash
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "Checked 2 dossiers and 4 events" in out.getvalue() and "every trail holds" in out.getvalue()

@@ -25,7 +25,10 @@ docstring, dossiers/permissions.py) and not from the code:
   clock paused only while waiting for a supplement after receipt, with one
   open pause row then and none otherwise, a finish time exactly when
   finished, the trail a path from state to state;
-- the citizen's view of the trail never shows a file staff attached;
+- the citizen's view of the trail never shows a file staff attached, nor
+  who at the office downloaded a file;
+- the trail is one unbroken hash chain, whatever was written in it (every
+  kind of note included), its head the last event;
 - `available_actions` offers a person exactly the actions the rules let them
   take now (and an offered action, tried and rolled back, is never refused
   for the state or the person);
@@ -59,7 +62,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from dossiers import workflow
+from dossiers import audit, workflow
 from dossiers.actions import ACTIONS, NOTE_REQUIRED
 from dossiers.errors import ActionError, Conflict, Invalid, NotAllowed, NotPossible
 from dossiers.models import Attachment, DailyTally, Dossier, DossierDocument, DossierEvent, Pause
@@ -320,6 +323,8 @@ TICKS = st.one_of(st.none(), st.frozensets(st.sampled_from([1, 2])))
 # Relative to the current appointment: before, the same moment, after, or none given.
 SHIFTS = st.one_of(st.none(), st.integers(-48, 240).map(lambda hours: dt.timedelta(hours=hours)))
 FILE_NAMES = st.sampled_from(["to-khai.pdf", "giấy ủy quyền.pdf", "scan.pdf"])
+# Who sees every dossier of the walk (all handled by commune A) and may download its files.
+ITS_OFFICE = st.sampled_from(["chi", "son", "hoa", "tuan"])
 
 
 @dataclass(frozen=True)
@@ -618,6 +623,27 @@ class DossierLives(RuleBasedStateMachine):
             dossier.citizen_uploads.append(self.now)
         assert Attachment.objects.filter(dossier_id=dossier.pk).count() == before.files + 1
 
+    @rule(dossier=dossiers, by=ITS_OFFICE, after=LATER_ON)
+    def someone_at_the_office_downloads_a_file(self, dossier, by, after):
+        """Written in the trail, in whatever state; nothing else moves."""
+        self.wait(after)
+        attachment = Attachment.objects.filter(dossier_id=dossier.pk).order_by("pk").last()
+        if attachment is None:
+            self.touched = None
+            return
+        self.touched = dossier
+        with mock.patch("django.utils.timezone.now", return_value=self.now):
+            workflow.record_download(attachment, actor=self.cast.people[by])
+        dossier.events += 1
+        written = DossierEvent.objects.filter(dossier_id=dossier.pk).latest("pk")
+        assert (written.action, written.from_state, written.to_state, written.actor_id, written.note) == (
+            "download",
+            dossier.state,
+            dossier.state,
+            self.cast.people[by].pk,
+            attachment.original_name,
+        )
+
     @rule(dossier=dossiers, by=PEOPLE_NAMES)
     def whatever_is_offered_can_be_taken(self, dossier, by):
         """Each button the page shows, pressed (in a transaction rolled
@@ -688,6 +714,7 @@ class DossierLives(RuleBasedStateMachine):
         self.the_overdue_queue_agrees_with_its_timeliness(dossier, self.now.date())
         self.its_trail_is_a_path_through_the_states(self.touched)
         self.its_citizen_never_sees_the_files_staff_attached(self.touched)
+        self.its_trail_is_one_chain(dossier)
         self.everyone_is_offered_exactly_what_the_rules_let_them_do(dossier, self.touched)
 
     @staticmethod
@@ -726,9 +753,15 @@ class DossierLives(RuleBasedStateMachine):
         events = DossierEvent.objects.filter(dossier_id=expected.pk)
         seen = events.seen_by_citizen(citizen)
         assert not seen.filter(action="attach").exclude(actor=citizen).exists()
+        assert not seen.filter(action="download").exists()
         # ... and sees every step and every file of their own.
         own_files = events.filter(action="attach", actor=citizen)
-        assert seen.count() == events.exclude(action="attach").count() + own_files.count()
+        assert seen.count() == events.exclude(action__in=("attach", "download")).count() + own_files.count()
+
+    @staticmethod
+    def its_trail_is_one_chain(dossier: Dossier):
+        links = DossierEvent.objects.filter(dossier=dossier).order_by("pk").values_list(*audit.LINK_FIELDS)
+        assert audit.first_break((audit.Link(*link) for link in links), dossier.trail_head) is None
 
     def everyone_is_offered_exactly_what_the_rules_let_them_do(self, dossier: Dossier, expected: Expected):
         for name, user in self.cast.people.items():

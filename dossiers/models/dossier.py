@@ -157,6 +157,11 @@ class Dossier(FSMModelMixin, models.Model):
     # second person acting on a page that is out of date is told so.
     version = models.PositiveIntegerField(default=1)
     resume_state = models.CharField(max_length=24, choices=State.choices, blank=True)
+    # The hash of the last event of its trail (dossiers/audit.py): moved with
+    # each event, so that deleting the last one shows.
+    trail_head = models.CharField(
+        _("last event's hash"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     # The terms received under (a snapshot: later catalogue edits do not apply).
     time_limit_amount = models.DecimalField(_("time limit"), max_digits=6, decimal_places=2)

@@ -1,5 +1,6 @@
 """A dossier's trail: the pauses of its clock, the audit events (never
-edited, never deleted), and the sequences its codes are numbered from."""
+edited, never deleted, each chained by its hash to the one before it:
+dossiers/audit.py), and the sequences its codes are numbered from."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import audit
 from dossiers.models.dossier import Dossier
 from portal.models import Office
 
@@ -49,8 +51,25 @@ class EventQuerySet(models.QuerySet["DossierEvent"]):
     def seen_by_citizen(self, citizen) -> EventQuerySet:
         """The trail as the dossier's citizen reads it: every step, and of
         the files only those they sent themselves (staff's scans are left
-        out). The web page and the API both show this."""
-        return self.filter(~Q(action="attach") | Q(actor=citizen))
+        out, and so is who at the office downloaded which file). The web
+        page and the API both show this."""
+        return self.filter(~Q(action__in=("attach", "download")) | Q(action="attach", actor=citizen))
+
+    def bulk_create(self, objs, *args, **kwargs) -> list[DossierEvent]:
+        """Insert the events, each chained onto its dossier's trail in the
+        order given (as `save` does one by one)."""
+        events = list(objs)
+        with transaction.atomic(savepoint=False):
+            _chain(events)
+            created = super().bulk_create(events, *args, **kwargs)
+            _move_heads(events)
+        return created
+
+    def update(self, **kwargs) -> int:
+        raise ValidationError(_("The audit trail is never edited."))
+
+    def delete(self):
+        raise ValidationError(_("The audit trail is never deleted."))
 
 
 class DossierEvent(models.Model):
@@ -72,6 +91,13 @@ class DossierEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The chain (dossiers/audit.py), set when the event is written. The
+    # database defaults serve rows written around the portal, which the
+    # chain then shows up.
+    previous_hash = models.CharField(
+        _("previous event's hash"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="", db_default="", editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -86,9 +112,14 @@ class DossierEvent(models.Model):
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
+        """Append the event to its dossier's trail: chained after the last
+        one, under the dossier's row lock, the head moved with it."""
         if self.pk is not None:
             raise ValidationError(_("The audit trail is never edited."))
-        super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            _chain([self])
+            super().save(*args, **kwargs)
+            _move_heads([self])
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The audit trail is never deleted."))
@@ -97,6 +128,45 @@ class DossierEvent(models.Model):
     def note_for_citizen(self) -> str:
         """The note as the citizen may read it: staff's own notes stay with staff."""
         return self.note if self.action in self.NOTES_FOR_CITIZEN else ""
+
+    def expected_hash(self) -> str:
+        return audit.digest(
+            dossier_id=self.dossier_id,
+            action=self.action,
+            from_state=self.from_state,
+            to_state=self.to_state,
+            actor_id=self.actor_id,
+            at=self.at,
+            note=self.note,
+            details=audit.as_stored(self.details),
+            previous_hash=self.previous_hash,
+        )
+
+
+def _chain(events: list[DossierEvent]) -> None:
+    """Set the hashes of new events, in the order given, after the last
+    event of each one's dossier. The dossiers' rows stay locked to the end
+    of the transaction: no other event comes between."""
+    heads = dict(
+        Dossier.objects.select_for_update()
+        .filter(pk__in={event.dossier_id for event in events})
+        .order_by("pk")
+        .values_list("pk", "trail_head")
+    )
+    for event in events:
+        event.previous_hash = heads[event.dossier_id]
+        event.hash = heads[event.dossier_id] = event.expected_hash()
+
+
+def _move_heads(events: list[DossierEvent]) -> None:
+    """Name each dossier's new last event on it, in the database and on the
+    dossier objects the events hold (which may be saved again)."""
+    heads = {}
+    for event in events:
+        dossier = event.dossier
+        dossier.trail_head = event.hash
+        heads[dossier.pk] = dossier
+    Dossier.objects.bulk_update(heads.values(), ["trail_head"], batch_size=500)
 
 
 class CodeSequence(models.Model):

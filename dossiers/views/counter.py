@@ -26,7 +26,7 @@ from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
 from dossiers.models import Attachment, Dossier, DossierDocument
 from dossiers.uploads import as_download
-from dossiers.workflow import attach, available_actions, open_dossier, perform
+from dossiers.workflow import attach, available_actions, open_dossier, perform, record_download
 from portal.auth import staff_only
 from portal.models import Membership, Office
 from procedures.models import Channel, Procedure
@@ -288,4 +288,5 @@ def attachment_upload(request, code: str):
 def attachment_download(request, code: str, pk: int):
     dossier = visible_dossier(request, code)
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
+    record_download(attachment, actor=request.user)
     return as_download(attachment.file, content_type=attachment.content_type, filename=attachment.original_name)
