@@ -256,7 +256,13 @@ class StaffCreationForm(UserCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.granter is not None:
+            offices = list(roles.administered_offices(self.granter))
             self.fields["office"].queryset = roles.administered_offices(self.granter)
+            self.fields["role"].choices = [
+                (role, label)
+                for role, label in Membership.Role.choices
+                if any(roles.may_grant(self.granter, role, office) for office in offices)
+            ]
 
     def clean_id_number(self) -> str:
         return clean_id_number(self.cleaned_data.get("id_number", ""))
@@ -315,6 +321,16 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or roles.may_manage(request.user, obj):
+            return fieldsets
+        # Looked at, not theirs to change: no link to a password form that refuses them.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
