@@ -5,6 +5,7 @@ applicant, and the staff actions besides the transitions."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from citizens import feedback
 from dossiers.errors import Invalid, NotAllowed
 from dossiers.models import Attachment, State
 from dossiers.permissions import names_as_applicant
@@ -57,3 +58,13 @@ def test_a_clerk_sends_the_supplement_to_her_own_dossier_as_any_citizen_does(chi
     with pytest.raises(Invalid, match="Upload what the counter asked for"):
         perform(dossier, "supplement", actor=chi)
     assert perform(dossier, "supplement", actor=thu).state == State.RECEIVED
+
+
+def test_a_supervisor_does_not_answer_a_complaint_about_her_own_dossier(client, tuan, procedure, office_a):
+    dossier = submitted_online(procedure, office_a, tuan)  # Tuấn applied as a citizen
+    complaint = feedback.send(dossier, tuan, "complaint", "Chậm quá")
+    assert client.login(username="tuan", password=PASSWORD)
+    page = client.post(f"/reports/feedback/{complaint.pk}/answer/", {"answer": "Đã xử lý"}, follow=True)
+    assert f"Dossier {dossier.code} names you as its applicant" in page.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.answered_at is None and complaint.answer == ""
