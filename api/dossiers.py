@@ -236,7 +236,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Act on a dossier",
         description=(
-            "403 when you may not take the action, 409 when it is not possible from the dossier's state "
+            "403 when you may not take the action (the four-eyes rule included: not on a dossier that names "
+            "you as its applicant, not the decision on one you appraised), 409 when it is not possible from "
+            "the dossier's state "
             "or someone changed the dossier since the `version` you send."
         ),
         request=TransitionSerializer,

@@ -5,7 +5,8 @@ A rating (1–5, once) is for a dossier whose result was handed over;
 feedback and complaints may come at any time. Each keeps the stage the
 dossier was at, goes to the supervisors of the office that handles it (at
 the office or at the province above it), and is listed for them until it
-is answered; the answer goes back to the citizen.
+is answered — by a supervisor whose own dossier it is not (the four-eyes
+rule of dossiers/permissions.py); the answer goes back to the citizen.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from citizens import notifications
 from citizens.models import Feedback
-from dossiers import tasks
+from dossiers import permissions, tasks
 from dossiers.errors import Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, State
 from portal.models import Membership, Office
@@ -106,6 +107,9 @@ def answer(feedback: Feedback, supervisor, text: str) -> Feedback:
         locked = for_supervisor(supervisor).select_for_update(of=("self",)).filter(pk=feedback.pk).first()
         if locked is None:
             raise NotAllowed(_("This feedback is about another office's dossier."))
+        reason = permissions.objection(locked.dossier, supervisor, "answer")
+        if reason:
+            raise NotAllowed(reason)  # nobody answers about their own dossier
         if locked.answered_at is not None:
             raise NotPossible(_("This was answered already, by %(name)s.") % {"name": locked.answered_by})
         locked.answer, locked.answered_by, locked.answered_at = text, supervisor, timezone.now()

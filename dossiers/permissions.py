@@ -10,6 +10,12 @@ tells them nothing about where the dossier stands.
 A clerk receives and hands back at the counter that took the dossier in; the
 competent office (the one that handles it; different only for a
 location-independent procedure) appraises, approves and stamps it.
+
+Above the roles stands the four-eyes rule (`objection`), which no role
+lifts: nobody acts as staff on a dossier that names them as its applicant,
+and the leader who approves or rejects an appraised dossier is not the
+person who appraised it. The write path refuses with its reason; the
+counter page shows the action with the reason instead of the button.
 """
 
 from __future__ import annotations
@@ -18,10 +24,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from dossiers.delivery import Delivery
 from dossiers.states import State
 from portal.models import Membership, Office
+from portal.phones import normalise_id_number, normalise_phone
 
 if TYPE_CHECKING:
     from dossiers.models import Dossier
@@ -108,9 +116,65 @@ def may_ever(method: Any, dossier: Dossier, user: Any) -> bool:
 
 
 def works_on(dossier: Dossier, user: Any) -> bool:
-    """A clerk, specialist or approver of the dossier's receiving or competent office."""
+    """A clerk, specialist or approver of the dossier's receiving or competent
+    office — unless it names them as its applicant (then they are its citizen
+    at most: see `objection`)."""
     offices = (dossier.receiving_office, dossier.competent_office)
-    return any(user.has_role(role, office) for role in WORKING_ROLES for office in offices)
+    working = any(user.has_role(role, office) for role in WORKING_ROLES for office in offices)
+    return working and not names_as_applicant(dossier, user)
+
+
+# The four-eyes rule -------------------------------------------------------------
+
+# What the dossier's own citizen may do with it (the `owner` of may_supplement
+# and may_withdraw): an applicant who is also staff keeps these, as a citizen.
+CITIZEN_ACTIONS = frozenset({"supplement", "withdraw"})
+# The decisions on an appraised dossier, which its appraiser may not take.
+DECISIONS = frozenset({"approve", "reject"})
+
+
+def names_as_applicant(dossier: Dossier, user: Any) -> bool:
+    """Whether the dossier is `user`'s own: sent from their account, or giving
+    their phone number or ID number as the applicant's. (A typed number grants
+    nothing anywhere; here it only holds someone back.)"""
+    if not user.is_authenticated:
+        return False
+    if dossier.citizen_id is not None and dossier.citizen_id == user.pk:
+        return True
+    phone = normalise_phone(user.phone)
+    if phone and normalise_phone(dossier.applicant_phone) == phone:
+        return True
+    id_number = normalise_id_number(user.id_number)
+    return bool(id_number) and normalise_id_number(dossier.applicant_id_number) == id_number
+
+
+def appraised(dossier: Dossier, user: Any) -> bool:
+    """Whether `user` appraised the dossier, as its trail records."""
+    return dossier.events.filter(action="appraise", actor_id=user.pk).exists()
+
+
+def objection(dossier: Dossier, user: Any, action: str) -> str:
+    """Why the four-eyes rule keeps `user` from taking `action` on `dossier`
+    now, although their roles would let them: "" when it does not.
+
+    - Nobody acts as staff on their own dossier — receiving it, appraising,
+      deciding, stamping, handing over, attaching scans: a colleague does.
+      As its citizen they still send a supplement or withdraw it.
+    - The approver who decides on an appraised dossier (approves or rejects
+      it) is not the person who appraised it.
+    """
+    as_citizen = action in CITIZEN_ACTIONS and owner(dossier, user)
+    if not as_citizen and names_as_applicant(dossier, user):
+        return _(
+            "Dossier %(code)s names you as its applicant: a colleague must handle it (nobody acts on their "
+            "own dossier)."
+        ) % {"code": dossier.code}
+    if action in DECISIONS and dossier.state == State.APPRAISED and appraised(dossier, user):
+        return _(
+            "You appraised dossier %(code)s: another approver must decide on it (the one who appraises does "
+            "not approve)."
+        ) % {"code": dossier.code}
+    return ""
 
 
 def sees_as_staff(dossier: Dossier, user: Any) -> bool:

@@ -61,6 +61,8 @@ SUPPLEMENT_REASONS = [
 REFUSAL_REASONS = ["Thủ tục không thuộc thẩm quyền của xã", "Người nộp không bổ sung được hồ sơ theo yêu cầu"]
 REJECTION_REASONS = ["Không đủ điều kiện theo quy định", "Thông tin kê khai không khớp với Cơ sở dữ liệu dân cư"]
 APOLOGY_REASONS = ["Cần xác minh thêm thông tin với cơ quan liên quan", "Cán bộ thụ lý nghỉ ốm đột xuất"]
+# A pause: from, until, working seconds, reason, due before, due after.
+PauseRow = tuple[dt.datetime, dt.datetime | None, int, str, dt.datetime, dt.datetime | None]
 
 
 @dataclass
@@ -79,10 +81,7 @@ class Simulated:
     applicant: dict
     delivery: str
     steps: list[tuple[str, dt.datetime, User | None, str, dict]] = field(default_factory=list)
-    # (from, until, working seconds, reason, due before, due after)
-    pauses: list[tuple[dt.datetime, dt.datetime | None, int, str, dt.datetime, dt.datetime | None]] = field(
-        default_factory=list
-    )
+    pauses: list[PauseRow] = field(default_factory=list)
     fields: dict = field(default_factory=dict)
     state: str = State.SUBMITTED
 
@@ -180,7 +179,8 @@ def simulate(
     # How the dossier ends, decided up front and played out in time.
     late = rng.random() < LATE
     on_due_day = not late and rng.random() < ON_DUE_DAY
-    specialist, approver = rng.choice(staff.specialists), rng.choice(staff.approvers)
+    specialist = rng.choice(staff.specialists)
+    approver = rng.choice([a for a in staff.approvers if a != specialist] or staff.approvers)  # four eyes
     supplements = 0
     if rng.random() < SUPPLEMENT_IN_PROCESSING:
         supplements = 2 if rng.random() < SECOND_SUPPLEMENT else 1

@@ -4,8 +4,10 @@
 person could take the action at all (403, before anything about the state
 is told), that the dossier has not changed since they looked at it (409),
 that the action is possible from its state and its conditions hold (409),
-that this person may take it now (403), and that the reasons the action
-needs are given (400). It then runs the transition with an `Act`, saves,
+that this person may take it now (403), that the four-eyes rule does not
+hold them back (`permissions.objection`: not their own dossier, not the
+decision on what they appraised; 403 with the reason), and that the
+reasons the action needs are given (400). It then runs the transition with an `Act`, saves,
 records its `Outcome` (documents ticked, pauses), writes the audit event,
 updates the report's rollups, issues the slip and queues the notifications —
 in one transaction; the slip and the notifications go out once it commits.
@@ -145,6 +147,9 @@ def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int 
             _("You may not “%(action)s” dossier %(code)s at this stage: it needs another role or another office.")
             % {"action": label, "code": dossier.code}
         )
+    reason = permissions.objection(dossier, actor, action)
+    if reason:
+        raise NotAllowed(reason)
 
 
 def record_outcome(dossier: Dossier, outcome: Outcome, note: str) -> None:
@@ -218,7 +223,10 @@ def attach(
         )
         staff = permissions.works_on(dossier, actor)
         if not (staff or permissions.owner(dossier, actor)):
-            raise NotAllowed(_("You may not add files to dossier %(code)s.") % {"code": dossier.code})
+            raise NotAllowed(
+                permissions.objection(dossier, actor, "attach")
+                or _("You may not add files to dossier %(code)s.") % {"code": dossier.code}
+            )
         if dossier.state in FINISHED or not (staff or dossier.state in OPEN_TO_CITIZEN_FILES):
             raise NotPossible(
                 _("Dossier %(code)s takes no files now (%(state)s).")
@@ -400,5 +408,14 @@ def available_actions(dossier: Dossier, user: Any) -> list[str]:
     """The actions `user` may take on `dossier` now, in the order of the
     lifecycle: what the dossier page offers as buttons, and what the API
     lists. The screens ask this instead of copying the machine's rules."""
+    return [action for action, reason in offered_actions(dossier, user) if not reason]
+
+
+def offered_actions(dossier: Dossier, user: Any) -> list[tuple[str, str]]:
+    """The actions `user`'s roles let them take on `dossier` now, each with
+    the reason the four-eyes rule holds them back ("" when it does not): the
+    page shows those with a reason, not as a button."""
     names = {t.name for t in dossier.get_available_user_state_transitions(user)}  # type: ignore[attr-defined]
-    return [action for action, method in ACTIONS.items() if method in names]
+    return [
+        (action, permissions.objection(dossier, user, action)) for action, method in ACTIONS.items() if method in names
+    ]

@@ -45,18 +45,25 @@ _ORGANISATION = [
 
 _DOSSIERS = ["dossiers.view_dossier", "dossiers.view_notification"]
 
+# Each administrator has one job: the catalogue administrator the catalogue
+# (no staff, no dossiers), the office administrator the staff, roles, offices
+# and calendar of their offices (no dossiers; portal/roles.py says which roles
+# they give). The admin scopes each to its offices; nobody deletes an office
+# or an account but a superuser.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset(),
     Role.SPECIALIST: frozenset(),
     Role.APPROVER: frozenset(),
     Role.SUPERVISOR: frozenset([p for p in _CATALOGUE if ".view_" in p] + _DOSSIERS),
-    Role.CATALOGUE_ADMIN: frozenset(_CATALOGUE + _DOSSIERS),
+    Role.OFFICE_ADMIN: frozenset(p for p in _ORGANISATION if p != "portal.add_office") | {"portal.view_calendaryear"},
+    Role.CATALOGUE_ADMIN: frozenset(_CATALOGUE),
 }
-# Offices, staff and the calendar are a province's business: these come only
-# with a role at a province office, and the admin scopes them to that province.
+# These come only with a role at a province office: a province supervisor
+# looks at its organisation, a province office administrator opens its
+# commune counters.
 PROVINCE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset(p for p in _ORGANISATION if ".view_" in p) | {"portal.view_calendaryear"},
-    Role.CATALOGUE_ADMIN: frozenset(_ORGANISATION) | {"portal.view_calendaryear"},
+    Role.OFFICE_ADMIN: frozenset({"portal.add_office"}),
 }
 
 
@@ -148,12 +155,13 @@ class RoleBackend(ModelBackend):
 
 
 def staff_only(view):
-    """Signed-in members of an office's staff (or superusers)."""
+    """Signed-in staff whose role sees dossiers (or superusers): not the
+    administrators, whose work is in the administration site."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_office_staff or request.user.is_superuser):
+        if not (request.user.is_counter_staff or request.user.is_superuser):
             raise PermissionDenied(_("The counter workspace is for the staff of a one-stop office."))
         return view(request, *args, **kwargs)
 

@@ -2,8 +2,10 @@
 
 The people: Lan, a citizen; Chi, a clerk of commune A (Phường Ba Đình);
 Binh, a clerk of commune B (Xã Tây Tựu); Son, a specialist of commune A;
-Hoa, an approver of commune A; Tuan, a supervisor of the province; and Mai, a
-catalogue administrator of the province.
+Hoa, an approver of commune A; Tuan, a supervisor of the province; Mai, a
+catalogue administrator of the province; Ngoc, an office administrator of the
+province (staff and roles of the province and its communes); and Dung, an
+office administrator of commune A.
 """
 
 import datetime as dt
@@ -163,6 +165,16 @@ def tuan(province):
 @pytest.fixture
 def mai(province):
     return factories.staff_member("mai", "Hoàng Thị Mai", province, Role.CATALOGUE_ADMIN)
+
+
+@pytest.fixture
+def ngoc(province):
+    return factories.staff_member("ngoc", "Lương Thị Ngọc", province, Role.OFFICE_ADMIN)
+
+
+@pytest.fixture
+def dung(office_a):
+    return factories.staff_member("dung", "Phan Văn Dũng", office_a, Role.OFFICE_ADMIN)
 
 
 @pytest.fixture

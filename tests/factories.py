@@ -115,8 +115,9 @@ def applicant(**overrides) -> dict:
     }
 
 
-def received_dossier(procedure, office, clerk, *, name: str | None = None, **kwargs):
-    """A walk-in dossier received at the counter, its first document ticked."""
+def received_dossier(procedure, office, clerk, *, name: str | None = None, details: dict | None = None, **kwargs):
+    """A walk-in dossier received at the counter, its first document ticked
+    (the applicant's `details` in place of the usual ones)."""
     from dossiers.workflow import open_dossier
 
     kwargs.setdefault("received_documents", {1})
@@ -124,7 +125,7 @@ def received_dossier(procedure, office, clerk, *, name: str | None = None, **kwa
     return open_dossier(
         procedure=procedure,
         receiving_office=office,
-        applicant=applicant(**({"name": name} if name else {})),
+        applicant=applicant(**({"name": name} if name else {}), **(details or {})),
         actor=clerk,
         receive=True,
         **kwargs,

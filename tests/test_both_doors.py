@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers.errors import Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, DossierEvent, State
 from dossiers.workflow import attach_upload, available_actions, open_dossier, perform
+from portal.models import Membership
 from tests.conftest import error_of
-from tests.factories import PASSWORD, PDF, applicant, received_dossier, submitted_online
+from tests.factories import PASSWORD, PDF, applicant, received_dossier, staff_member, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -271,3 +272,88 @@ def test_a_report_period_is_checked_the_same_on_the_page_and_through_the_api(
     for page in ("/reports/", "/reports/sectors/", "/reports/delays/"):
         shown = sign_in(client, tuan).get(page, {"period": "custom", "start": start, "end": end})
         assert shown.status_code == 200 and message in shown.content.decode(), page
+
+
+# The four-eyes rule, in the write path whichever door the action came through ---------
+
+APPRAISER_DECIDES = "You appraised dossier {code}: another approver must decide on it"
+OWN_DOSSIER = "Dossier {code} names you as its applicant: a colleague must handle it"
+
+
+@pytest.fixture
+def long(office_a):
+    """One account holding two roles at commune A: specialist and approver."""
+    user = staff_member("long", "Mạc Văn Long", office_a, Membership.Role.SPECIALIST)
+    Membership.objects.create(user=user, office=office_a, role=Membership.Role.APPROVER)
+    return user
+
+
+def trace(dossier: Dossier) -> tuple:
+    dossier.refresh_from_db()
+    return dossier.state, dossier.version, dossier.approver_id, dossier.events.count()
+
+
+def test_whoever_appraised_a_dossier_may_not_approve_or_reject_it_through_either_door(
+    client, api, long, hoa, chi, procedure, office_a
+):
+    dossier = perform(received_dossier(procedure, office_a, chi), "appraise", actor=long)
+    before = trace(dossier)
+    reason = APPRAISER_DECIDES.format(code=dossier.code)
+    page = sign_in(client, long).get(dossier.get_absolute_url()).content.decode()
+    assert 'value="approve"' not in page and 'value="reject"' not in page
+    assert "Left to a colleague" in page and reason in page
+    assert "approve" not in api.as_(long).get(f"/api/v1/dossiers/{dossier.code}/").json()["actions"]
+    for action in ("approve", "reject"):
+        on_the_page = client.post(
+            f"/counter/dossiers/{dossier.code}/act/", {"action": action, "note": "Ý kiến", "version": dossier.version}
+        )
+        assert on_the_page.status_code == 403 and reason in on_the_page.content.decode(), action
+        through_api = act(api.as_(long), dossier, action, note="Ý kiến")
+        assert through_api.status_code == 403, action
+        assert error_of(through_api)["code"] == "forbidden" and reason in error_of(through_api)["message"]
+    assert trace(dossier) == before
+    # Another approver decides: four eyes.
+    assert act(api.as_(hoa), dossier, "approve").json()["state"] == State.APPROVED
+
+
+def test_a_clerk_may_not_receive_her_own_application_through_either_door(client, api, chi, procedure, office_a):
+    dossier = submitted_online(procedure, office_a, chi)  # Chi applied from her own account
+    before = trace(dossier)
+    reason = OWN_DOSSIER.format(code=dossier.code)
+    page = sign_in(client, chi).get(dossier.get_absolute_url()).content.decode()
+    assert 'value="receive"' not in page and reason in page
+    on_the_page = client.post(
+        f"/counter/dossiers/{dossier.code}/act/", {"action": "receive", "documents": ["1"], "version": dossier.version}
+    )
+    assert on_the_page.status_code == 403 and reason in on_the_page.content.decode()
+    through_api = act(api.as_(chi), dossier, "receive", documents=[1])
+    assert through_api.status_code == 403 and reason in error_of(through_api)["message"]
+    assert trace(dossier) == before
+    # As its citizen she may still take it back.
+    assert act(api.as_(chi), dossier, "withdraw", note="Tôi nộp nhầm").json()["state"] == State.WITHDRAWN
+
+
+def test_a_clerk_taking_in_a_dossier_that_names_her_is_refused_through_either_door(
+    client, api, chi, procedure, office_a
+):
+    chi.phone, chi.id_number = "0987654321", "001190099999"
+    chi.save(update_fields=["phone", "id_number"])
+    sign_in(client, chi)
+    # Her phone number, however it is typed.
+    on_the_page = client.post(
+        f"/counter/intake/{procedure.code}/",
+        {"name": "Trần Thị Chi", "phone": "+84 987 654 321", "delivery": "counter", "documents": ["1"]},
+    )
+    assert on_the_page.status_code == 403
+    assert "names you as its applicant: a colleague must handle it" in on_the_page.content.decode()
+    # Her ID number.
+    data = {
+        "procedure": procedure.code,
+        "office": office_a.code,
+        "applicant": applicant(name="Trần Thị Chi", id_number="001 190 099 999", phone=""),
+        "received_documents": [1],
+    }
+    through_api = api.as_(chi).post("/api/v1/dossiers/", data, format="json")
+    assert through_api.status_code == 403
+    assert "names you as its applicant" in error_of(through_api)["message"]
+    assert not Dossier.objects.exists() and not DossierEvent.objects.exists()

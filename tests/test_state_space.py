@@ -3,10 +3,12 @@ kind of person, on a handful of dossiers, from whatever state they reach.
 
 A Hypothesis state machine opens dossiers (online by the citizen, at the
 counter by its clerk, and at another commune's counter for a
-location-independent procedure), lets time pass in working hours, nights,
-weekends and holidays, and has anyone — the citizen who owns the dossier,
-another citizen, the receiving clerk, a clerk of another office, the
-specialist, the approver, the province supervisor — try any action through
+location-independent procedure; a clerk's own application; a walk-in naming
+the approver), lets time pass in working hours, nights, weekends and
+holidays, and has anyone — the citizen who owns the dossier, another
+citizen, the receiving clerk, a clerk of another office, the specialist,
+the approver, one account that is both specialist and approver, a clerk
+who is also an applicant, the province supervisor — try any action through
 `workflow.perform`, with empty, blank or real notes (Vietnamese included),
 ticked documents, new appointments before and after the current one, pages
 fresh or out of date, and files sent by the citizen or scanned by staff.
@@ -17,7 +19,9 @@ docstring, dossiers/permissions.py) and not from the code:
 - every attempt either succeeds or is refused with exactly the `ActionError`
   the rules give — a stranger `NotAllowed` (403) before anything about the
   state, an out-of-date page `Conflict`, an impossible step `NotPossible`
-  (409), a broken rule `Invalid` (400) — never any other exception;
+  (409), the four-eyes rule `NotAllowed` (nobody acts as staff on their own
+  dossier; whoever appraised does not approve or reject), a broken rule
+  `Invalid` (400) — never any other exception;
 - a refusal changes nothing: the dossier, its trail, its files, its pauses
   and the report's rollups stay as they were; a success moves the dossier to
   the state the lifecycle names and writes exactly one audit event;
@@ -68,9 +72,10 @@ from dossiers.errors import ActionError, Conflict, Invalid, NotAllowed, NotPossi
 from dossiers.models import Attachment, DailyTally, Dossier, DossierDocument, DossierEvent, Pause
 from dossiers.states import FINISHED, OPEN_TO_CITIZEN_FILES, State
 from dossiers.timeliness import Timeliness
+from portal.models import Membership
 from reports import recount, stats
 from reports.periods import Period
-from tests.factories import PDF, ProcedureFactory, UserFactory, received_dossier, submitted_online
+from tests.factories import PDF, ProcedureFactory, UserFactory, received_dossier, staff_member, submitted_online
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 S = State
@@ -98,17 +103,22 @@ COMPETENT_CLERK = "competent clerk"
 SPECIALIST = "specialist"
 APPROVER = "approver"
 
-# The people: their office ("A", "B", the province) and role there. Lan
-# applies online; Hùng is another citizen; Tuấn oversees both communes.
+# The people: their office ("A", "B", the province) and roles there. Lan
+# applies online; Hùng is another citizen; Long is both specialist and
+# approver; Thu is a clerk who applies online for herself; a walk-in may name
+# Hoa, the approver, by her ID number; Tuấn oversees both communes.
 PEOPLE = {
-    "lan": (None, None),
-    "hung": (None, None),
-    "chi": ("A", "clerk"),
-    "binh": ("B", "clerk"),
-    "son": ("A", "specialist"),
-    "hoa": ("A", "approver"),
-    "tuan": ("province", "supervisor"),
+    "lan": (None, ()),
+    "hung": (None, ()),
+    "chi": ("A", ("clerk",)),
+    "binh": ("B", ("clerk",)),
+    "son": ("A", ("specialist",)),
+    "hoa": ("A", ("approver",)),
+    "long": ("A", ("specialist", "approver")),
+    "thu": ("A", ("clerk",)),
+    "tuan": ("province", ("supervisor",)),
 }
+HOA_ID_NUMBER = "079085001234"
 
 RESUMES = "the state the request interrupted"
 SAME = "the same state"
@@ -160,6 +170,8 @@ class Expected:
     reappointments: int = 0
     last_request_at: dt.datetime | None = None
     citizen_uploads: list[dt.datetime] = field(default_factory=list)
+    applicant: str | None = None  # who among the people it names as its applicant
+    appraised_by: str | None = None
 
     def __repr__(self) -> str:
         return self.name
@@ -169,21 +181,24 @@ class Expected:
 
 
 def roles_on(dossier: Expected, name: str) -> set[str]:
-    office, role = PEOPLE[name]
+    office, held = PEOPLE[name]
     roles = {OWNER} if dossier.owner == name else set()
-    if role == "clerk" and office == dossier.receiving:
-        roles.add(RECEIVING_CLERK)
-    if role == "clerk" and office == dossier.competent:
-        roles.add(COMPETENT_CLERK)
-    if role in (SPECIALIST, APPROVER) and office == dossier.competent:
-        roles.add(role)
+    for role in held:
+        if role == "clerk" and office == dossier.receiving:
+            roles.add(RECEIVING_CLERK)
+        if role == "clerk" and office == dossier.competent:
+            roles.add(COMPETENT_CLERK)
+        if role in (SPECIALIST, APPROVER) and office == dossier.competent:
+            roles.add(role)
     return roles
 
 
 def works_on(dossier: Expected, name: str) -> bool:
-    """Staff of one of the dossier's offices (a supervisor looks, does not act)."""
-    office, role = PEOPLE[name]
-    return role in ("clerk", SPECIALIST, APPROVER) and office in (dossier.receiving, dossier.competent)
+    """Staff of one of the dossier's offices (a supervisor looks, does not
+    act), unless it is their own dossier."""
+    office, held = PEOPLE[name]
+    working = any(role in ("clerk", SPECIALIST, APPROVER) for role in held)
+    return working and office in (dossier.receiving, dossier.competent) and dossier.applicant != name
 
 
 def who_may(action: str, state: str, dossier: Expected) -> set[str]:
@@ -226,6 +241,10 @@ def refusal(dossier: Expected, action: str, name: str, *, stale: bool = False) -
         return NotPossible
     if not roles & who_may(action, dossier.state, dossier):
         return NotAllowed  # not at this stage
+    if dossier.applicant == name and not roles & {OWNER} & who_may(action, dossier.state, dossier):
+        return NotAllowed  # their own dossier: only what its citizen may do
+    if action in ("approve", "reject") and dossier.state == S.APPRAISED and dossier.appraised_by == name:
+        return NotAllowed  # four eyes: whoever appraised does not decide
     return None
 
 
@@ -387,7 +406,7 @@ class DossierLives(RuleBasedStateMachine):
 
     # Dossiers come in ---------------------------------------------------------
 
-    def track(self, dossier: Dossier, owner: str | None) -> Expected:
+    def track(self, dossier: Dossier, owner: str | None, applicant: str | None = None) -> Expected:
         expected = Expected(
             pk=dossier.pk,
             name=f"dossiers_{len(self.tracked)}",
@@ -400,6 +419,7 @@ class DossierLives(RuleBasedStateMachine):
             version=dossier.version,
             events=dossier.events.count(),
             ticked=set(dossier.documents.filter(is_received=True).values_list("position", flat=True)),
+            applicant=applicant or owner,
         )
         self.tracked.append(expected)
         self.touched = expected
@@ -422,6 +442,29 @@ class DossierLives(RuleBasedStateMachine):
         expected = self.track(dossier, owner="lan")
         assert (expected.state, expected.version, expected.events, expected.ticked) == (S.SUBMITTED, 1, 1, set())
         return expected
+
+    @precondition(lambda self: self.may_open_one())
+    @rule(target=dossiers, delivery=DELIVERIES)
+    def a_clerk_applies_online_for_herself(self, delivery):
+        """Thu, a clerk of A, applies at her own counter from her own account."""
+        dossier = submitted_online(
+            self.cast.procedure, self.cast.office_a, self.cast.people["thu"], at=self.now, **self.delivered(delivery)
+        )
+        return self.track(dossier, owner="thu")
+
+    @precondition(lambda self: self.may_open_one())
+    @rule(target=dossiers, delivery=DELIVERIES)
+    def the_clerk_takes_in_the_approvers_own_dossier(self, delivery):
+        """A walk-in giving Hoa's ID number: her own business, at her office."""
+        dossier = received_dossier(
+            self.cast.procedure,
+            self.cast.office_a,
+            self.cast.people["chi"],
+            details={"name": "Đỗ Thị Hoa", "id_number": HOA_ID_NUMBER, "phone": ""},
+            at=self.now,
+            **self.delivered(delivery),
+        )
+        return self.track(dossier, owner=None, applicant="hoa")
 
     @precondition(lambda self: self.may_open_one())
     @rule(target=dossiers, channel=st.sampled_from(["in_person", "post"]), delivery=DELIVERIES)
@@ -576,6 +619,8 @@ class DossierLives(RuleBasedStateMachine):
             dossier.requests_during_processing += was != S.SUBMITTED
         if action == "apologise":
             dossier.reappointments += 1
+        if action == "appraise":
+            dossier.appraised_by = by
         if target == RESUMES:
             target, dossier.resumes = dossier.resumes, ""
         if target != SAME:
@@ -772,8 +817,14 @@ class DossierLives(RuleBasedStateMachine):
 @pytest.mark.usefixtures("vn_holidays")
 def test_every_action_by_everyone_from_every_reachable_state(office_a, office_b, lan, chi, binh, son, hoa, tuan):
     hung = UserFactory(username="hung", full_name="Trịnh Văn Hùng")
+    long = staff_member("long", "Mạc Văn Long", office_a, Membership.Role.SPECIALIST)
+    Membership.objects.create(user=long, office=office_a, role=Membership.Role.APPROVER)
+    thu = staff_member("thu", "Đinh Thị Thu", office_a, Membership.Role.CLERK)
+    hoa.id_number = HOA_ID_NUMBER
+    hoa.save(update_fields=["id_number"])
+    people = {"lan": lan, "hung": hung, "chi": chi, "binh": binh, "son": son, "hoa": hoa, "long": long, "thu": thu}
     cast = Cast(
-        people={"lan": lan, "hung": hung, "chi": chi, "binh": binh, "son": son, "hoa": hoa, "tuan": tuan},
+        people={**people, "tuan": tuan},
         office_a=office_a,
         office_b=office_b,
         procedure=ProcedureFactory(code="1.000001", name="Thủ tục thử nghiệm"),

@@ -25,8 +25,9 @@ from dossiers.actions import ACTION_LABELS, EVENT_LABELS
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
 from dossiers.models import Attachment, Dossier, DossierDocument
+from dossiers.permissions import works_on
 from dossiers.uploads import as_download
-from dossiers.workflow import attach, available_actions, open_dossier, perform, record_download
+from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
 from portal.auth import staff_only
 from portal.models import Membership, Office
 from procedures.models import Channel, Procedure
@@ -121,7 +122,8 @@ def dossier_detail(request, code: str):
 
 
 def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
-    actions = available_actions(dossier, request.user)
+    offered = offered_actions(dossier, request.user)
+    actions = [action for action, reason in offered if not reason]
     context = {
         "dossier": dossier,
         "timeliness": dossier.timeliness(),
@@ -139,13 +141,24 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
             }
             for action in actions
         ],
+        # What their roles would allow but the four-eyes rule does not: shown with the reason.
+        "held_back": _by_reason(offered),
         "event_labels": EVENT_LABELS,
         "form": form,
         "checks_documents": "receive" in actions,
         "may_apologise": "apologise" in actions,
-        "attachment_form": AttachmentForm(dossier=dossier) if request.user.is_office_staff else None,
+        "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
+
+
+def _by_reason(offered: list[tuple[str, str]]) -> list[dict]:
+    """The actions held back, grouped under each reason."""
+    groups: dict[str, list] = {}
+    for action, reason in offered:
+        if reason:
+            groups.setdefault(reason, []).append(ACTION_LABELS[action])
+    return [{"reason": reason, "labels": labels} for reason, labels in groups.items()]
 
 
 @staff_only
@@ -212,6 +225,7 @@ def intake(request, procedure_code: str):
         messages.error(request, _("This procedure is not received in person."))
         return redirect("counter:intake_start")
     form = IntakeForm(request.POST or None, procedure=procedure, office=office)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -229,6 +243,7 @@ def intake(request, procedure_code: str):
             )
         except ActionError as error:
             form.add_error(None, error.message)
+            status = error.http_status
         else:
             messages.success(
                 request,
@@ -251,7 +266,9 @@ def intake(request, procedure_code: str):
         "time_limit": procedure.channel(Channel.IN_PERSON).time_limit,
         "documents": checklist,
     }
-    return render(request, "dossiers/counter/intake.html", context, status=400 if form.errors else 200)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "dossiers/counter/intake.html", context, status=status)
 
 
 @staff_only

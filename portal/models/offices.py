@@ -4,7 +4,8 @@ A province runs a province-level service centre and the one-stop counters of
 its communes and wards (after the 2025 reform, two tiers: province → commune).
 Staff belong to offices through memberships, one per role; a membership at the
 province office covers the communes below it only for the roles that oversee
-(supervisor, catalogue administrator).
+(supervisor, office administrator). Who may give which role is
+portal/roles.py.
 """
 
 from __future__ import annotations
@@ -44,14 +45,14 @@ class OfficeQuerySet(models.QuerySet["Office"]):
 
     def visible_to(self, user, roles: Iterable[str] | None = None) -> OfficeQuerySet:
         """Offices whose work `user` may see, through memberships with `roles`
-        (any role when None)."""
+        (by default the roles that see dossiers, `Membership.DOSSIER_ROLES`:
+        administrators keep the catalogue or the staff, not the dossiers)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        memberships = Membership.objects.filter(user=user)
-        if roles is not None:
-            memberships = memberships.filter(role__in=list(roles))
+        roles = Membership.DOSSIER_ROLES if roles is None else roles
+        memberships = Membership.objects.filter(user=user, role__in=list(roles))
         own = memberships.values("office")
         overseen = memberships.filter(role__in=Membership.OVERSEEING_ROLES).values("office")
         return self.filter(Q(pk__in=own) | Q(parent__in=overseen))
@@ -199,14 +200,19 @@ class Membership(models.Model):
         SPECIALIST = "specialist", _("Specialist (appraises)")
         APPROVER = "approver", _("Approver (leader)")
         SUPERVISOR = "supervisor", _("Supervisor")
+        OFFICE_ADMIN = "office_admin", _("Office administrator (staff and roles)")
         CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue administrator")
 
     # Roles that see the communes below a province office, not just the office.
-    OVERSEEING_ROLES = (Role.SUPERVISOR, Role.CATALOGUE_ADMIN)
+    # (The catalogue serves every office: its administrator's office does not matter.)
+    OVERSEEING_ROLES = (Role.SUPERVISOR, Role.OFFICE_ADMIN)
+    # Roles that see dossiers: those who work on them, and supervisors who look.
+    # Administrators see none: the catalogue's and the staff's are other jobs.
+    DOSSIER_ROLES = (Role.CLERK, Role.SPECIALIST, Role.APPROVER, Role.SUPERVISOR)
     # Roles that see the timeliness reports of the offices they cover.
     REPORTING_ROLES = (Role.SUPERVISOR, Role.APPROVER)
     # Roles that open the administration site (administrators edit, supervisors look).
-    ADMIN_ROLES = (Role.SUPERVISOR, Role.CATALOGUE_ADMIN)
+    ADMIN_ROLES = (Role.SUPERVISOR, Role.OFFICE_ADMIN, Role.CATALOGUE_ADMIN)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

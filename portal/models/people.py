@@ -95,7 +95,13 @@ class User(AbstractUser):
 
     @property
     def is_office_staff(self) -> bool:
+        """Holds any role at an office (an administrator's included)."""
         return bool(self._memberships())
+
+    @property
+    def is_counter_staff(self) -> bool:
+        """Holds a role that sees dossiers (`Membership.DOSSIER_ROLES`): opens the counter workspace."""
+        return any(m.role in Membership.DOSSIER_ROLES for m in self._memberships())
 
     @property
     def may_see_reports(self) -> bool:

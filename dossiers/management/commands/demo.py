@@ -69,6 +69,7 @@ STAFF = [
     ("specialist3", "Lý Văn Minh", 2, Role.SPECIALIST),
     ("approver3", "Vương Thị Yến", 2, Role.APPROVER),
     ("supervisor", "Vũ Minh Tuấn", None, Role.SUPERVISOR),
+    ("officeadmin", "Lương Thị Ngọc", None, Role.OFFICE_ADMIN),
     ("cataloguer", "Hoàng Thị Mai", None, Role.CATALOGUE_ADMIN),
 ]
 CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912345678", "001190012345", "Số 21 Trần Hưng Đạo, phường Hoa Lư")
