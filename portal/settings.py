@@ -331,7 +331,7 @@ SIGN_IN_ADDRESS_FAILURES = env_int("SIGN_IN_ADDRESS_FAILURES", 50)
 SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 900)
 # Roles that must sign in in two steps (a code from an authenticator app);
 # superusers must too. Anyone else on staff may choose to.
-TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["approver", "catalogue_admin", "office_admin"])
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["approver", "supervisor", "catalogue_admin", "office_admin"])
 # Codes to choose a new password: how many one account may be sent in a window.
 PASSWORD_RESET_CODES = env_int("PASSWORD_RESET_CODES", 5)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)

@@ -475,3 +475,22 @@ def test_the_admin_sign_in_goes_through_the_same_two_steps(client, mai):
         "/accounts/login/code/"
     )
     assert client.get("/admin/").status_code == 302
+
+
+def test_an_office_administrator_resets_a_lost_authenticator_within_reach_only(client, ngoc, hoa, mai):
+    import pyotp
+
+    for user in (hoa, mai):
+        user.totp_secret = pyotp.random_base32()
+        user.save()
+    client.force_login(ngoc)
+    response = client.post(
+        "/admin/portal/user/", {"action": "reset_two_step", "_selected_action": [hoa.pk, mai.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    hoa.refresh_from_db()
+    mai.refresh_from_db()
+    assert hoa.totp_secret == "" and mai.totp_secret != ""  # the catalogue administrator is beyond her reach
+    client.logout()
+    assert sign_in(client, "hoa", PASSWORD)["Location"] == "/accounts/login/code/"
+    assert 'id="totp-secret"' in client.get("/accounts/login/code/").content.decode()  # set up again
