@@ -8,7 +8,8 @@ account or roles, and only the roles portal/roles.py lets them give — which
 is asked before every role given, changed or taken away and every account
 changed. The national holiday table belongs to superusers. Province
 supervisors look at the same things, without changing them. Catalogue
-administrators see none of it.
+administrators see none of it. The module is long because each of its
+models asks that one reach rule in its own admin hooks, side by side.
 """
 
 from django import forms
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from portal import roles
+from portal import roles, two_factor
 from portal.models import ApiToken, CalendarDay, CalendarYear, HolidaysUnknown, Membership, Office, User
 from portal.phones import clean_id_number
 
@@ -325,12 +326,9 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Reset two-step sign-in (a lost phone)"))
     def reset_two_step(self, request, queryset):
-        """The account sets up its authenticator again at its next sign-in;
-        only for the accounts in the administrator's hands."""
         done = [user for user in queryset if roles.may_manage(request.user, user)]
         for user in done:
-            user.totp_secret, user.totp_last_step = "", None
-            user.save(update_fields=["totp_secret", "totp_last_step"])
+            two_factor.reset(user)
         refused = len(queryset) - len(done)
         self.message_user(
             request,

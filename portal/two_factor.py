@@ -74,3 +74,9 @@ def check(user: User, code: str, *, secret: str | None = None) -> bool:
         user.totp_secret = secret
     user.save(update_fields=["totp_last_step", "totp_secret"])
     return True
+
+
+def reset(user: User) -> None:
+    """A lost phone: the account sets up its authenticator again at its next sign-in."""
+    user.totp_secret, user.totp_last_step = "", None
+    user.save(update_fields=["totp_secret", "totp_last_step"])

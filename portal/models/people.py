@@ -29,7 +29,9 @@ class User(AbstractUser):
     address = models.CharField(_("address"), max_length=300, blank=True)
     # Two-step sign-in (portal/two_factor.py): the authenticator app's
     # secret, and the last 30-second step whose code was used.
-    totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True, editable=False)
+    totp_secret = models.CharField(
+        _("authenticator secret"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
