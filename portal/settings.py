@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused before anything reads it.
+    "portal.middleware.LimitRequestBody",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -295,6 +297,14 @@ DOSSIER_MAX_REAPPOINTMENTS = env_int("DOSSIER_MAX_REAPPOINTMENTS", 1)
 # Uploads (scans and citizens' files), checked by content before anything is stored.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
+# The largest request body of all, refused with 413 before it is read
+# (portal/middleware.py): every form of the portal carries one file, so two
+# uploads' worth and a margin for the fields.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * UPLOAD_MAX_BYTES + 5 * 1024 * 1024)
+# File fields in one request. Empty ones count too, and the administration's
+# procedure page has one per required document (55 for the largest
+# procedure of the national catalogue).
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 # Public dossier tracking: attempts allowed per address in a window.
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
