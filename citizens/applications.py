@@ -2,7 +2,9 @@
 
 A draft keeps what the citizen has given so far (where, who, the files, how
 the result comes back) so they can leave and come back. `problems` says what
-is still missing, step by step, for the "check your answers" page; `submit`
+is still missing, step by step, for the "check your answers" page; its
+files are held to the quotas of a document, a draft and an account
+(`dossiers.quotas`, `add_file`); `submit`
 opens the dossier in `submitted` at the chosen counter with the files
 attached, notifies the counter and deletes the draft, all or nothing.
 """
@@ -12,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from citizens.models import Draft, DraftFile, LifeEvent
-from dossiers import notifications, tasks, workflow
+from dossiers import notifications, quotas, tasks, workflow
 from dossiers.errors import Invalid, NotPossible
 from dossiers.models import Attachment, Delivery, Dossier
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
@@ -63,7 +66,8 @@ def offices_for(procedure: Procedure) -> QuerySet[Office]:
 def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
     """Check `upload` by its content and keep it for the document numbered
     `position`; raise ValidationError, storing nothing, if it is not a
-    readable PDF, JPEG or PNG within the limits."""
+    readable PDF, JPEG or PNG within the limits, or if it does not fit in
+    what the document, the draft and the account may hold (`quotas`)."""
     if position not in {document.position for document in draft.documents()}:
         raise ValidationError(_("Choose which document this file is for."), code="document")
     checked = check_upload(upload)
@@ -77,14 +81,31 @@ def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
         pages=checked.pages,
     )
     stored_as = f"draft-{draft.pk}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}"
-    draft_file.file.save(stored_as, upload, save=False)
-    try:
-        draft_file.save()
-    except Exception:
-        draft_file.file.delete(save=False)
-        raise
-    draft.save(update_fields=["updated_at"])
+    with transaction.atomic():
+        # One upload of an account at a time: two at once cannot both take
+        # the last of its room.
+        get_user_model().objects.select_for_update().filter(pk=draft.citizen_id).exists()
+        quotas.check(checked.size, held_in(draft, position))
+        draft_file.file.save(stored_as, upload, save=False)
+        try:
+            draft_file.save()
+            draft.save(update_fields=["updated_at"])
+        except Exception:
+            draft_file.file.delete(save=False)
+            raise
     return draft_file
+
+
+def held_in(draft: Draft, position: int | None = None) -> quotas.Held:
+    """What the draft's document `position`, the draft and all the drafts
+    of its citizen hold already."""
+    files = DraftFile.objects.filter(draft__citizen=draft.citizen_id)
+    in_draft = files.filter(draft=draft)
+    return quotas.Held(
+        document_files=in_draft.filter(position=position).count() if position is not None else 0,
+        application_bytes=in_draft.aggregate(total=Sum("size"))["total"] or 0,
+        account_bytes=files.aggregate(total=Sum("size"))["total"] or 0,
+    )
 
 
 def remove_file(draft_file: DraftFile) -> None:
@@ -239,6 +260,7 @@ def open_online(
             checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
             document=documents.get(draft_file.position),
             actor=citizen,
+            from_draft=True,
         )
         attached.append(attachment)
     for notification in notifications.for_submission(dossier):

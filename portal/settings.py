@@ -297,6 +297,13 @@ DOSSIER_MAX_REAPPOINTMENTS = env_int("DOSSIER_MAX_REAPPOINTMENTS", 1)
 # Uploads (scans and citizens' files), checked by content before anything is stored.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
+# What a citizen may keep before a counter takes the files in hand
+# (dossiers/quotas.py): files per document, bytes per application (a draft,
+# or what is added to a dossier between two requests of the counter), and
+# bytes of all the drafts of one account.
+UPLOAD_MAX_FILES_PER_DOCUMENT = env_int("UPLOAD_MAX_FILES_PER_DOCUMENT", 10)
+APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_BYTES", 50 * 1024 * 1024)
+ACCOUNT_DRAFTS_MAX_BYTES = env_int("ACCOUNT_DRAFTS_MAX_BYTES", 100 * 1024 * 1024)
 # The largest request body of all, refused with 413 before it is read
 # (portal/middleware.py): every form of the portal carries one file, so two
 # uploads' worth and a margin for the fields.
