@@ -113,6 +113,12 @@ def remove_file(draft_file: DraftFile) -> None:
     draft_file.delete()
 
 
+def keep(draft: Draft) -> None:
+    """The citizen keeps an unfinished application: it counts as saved now,
+    and its day of deletion starts again."""
+    draft.save(update_fields=["updated_at"])
+
+
 def discard(draft: Draft) -> None:
     for draft_file in draft.files.all():
         draft_file.file.delete(save=False)

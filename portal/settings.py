@@ -304,6 +304,10 @@ UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
 UPLOAD_MAX_FILES_PER_DOCUMENT = env_int("UPLOAD_MAX_FILES_PER_DOCUMENT", 10)
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_BYTES", 50 * 1024 * 1024)
 ACCOUNT_DRAFTS_MAX_BYTES = env_int("ACCOUNT_DRAFTS_MAX_BYTES", 100 * 1024 * 1024)
+# An unfinished online application left alone this many days is deleted
+# with its files; its citizen is reminded this many days before.
+DRAFT_EXPIRY_DAYS = env_int("DRAFT_EXPIRY_DAYS", 30)
+DRAFT_REMINDER_DAYS = env_int("DRAFT_REMINDER_DAYS", 7)
 # The largest request body of all, refused with 413 before it is read
 # (portal/middleware.py): every form of the portal carries one file, so two
 # uploads' worth and a margin for the fields.

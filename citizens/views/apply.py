@@ -232,6 +232,19 @@ def submit(request, pk: int):
 
 @login_required
 @require_POST
+def keep(request, pk: int):
+    draft = _draft(request, pk)
+    applications.keep(draft)
+    messages.success(
+        request,
+        _("“%(procedure)s” is kept until %(day)s.")
+        % {"procedure": draft.procedure.display_name, "day": f"{draft.deletion_on:%d/%m/%Y}"},
+    )
+    return redirect("citizen:my_dossiers")
+
+
+@login_required
+@require_POST
 def discard(request, pk: int):
     draft = _draft(request, pk)
     applications.discard(draft)

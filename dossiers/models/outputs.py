@@ -28,6 +28,7 @@ class Notification(models.Model):
         FEEDBACK = "feedback", _("Citizen's feedback, for the supervisor")
         ANSWER = "answer", _("Answer to the citizen's feedback")
         LIFE_EVENT = "life_event", _("An application prepared for the citizen to confirm")
+        DRAFT_EXPIRY = "draft_expiry", _("An unfinished application about to be deleted")
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("Email")
