@@ -6,7 +6,8 @@ is still missing, step by step, for the "check your answers" page; its
 files are held to the quotas of a document, a draft and an account
 (`dossiers.quotas`, `add_file`); `submit`
 opens the dossier in `submitted` at the chosen counter with the files
-attached, notifies the counter and deletes the draft, all or nothing.
+attached and deletes the draft, all or nothing; the counter's clerks hear
+of it in their next digest.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from citizens.models import Draft, DraftFile, LifeEvent
-from dossiers import notifications, quotas, tasks, workflow
+from dossiers import quotas, tasks, workflow
 from dossiers.errors import Invalid, NotPossible
 from dossiers.models import Attachment, Delivery, Dossier
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
@@ -172,7 +173,7 @@ def first_step_to_do(draft: Draft) -> str:
 def submit(draft: Draft) -> Dossier:
     """Open the dossier from a complete draft: `submitted` at the chosen
     counter, the uploaded files attached to their documents (which are
-    ticked as handed in, for the clerk to confirm), the counter told. Raise
+    ticked as handed in, for the clerk to confirm). Raise
     `Invalid` listing what is missing, changing nothing."""
     attached: list[Attachment] = []
     try:
@@ -231,8 +232,7 @@ def open_online(
     attached: list[Attachment] | None = None,
 ) -> Dossier:
     """A citizen's online application becomes a dossier in `submitted` at
-    `office` (from a draft with its `files`, or from the API), and the
-    counter is told. Each file is attached to its document, which `attach`
+    `office` (from a draft with its `files`, or from the API). Each file is attached to its document, which `attach`
     ticks as handed in for the clerk to confirm; `attached` collects the
     attachments, so that a caller whose transaction fails can delete their
     files."""
@@ -269,8 +269,7 @@ def open_online(
             from_draft=True,
         )
         attached.append(attachment)
-    for notification in notifications.for_submission(dossier):
-        tasks.after_commit(tasks.enqueue_notification, notification.pk)
+    # The counter hears of it in its clerks' next digest (dossiers.tasks).
     return dossier
 
 

@@ -304,6 +304,9 @@ UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
 UPLOAD_MAX_FILES_PER_DOCUMENT = env_int("UPLOAD_MAX_FILES_PER_DOCUMENT", 10)
 APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_BYTES", 50 * 1024 * 1024)
 ACCOUNT_DRAFTS_MAX_BYTES = env_int("ACCOUNT_DRAFTS_MAX_BYTES", 100 * 1024 * 1024)
+# The clerks of a counter hear of new online dossiers in one digest at most
+# this often, during office hours (dossiers/tasks.py).
+SUBMISSION_DIGEST_MINUTES = env_int("SUBMISSION_DIGEST_MINUTES", 30)
 # An unfinished online application left alone this many days is deleted
 # with its files; its citizen is reminded this many days before.
 DRAFT_EXPIRY_DAYS = env_int("DRAFT_EXPIRY_DAYS", 30)
