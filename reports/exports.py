@@ -68,11 +68,14 @@ def csv_text(value):
 
 def append_as_text(sheet, values: list) -> None:
     """Add a row to an XLSX sheet with every text cell stored as text, never
-    as a formula (openpyxl turns a string starting with "=" into one)."""
+    as a formula (openpyxl turns a string starting with "=" into one). Only
+    such a row is looked at again: finding the last row walks every cell,
+    which would make a long register take seconds."""
     sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
+    if any(isinstance(value, str) and value.startswith("=") for value in values):
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _head(result: Report) -> str:
