@@ -307,6 +307,9 @@ ACCOUNT_DRAFTS_MAX_BYTES = env_int("ACCOUNT_DRAFTS_MAX_BYTES", 100 * 1024 * 1024
 # The clerks of a counter hear of new online dossiers in one digest at most
 # this often, during office hours (dossiers/tasks.py).
 SUBMISSION_DIGEST_MINUTES = env_int("SUBMISSION_DIGEST_MINUTES", 30)
+# Exports made in the background (a long dossier register) are kept this
+# many hours after they are made, then deleted (reports/tasks.py).
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 # An unfinished online application left alone this many days is deleted
 # with its files; its citizen is reminded this many days before.
 DRAFT_EXPIRY_DAYS = env_int("DRAFT_EXPIRY_DAYS", 30)
