@@ -85,7 +85,7 @@ def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
     with transaction.atomic():
         # One upload of an account at a time: two at once cannot both take
         # the last of its room.
-        get_user_model().objects.select_for_update().filter(pk=draft.citizen_id).exists()
+        get_user_model().objects.select_for_update().filter(pk=draft.citizen_id).first()
         quotas.check(checked.size, held_in(draft, position))
         draft_file.file.save(stored_as, upload, save=False)
         try:

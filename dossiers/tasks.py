@@ -189,7 +189,7 @@ def send_submission_digests(now: dt.datetime | None = None) -> int:
             continue  # the first round after the office opens lists them
         with transaction.atomic():
             # One round at a time per office, and the period read again under the lock.
-            Office.objects.select_for_update().filter(pk=office.pk).exists()
+            Office.objects.select_for_update().filter(pk=office.pk).first()
             last = CounterDigest.objects.filter(office=office).order_by("-sent_at").first()
             if last is not None and now - last.sent_at < dt.timedelta(minutes=settings.SUBMISSION_DIGEST_MINUTES):
                 continue

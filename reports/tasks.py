@@ -49,7 +49,9 @@ def ask_register(user, office: Office, period: Period, fmt: str) -> Export:
     same export; raise NotPossible when the person has too many waiting."""
     parameters = {"office": office.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
     with transaction.atomic():
-        mine = Export.objects.select_for_update().filter(requested_by=user, state__in=[State.QUEUED, State.RUNNING])
+        # One ask of a person at a time: two clicks at once make one export.
+        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        mine = list(Export.objects.filter(requested_by=user, state__in=[State.QUEUED, State.RUNNING]))
         for pending in mine:
             if (pending.kind, pending.format, pending.parameters) == (Export.Kind.REGISTER, fmt, parameters):
                 return pending
