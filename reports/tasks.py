@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -50,7 +51,7 @@ def ask_register(user, office: Office, period: Period, fmt: str) -> Export:
     parameters = {"office": office.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
     with transaction.atomic():
         # One ask of a person at a time: two clicks at once make one export.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         mine = list(Export.objects.filter(requested_by=user, state__in=[State.QUEUED, State.RUNNING]))
         for pending in mine:
             if (pending.kind, pending.format, pending.parameters) == (Export.Kind.REGISTER, fmt, parameters):
