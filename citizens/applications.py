@@ -2,9 +2,12 @@
 
 A draft keeps what the citizen has given so far (where, who, the files, how
 the result comes back) so they can leave and come back. `problems` says what
-is still missing, step by step, for the "check your answers" page; `submit`
+is still missing, step by step, for the "check your answers" page; its
+files are held to the quotas of a document, a draft and an account
+(`dossiers.quotas`, `add_file`); `submit`
 opens the dossier in `submitted` at the chosen counter with the files
-attached, notifies the counter and deletes the draft, all or nothing.
+attached and deletes the draft, all or nothing; the counter's clerks hear
+of it in their next digest.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from citizens.models import Draft, DraftFile, LifeEvent
-from dossiers import notifications, tasks, workflow
+from dossiers import quotas, tasks, workflow
 from dossiers.errors import Invalid, NotPossible
 from dossiers.models import Attachment, Delivery, Dossier
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
@@ -63,7 +67,8 @@ def offices_for(procedure: Procedure) -> QuerySet[Office]:
 def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
     """Check `upload` by its content and keep it for the document numbered
     `position`; raise ValidationError, storing nothing, if it is not a
-    readable PDF, JPEG or PNG within the limits."""
+    readable PDF, JPEG or PNG within the limits, or if it does not fit in
+    what the document, the draft and the account may hold (`quotas`)."""
     if position not in {document.position for document in draft.documents()}:
         raise ValidationError(_("Choose which document this file is for."), code="document")
     checked = check_upload(upload)
@@ -77,19 +82,42 @@ def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
         pages=checked.pages,
     )
     stored_as = f"draft-{draft.pk}-{checked.sha256[:12]}.{EXTENSIONS[checked.content_type]}"
-    draft_file.file.save(stored_as, upload, save=False)
-    try:
-        draft_file.save()
-    except Exception:
-        draft_file.file.delete(save=False)
-        raise
-    draft.save(update_fields=["updated_at"])
+    with transaction.atomic():
+        # One upload of an account at a time: two at once cannot both take
+        # the last of its room.
+        get_user_model().objects.select_for_update().filter(pk=draft.citizen_id).first()
+        quotas.check(checked.size, held_in(draft, position))
+        draft_file.file.save(stored_as, upload, save=False)
+        try:
+            draft_file.save()
+            draft.save(update_fields=["updated_at"])
+        except Exception:
+            draft_file.file.delete(save=False)
+            raise
     return draft_file
+
+
+def held_in(draft: Draft, position: int | None = None) -> quotas.Held:
+    """What the draft's document `position`, the draft and all the drafts
+    of its citizen hold already."""
+    files = DraftFile.objects.filter(draft__citizen=draft.citizen_id)
+    in_draft = files.filter(draft=draft)
+    return quotas.Held(
+        document_files=in_draft.filter(position=position).count() if position is not None else 0,
+        application_bytes=in_draft.aggregate(total=Sum("size"))["total"] or 0,
+        account_bytes=files.aggregate(total=Sum("size"))["total"] or 0,
+    )
 
 
 def remove_file(draft_file: DraftFile) -> None:
     draft_file.file.delete(save=False)
     draft_file.delete()
+
+
+def keep(draft: Draft) -> None:
+    """The citizen keeps an unfinished application: it counts as saved now,
+    and its day of deletion starts again."""
+    draft.save(update_fields=["updated_at"])
 
 
 def discard(draft: Draft) -> None:
@@ -145,7 +173,7 @@ def first_step_to_do(draft: Draft) -> str:
 def submit(draft: Draft) -> Dossier:
     """Open the dossier from a complete draft: `submitted` at the chosen
     counter, the uploaded files attached to their documents (which are
-    ticked as handed in, for the clerk to confirm), the counter told. Raise
+    ticked as handed in, for the clerk to confirm). Raise
     `Invalid` listing what is missing, changing nothing."""
     attached: list[Attachment] = []
     try:
@@ -204,8 +232,7 @@ def open_online(
     attached: list[Attachment] | None = None,
 ) -> Dossier:
     """A citizen's online application becomes a dossier in `submitted` at
-    `office` (from a draft with its `files`, or from the API), and the
-    counter is told. Each file is attached to its document, which `attach`
+    `office` (from a draft with its `files`, or from the API). Each file is attached to its document, which `attach`
     ticks as handed in for the clerk to confirm; `attached` collects the
     attachments, so that a caller whose transaction fails can delete their
     files."""
@@ -239,10 +266,10 @@ def open_online(
             checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
             document=documents.get(draft_file.position),
             actor=citizen,
+            from_draft=True,
         )
         attached.append(attachment)
-    for notification in notifications.for_submission(dossier):
-        tasks.after_commit(tasks.enqueue_notification, notification.pk)
+    # The counter hears of it in its clerks' next digest (dossiers.tasks).
     return dossier
 
 

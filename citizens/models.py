@@ -5,6 +5,7 @@ systems report for them (proactive service)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 
@@ -23,7 +24,12 @@ from procedures.models import Channel, Procedure
 class Draft(models.Model):
     """An online application not yet submitted: the citizen fills it in over
     several pages and may leave and come back (save and return). Submitting
-    it opens the dossier (`citizens.applications.submit`) and deletes it."""
+    it opens the dossier (`citizens.applications.submit`) and deletes it.
+
+    One left alone is deleted with its files DRAFT_EXPIRY_DAYS after it was
+    last saved (`deletion_on`), and never without notice: the citizen is
+    reminded DRAFT_REMINDER_DAYS before, and a draft whose reminder went out
+    late is kept that long after it (`citizens.tasks.expire_drafts`)."""
 
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
     procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+")
@@ -39,15 +45,40 @@ class Draft(models.Model):
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    reminded_at = models.DateTimeField(_("reminded of its deletion at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("draft application")
         verbose_name_plural = _("draft applications")
-        # A citizen's page lists their drafts, the latest first.
-        indexes = [models.Index(fields=["citizen", "updated_at"], name="draft_citizen")]
+        indexes = [
+            # A citizen's page lists their drafts, the latest first.
+            models.Index(fields=["citizen", "updated_at"], name="draft_citizen"),
+            # The daily sweep of drafts left alone.
+            models.Index(fields=["updated_at"], name="draft_left_alone"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.citizen_id}: {self.procedure_id}"
+
+    @property
+    def is_reminded(self) -> bool:
+        """Whether the citizen was told of the deletion since the last save."""
+        return self.reminded_at is not None and self.reminded_at >= self.updated_at
+
+    @property
+    def deletion_on(self) -> dt.date:
+        """The day the draft is deleted unless its citizen continues it:
+        DRAFT_EXPIRY_DAYS after it was last saved, and never sooner than
+        DRAFT_REMINDER_DAYS after the reminder."""
+        day = timezone.localdate(self.updated_at) + dt.timedelta(days=settings.DRAFT_EXPIRY_DAYS)
+        if self.is_reminded:
+            assert self.reminded_at is not None
+            day = max(day, timezone.localdate(self.reminded_at) + dt.timedelta(days=settings.DRAFT_REMINDER_DAYS))
+        return day
+
+    @property
+    def deletion_is_near(self) -> bool:
+        return self.deletion_on <= timezone.localdate() + dt.timedelta(days=settings.DRAFT_REMINDER_DAYS)
 
     @property
     def applicant(self) -> dict[str, str]:

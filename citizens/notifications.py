@@ -1,6 +1,7 @@
 """The messages of the citizens' e-services: a rating, feedback or
-complaint for the supervisors, their answer for the citizen, and the link a
-parent gets when a hospital reports a birth. Written as `Notification` rows
+complaint for the supervisors, their answer for the citizen, the link a
+parent gets when a hospital reports a birth, and the reminder that an
+unfinished application is about to be deleted. Written as `Notification` rows
 (dossiers/notifications.py) in the transaction of the change, from the
 templates of templates/citizens/messages/."""
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
 
-from citizens.models import Feedback, LifeEvent
+from citizens.models import Draft, Feedback, LifeEvent
 from dossiers import notifications
 from dossiers.models import Notification
 from portal.models import Membership
@@ -50,6 +51,19 @@ def for_life_event(event: LifeEvent) -> list[Notification]:
     written = [notifications.sms(Kind.LIFE_EVENT, event.parent_phone, context, dossier=None, folder=FOLDER)]
     if event.parent_email:
         written += notifications.emails(Kind.LIFE_EVENT, [event.parent_email], context, dossier=None, folder=FOLDER)
+    return written
+
+
+def for_draft_expiry(draft: Draft) -> list[Notification]:
+    """An unfinished application will be deleted soon: its citizen, by
+    email and by SMS, as the account gives them."""
+    citizen = draft.citizen
+    context = {"draft": draft, "deletion_on": draft.deletion_on, "site_url": settings.SITE_URL}
+    written = []
+    if citizen.email:
+        written += notifications.emails(Kind.DRAFT_EXPIRY, [citizen.email], context, dossier=None, folder=FOLDER)
+    if citizen.phone:
+        written.append(notifications.sms(Kind.DRAFT_EXPIRY, citizen.phone, context, dossier=None, folder=FOLDER))
     return written
 
 

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from dossiers.models import Dossier, Notification
-from portal.models import Membership
+from portal.models import Membership, Office
 
 Kind = Notification.Kind
 
@@ -44,12 +44,28 @@ def for_action(dossier: Dossier, action: str, note: str = "") -> list[Notificati
     return written
 
 
-def for_submission(dossier: Dossier) -> list[Notification]:
-    """An online dossier arrived: the counter's address and its clerks."""
-    office = dossier.receiving_office
+def submission_digest(recipient: str, office: Office, new: list[Dossier], waiting: int, at) -> Notification:
+    """One email to a clerk (or the counter's address): the online dossiers
+    that arrived at `office` since the last digest, and how many wait in
+    all."""
+    context = {"office": office, "new": new, "waiting": waiting, "site_url": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        return Notification.objects.create(
+            kind=Kind.SUBMISSION_DIGEST,
+            medium=Notification.Medium.EMAIL,
+            recipient=recipient,
+            subject=render("submission_digest.subject.txt", context).replace("\n", " "),
+            body=render("submission_digest.txt", context),
+            created_at=at,
+        )
+
+
+def counter_recipients(office: Office) -> list[str]:
+    """Who hears of new online dossiers at a counter: its own address and
+    its active clerks."""
     clerks = Membership.objects.filter(office=office, role=Membership.Role.CLERK, user__is_active=True)
     recipients = {office.email} | set(clerks.values_list("user__email", flat=True))
-    return emails(Kind.SUBMITTED, sorted(r for r in recipients if r), {"dossier": dossier}, dossier=dossier)
+    return sorted(r for r in recipients if r)
 
 
 def emails(

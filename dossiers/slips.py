@@ -242,10 +242,16 @@ def _renderer(stylesheet: Path):
 def pdf_from_html(html: str, stylesheet: Path = STYLESHEET) -> bytes:
     """A PDF from HTML with the slips' fonts; the stylesheet is parsed once
     per process."""
+    return layout(html, stylesheet).write_pdf()
+
+
+def layout(html: str, stylesheet: Path = STYLESHEET):
+    """HTML laid out in pages with the slips' fonts (most of the time a PDF
+    takes), ready for `write_pdf()`."""
     from weasyprint import HTML
 
     fonts, css = _renderer(stylesheet)
-    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
+    return HTML(string=html).render(stylesheets=[css], font_config=fonts)
 
 
 def qr_svg(url: str) -> str:

@@ -1,11 +1,11 @@
 """Background work (django-q2): sending notifications, rendering slips,
-retrying what failed or was never queued, and the daily deadline sweep for
-staff.
+retrying what failed or was never queued, the daily deadline sweep for
+staff, and the counters' digests of new online dossiers.
 
 Tasks take primary keys, fetch again, return quietly when the object is
 gone, and are safe to run twice: a notification already sent is not sent
-again, a slip is rendered once, and a member of staff gets one deadline
-digest a day.
+again, a slip is rendered once, a member of staff gets one deadline
+digest a day, and a dossier is listed in one counter digest.
 
 Work is queued with `after_commit`: once the change it follows has
 committed, and never at the cost of answering an error for a change that is
@@ -30,9 +30,11 @@ from django.utils.html import linebreaks
 from django_q.tasks import async_task
 
 from dossiers import notifications, queues, slips
-from dossiers.models import Dossier, Notification, Slip
+from dossiers.models import CounterDigest, Dossier, Notification, Slip, State
 from dossiers.sms import send_sms
+from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
+from procedures.models import Channel
 
 MAX_ATTEMPTS = 5
 Status = Notification.Status
@@ -172,3 +174,43 @@ def sweep_deadlines() -> int:
             after_commit(enqueue_notification, notification.pk)
             sent += 1
     return sent
+
+
+def send_submission_digests(now: dt.datetime | None = None) -> int:
+    """Tell each counter of the online dossiers that arrived since its last
+    digest: one email per clerk (and to the counter's address) at most every
+    SUBMISSION_DIGEST_MINUTES, during the office's hours, and nothing when
+    nothing is new. Runs every few minutes; returns the emails written."""
+    now = now or timezone.now()
+    new = Dossier.objects.filter(state=State.SUBMITTED, channel=Channel.ONLINE, counter_digests=None)
+    sent = 0
+    for office in Office.objects.filter(pk__in=new.values("receiving_office")):
+        if not _is_open(office, now):
+            continue  # the first round after the office opens lists them
+        with transaction.atomic():
+            # One round at a time per office, and the period read again under the lock.
+            Office.objects.select_for_update().filter(pk=office.pk).first()
+            last = CounterDigest.objects.filter(office=office).order_by("-sent_at").first()
+            if last is not None and now - last.sent_at < dt.timedelta(minutes=settings.SUBMISSION_DIGEST_MINUTES):
+                continue
+            listed = list(new.filter(receiving_office=office).select_related("procedure").order_by("submitted_at"))
+            recipients = notifications.counter_recipients(office)
+            if not listed or not recipients:
+                continue
+            digest = CounterDigest.objects.create(office=office, sent_at=now)
+            digest.dossiers.set(listed)
+            waiting = Dossier.objects.filter(receiving_office=office, state=State.SUBMITTED).count()
+            for recipient in recipients:
+                notification = notifications.submission_digest(recipient, office, listed, waiting, at=now)
+                after_commit(enqueue_notification, notification.pk)
+                sent += 1
+    return sent
+
+
+def _is_open(office: Office, now: dt.datetime) -> bool:
+    """Within the office's hours; a year whose calendar is not loaded
+    counts as open (better told than not)."""
+    try:
+        return office.calendar().next_opening(now) == now
+    except CalendarMissing:
+        return True

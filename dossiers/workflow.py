@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import notifications, permissions, rollups, slips, tasks
+from dossiers import notifications, permissions, quotas, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, NOTE_REQUIRED
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
@@ -207,13 +207,16 @@ def attach(
     document: DossierDocument | None,
     actor: Any,
     at: dt.datetime | None = None,
+    from_draft: bool = False,
 ) -> Attachment:
     """Add a file (a scan at the counter, an upload by the citizen, a
     partner's file through the API) to a dossier still being handled, with
     an audit event; `checked` is what `uploads.check_upload` found in it.
     A document with a file counts as handed in, whichever door the file came
     through: its tick is set (the clerk confirms the ticks at receipt).
-    Nothing is kept if anything fails."""
+    The citizen's files are held to their quotas (`quotas`), except those
+    of the draft the dossier is opened from (`from_draft`: held to them
+    when uploaded). Nothing is kept if anything fails."""
     at = at or timezone.now()
     with transaction.atomic():
         dossier = (
@@ -234,6 +237,8 @@ def attach(
             )
         if document is not None and document.dossier_id != dossier.pk:
             raise Invalid(_("This dossier has no such document."))
+        if not staff and not from_draft:
+            quotas.check(checked.size, quotas.held_in_dossier(dossier, document, actor))
         attachment = Attachment(
             dossier=dossier,
             document=document,

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused before anything reads it.
+    "portal.middleware.LimitRequestBody",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -315,6 +317,31 @@ UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 # What a PDF's streams may inflate to, all together (dossiers/uploads/).
 UPLOAD_MAX_DECOMPRESSED_BYTES = env_int("UPLOAD_MAX_DECOMPRESSED_BYTES", 100 * 1024 * 1024)
+# What a citizen may keep before a counter takes the files in hand
+# (dossiers/quotas.py): files per document, bytes per application (a draft,
+# or what is added to a dossier between two requests of the counter), and
+# bytes of all the drafts of one account.
+UPLOAD_MAX_FILES_PER_DOCUMENT = env_int("UPLOAD_MAX_FILES_PER_DOCUMENT", 10)
+APPLICATION_MAX_BYTES = env_int("APPLICATION_MAX_BYTES", 50 * 1024 * 1024)
+ACCOUNT_DRAFTS_MAX_BYTES = env_int("ACCOUNT_DRAFTS_MAX_BYTES", 100 * 1024 * 1024)
+# The clerks of a counter hear of new online dossiers in one digest at most
+# this often, during office hours (dossiers/tasks.py).
+SUBMISSION_DIGEST_MINUTES = env_int("SUBMISSION_DIGEST_MINUTES", 30)
+# Exports made in the background (a long dossier register) are kept this
+# many hours after they are made, then deleted (reports/tasks.py).
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+# An unfinished online application left alone this many days is deleted
+# with its files; its citizen is reminded this many days before.
+DRAFT_EXPIRY_DAYS = env_int("DRAFT_EXPIRY_DAYS", 30)
+DRAFT_REMINDER_DAYS = env_int("DRAFT_REMINDER_DAYS", 7)
+# The largest request body of all, refused with 413 before it is read
+# (portal/middleware.py): every form of the portal carries one file, so two
+# uploads' worth and a margin for the fields.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * UPLOAD_MAX_BYTES + 5 * 1024 * 1024)
+# File fields in one request. Empty ones count too, and the administration's
+# procedure page has one per required document (55 for the largest
+# procedure of the national catalogue).
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 # Public dossier tracking: wrong guesses allowed at one dossier code, and
 # lookups allowed per client address, in a window.
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)

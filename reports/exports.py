@@ -8,9 +8,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
-from dossiers.slips import pdf_from_html
+from dossiers.slips import layout, pdf_from_html
 from dossiers.timeliness import start_of_day
 from portal.models import Office
 from reports import stats
@@ -68,11 +70,14 @@ def csv_text(value):
 
 def append_as_text(sheet, values: list) -> None:
     """Add a row to an XLSX sheet with every text cell stored as text, never
-    as a formula (openpyxl turns a string starting with "=" into one)."""
+    as a formula (openpyxl turns a string starting with "=" into one). Only
+    such a row is looked at again: finding the last row walks every cell,
+    which would make a long register take seconds."""
     sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
+    if any(isinstance(value, str) and value.startswith("=") for value in values):
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _head(result: Report) -> str:
@@ -147,19 +152,39 @@ def report_pdf(result: Report, *, scope: str) -> HttpResponse:
 
 # The dossier register (Sổ theo dõi hồ sơ) ---------------------------------------
 
+# What a request makes itself, and what goes to the task cluster
+# (reports/tasks.py): measured on the demo data (bench/register.py), the
+# register as PDF takes about 20 ms of CPU a dossier in WeasyPrint (1,945
+# dossiers: 47 s on an idle machine), as XLSX about 1 ms (1,945: 2 s with
+# the reading). Within these a request stays within a few seconds, well
+# inside gunicorn's 30, even on a busy machine.
+REGISTER_ROWS_IN_REQUEST = {"pdf": 100, "xlsx": 1000}
+# Past this a PDF would hold a worker for minutes and make a book nobody
+# prints: the XLSX, or a shorter period.
+REGISTER_PDF_MAX_ROWS = 10_000
 
-def register_rows(office: Office, period: Period) -> list[dict]:
+# progress(step, percent): the step is "reading", "laying_out" or "writing".
+Progress = Callable[[str, int], None]
+
+
+def _no_progress(step: str, percent: int) -> None:
+    pass
+
+
+def register_dossiers(office: Office, period: Period) -> QuerySet[Dossier]:
     """The dossiers the office received in the period, in code order: what
     the paper register has a line for."""
     start, end = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
-    dossiers = (
-        Dossier.objects.filter(receiving_office=office, received_at__gte=start, received_at__lt=end)
-        .select_related("procedure", "received_by", "competent_office")
-        .order_by("received_at", "code")
-    )
+    return Dossier.objects.filter(receiving_office=office, received_at__gte=start, received_at__lt=end)
+
+
+def register_rows(office: Office, period: Period, progress: Progress = _no_progress, *, share: int = 100) -> list[dict]:
+    """The register's lines; `progress` hears of them up to `share` percent."""
+    dossiers = register_dossiers(office, period).select_related("procedure", "received_by", "competent_office")
+    total = max(register_dossiers(office, period).count(), 1)
     today = timezone.localdate()
     rows = []
-    for n, dossier in enumerate(dossiers, start=1):
+    for n, dossier in enumerate(dossiers.order_by("received_at", "code").iterator(chunk_size=500), start=1):
         rows.append(
             {
                 "number": n,
@@ -176,6 +201,8 @@ def register_rows(office: Office, period: Period) -> list[dict]:
                 "note": f"{dossier.get_state_display()} · {dossier.timeliness(today).label}",
             }
         )
+        if n % 250 == 0:
+            progress("reading", share * n // total)
     return rows
 
 
@@ -198,37 +225,26 @@ REGISTER_COLUMNS = [
     ("note", gettext_lazy("Note")),
 ]
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _register_header() -> list[str]:
     return [str(label) for _key, label in REGISTER_COLUMNS]
 
 
-def register(office: Office, period: Period, fmt: str) -> HttpResponse:
-    rows = register_rows(office, period)
-    filename = f"{slugify(_('register'))}-{office.code}-{period.name.replace('/', '')}.{fmt}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
+def register_filename(office: Office, period: Period, fmt: str) -> str:
+    return f"{slugify(_('register'))}-{office.code}-{period.name.replace('/', '')}.{fmt}"
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Register")[:31]
-        append_as_text(sheet, [_("Dossier register"), office.name, str(period)])
-        sheet["A1"].font = Font(bold=True, size=13)
-        append_as_text(sheet, [])
-        append_as_text(sheet, _register_header())
-        for cell in sheet[3]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            append_as_text(sheet, [row[key] for key, _label in REGISTER_COLUMNS])
-        sheet.freeze_panes = "C4"
-        for letter, width in zip("ABCDEFGHIJKL", (6, 26, 50, 24, 30, 13, 17, 17, 17, 17, 22, 30), strict=True):
-            sheet.column_dimensions[letter].width = width
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return _download(
-            buffer.getvalue(), filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+
+def register_file(
+    office: Office, period: Period, fmt: str, progress: Progress = _no_progress
+) -> tuple[bytes, str, str]:
+    """The register as a file: its bytes, its name and its content type."""
+    filename = register_filename(office, period, fmt)
+    if fmt == "xlsx":
+        rows = register_rows(office, period, progress, share=40)
+        return _register_xlsx(office, period, rows, progress), filename, XLSX
+    rows = register_rows(office, period, progress, share=20)
     html = render_to_string(
         "slips/register.html",
         {
@@ -239,4 +255,39 @@ def register(office: Office, period: Period, fmt: str) -> HttpResponse:
             "made_at": timezone.localtime(),
         },
     )
-    return _download(pdf_from_html(html, STYLESHEET), filename, "application/pdf")
+    progress("laying_out", 20)
+    document = layout(html, STYLESHEET)
+    progress("writing", 80)
+    return document.write_pdf(), filename, "application/pdf"
+
+
+def _register_xlsx(office: Office, period: Period, rows: list[dict], progress: Progress) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Register")[:31]
+    append_as_text(sheet, [_("Dossier register"), office.name, str(period)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    append_as_text(sheet, [])
+    append_as_text(sheet, _register_header())
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for n, row in enumerate(rows, start=1):
+        append_as_text(sheet, [row[key] for key, _label in REGISTER_COLUMNS])
+        if n % 500 == 0:
+            progress("writing", 40 + 50 * n // len(rows))
+    sheet.freeze_panes = "C4"
+    for letter, width in zip("ABCDEFGHIJKL", (6, 26, 50, 24, 30, 13, 17, 17, 17, 17, 22, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def register(office: Office, period: Period, fmt: str) -> HttpResponse:
+    """The register made within the request (a short one: see
+    REGISTER_ROWS_IN_REQUEST)."""
+    content, filename, content_type = register_file(office, period, fmt)
+    return _download(content, filename, content_type)

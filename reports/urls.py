@@ -11,4 +11,6 @@ urlpatterns = [
     path("delays/", views.delays, name="delays"),
     path("export.<str:fmt>", views.export, name="export"),
     path("register.<str:fmt>", views.register, name="register"),
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -1,6 +1,7 @@
 """The supervisor's screens: the timeliness dashboard, the report by sector
 (Biểu II.06a), the dossiers behind any number, the dossiers at risk, and the
-exports. Every number comes from reports/stats.py (the drill-down lists
+exports (a long dossier register made in the background, with a page that
+follows it). Every number comes from reports/stats.py (the drill-down lists
 from reports/recount.py).
 
 Supervisors see the offices they oversee (a province supervisor: every
@@ -12,22 +13,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dossiers.errors import NotPossible
 from dossiers.models import Dossier
 from dossiers.queues import BY_SLUG, Moment, dossiers_in
 from portal.auth import supervisors_only
 from portal.models import Office
 from procedures.models import Sector
-from reports import charts, exports, recount, stats
+from reports import charts, exports, recount, stats, tasks
 from reports.delays import stage_delays
 from reports.forms import ReportForm
+from reports.models import Export
 from reports.periods import Period, months_back
 
 
@@ -131,6 +136,9 @@ def sectors(request, offices):
             "query": asked.query,
             "scope": _scope(chosen, offices),
             "register_office": chosen[0] if len(chosen) == 1 else None,
+            "my_exports": Export.objects.filter(requested_by=request.user).exclude(
+                state=Export.State.DONE, expires_at__lt=timezone.now()
+            )[:5],
         },
     )
 
@@ -229,13 +237,52 @@ def export(request, offices, fmt: str):
 
 @supervisors_only
 def register(request, offices, fmt: str):
-    """The counter's dossier register (Sổ theo dõi hồ sơ) for one office."""
+    """The counter's dossier register (Sổ theo dõi hồ sơ) for one office:
+    a short one at once, a long one made in the background, followed on
+    its own page (REGISTER_ROWS_IN_REQUEST)."""
     if fmt not in ("pdf", "xlsx"):
         raise Http404
     asked = _selection(request, offices)
     if len(asked.offices) != 1:
         raise Http404(_("The register is kept per office: choose one office."))
-    return exports.register(asked.offices[0], asked.period.until(asked.today), fmt)
+    office, period = asked.offices[0], asked.period.until(asked.today)
+    rows = exports.register_dossiers(office, period).count()
+    if rows <= exports.REGISTER_ROWS_IN_REQUEST[fmt]:
+        return exports.register(office, period, fmt)
+    try:
+        if fmt == "pdf" and rows > exports.REGISTER_PDF_MAX_ROWS:
+            raise NotPossible(
+                _("A register of %(count)s dossiers is too long for a PDF: download the XLSX, or a shorter period.")
+                % {"count": rows}
+            )
+        export = tasks.ask_register(request.user, office, period, fmt)
+    except NotPossible as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('reports:sectors')}?{asked.query}")
+    return redirect(export)
+
+
+@supervisors_only
+def export_status(request, offices, pk: int):
+    """How an export made in the background is going; the file once it is
+    ready. Without JavaScript: the page reloads itself every few seconds
+    while the file is being made."""
+    export = get_object_or_404(Export, pk=pk, requested_by=request.user)
+    return render(request, "reports/export.html", {"export": export, "refresh_seconds": EXPORT_REFRESH_SECONDS})
+
+
+EXPORT_REFRESH_SECONDS = 3
+
+
+@supervisors_only
+def export_download(request, offices, pk: int):
+    """The export's file, for the person who asked for it only."""
+    export = get_object_or_404(Export, pk=pk, requested_by=request.user)
+    if not export.is_ready:
+        raise Http404(_("This file is not ready, or has been deleted."))
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=export.content_type
+    )
 
 
 STAGE_LABELS = {

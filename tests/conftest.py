@@ -21,6 +21,7 @@ from dossiers.models import Attachment, Slip
 from dossiers.sms import MemoryBackend
 from dossiers.workflow import perform
 from portal.models import CalendarDay, CalendarYear, Membership
+from reports.models import Export
 from tests import factories
 from tests.factories import ProcedureFactory, SectorFactory, received_dossier, staff_member, submitted_online
 
@@ -81,7 +82,7 @@ def _files_elsewhere(settings, tmp_path, monkeypatch):
         },
     }
     # A FileField resolves its storage once, when the model is defined.
-    for model in (Attachment, DraftFile, Slip):
+    for model in (Attachment, DraftFile, Export, Slip):
         monkeypatch.setattr(model._meta.get_field("file"), "storage", storages["private"])
 
 

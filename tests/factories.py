@@ -15,6 +15,17 @@ PDF = (
 )
 
 
+def pdf_of_size(size: int) -> bytes:
+    """The one-page PDF grown to `size` bytes by a comment, as a heavy scan
+    would be."""
+    head, xref = PDF[: PDF.index(b"xref")], PDF[PDF.index(b"xref") : PDF.index(b"startxref")]
+    tail_length = len(xref) + len(b"startxref\n%d\n%%%%EOF\n" % size)
+    body = head + b"%" + b"x" * (size - len(head) - tail_length - 2) + b"\n"
+    pdf = body + xref + b"startxref\n%d\n%%%%EOF\n" % len(body)
+    assert len(pdf) == size
+    return pdf
+
+
 def png() -> bytes:
     """A small real PNG, as a phone photo would be (only smaller)."""
     import io

@@ -1,6 +1,6 @@
 """A change that committed never answers an error, and a retry never makes
-a second dossier: with the task broker down, a submission, a receipt and a
-sent application still answer as done, and what could not be queued waits
+a second dossier: with the task broker down, a submission, a receipt, a
+sent application and the counter's digest still go through, and what could not be queued waits
 in its table for the sweeps; an `Idempotency-Key` makes a blind retry of
 `POST /api/v1/dossiers/` open nothing new.
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from citizens import applications
 from dossiers import tasks
 from dossiers.models import Dossier, Notification, Slip
-from tests.conftest import error_of
+from tests.conftest import at, error_of
 from tests.factories import PASSWORD, PDF, applicant, submitted_online
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vn_holidays")]
@@ -38,13 +38,15 @@ def application(procedure, office):
     return {"procedure": procedure.code, "office": office.code, "applicant": applicant()}
 
 
-def test_a_submission_answers_201_with_the_broker_down_and_its_messages_go_later(
+def test_a_submission_answers_201_with_the_broker_down_and_the_counters_digest_goes_later(
     api, lan, chi, procedure, office_a, broker_down
 ):
     response = api.as_(lan).post("/api/v1/dossiers/", application(procedure, office_a), format="json")
     assert response.status_code == 201, response.content
     assert Dossier.objects.count() == 1
-    waiting = Notification.objects.filter(kind=Notification.Kind.SUBMITTED)
+    # The counter's digest is written; the broker cannot take it.
+    assert tasks.send_submission_digests(now=at("13/01/2026", "09:00")) == 1
+    waiting = Notification.objects.filter(kind=Notification.Kind.SUBMISSION_DIGEST)
     assert waiting.exists() and set(waiting.values_list("status", flat=True)) == {Notification.Status.PENDING}
     # The broker is back; ten minutes on, the retry sweep sends what waited.
     broker_down()  # back up

@@ -10,9 +10,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from dossiers.models import Attachment, Dossier, Notification, State
+from dossiers.tasks import send_submission_digests
 from dossiers.workflow import perform
 from reports import stats
-from tests.conftest import REPORT_TODAY, error_of
+from tests.conftest import REPORT_TODAY, at, error_of
 from tests.factories import PDF, UserFactory, applicant, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -52,7 +53,10 @@ def test_a_citizen_applies_online_and_the_counter_is_told(api, lan, chi, procedu
     assert response["Location"].endswith(f"/api/v1/dossiers/{body['code']}/")
     dossier = Dossier.objects.get(code=body["code"])
     assert dossier.citizen == lan and dossier.delivery_address == "Số 1 phố Hàng Bạc"
-    assert Notification.objects.filter(dossier=dossier, kind="submitted", recipient=chi.email).exists()
+    # The counter hears of it in its clerks' next digest.
+    send_submission_digests(now=at("13/01/2026", "09:00"))
+    told = Notification.objects.get(kind="submission_digest", recipient=chi.email)
+    assert dossier.code in told.body
 
 
 def test_the_citizens_profile_fills_what_the_applicant_leaves_out(api, procedure, office_a):

@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from citizens import applications
 from citizens.models import Draft, DraftFile
 from dossiers.models import Attachment, Dossier, Notification, State
+from dossiers.tasks import send_submission_digests
 from procedures.models import Procedure
+from tests.conftest import at
 from tests.factories import PASSWORD, PDF, ProcedureFactory, png
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -93,9 +95,12 @@ def test_the_whole_application_reaches_the_counter(
     assert not Draft.objects.exists() and not DraftFile.objects.exists()
     assert all(not name.startswith("draft-") for name in private_files(settings))
 
-    told = Notification.objects.filter(kind=Notification.Kind.SUBMITTED)
+    # The counter hears of it in its next digest, not at once.
+    assert not Notification.objects.exists()
+    assert send_submission_digests(now=at("13/01/2026", "09:00")) == 2
+    told = Notification.objects.filter(kind=Notification.Kind.SUBMISSION_DIGEST)
     assert sorted(told.values_list("recipient", flat=True)) == ["chi@example.org", "motcua@phuongbadinh.gov.vn"]
-    assert dossier.code in told.first().subject
+    assert dossier.code in told.first().body
 
     confirmation = citizen.get(response.url).content.decode()
     assert dossier.code in confirmation and "What happens next" in confirmation
@@ -265,11 +270,11 @@ def test_a_failure_while_sending_keeps_the_draft_and_leaves_no_files(citizen, pr
         stored.append((attachment.file.storage, attachment.file.name))
         return attachment
 
-    def counter_unreachable(dossier):
-        raise OSError("mail queue full")
+    def disk_full_after_the_files(*args, **kwargs):
+        raise OSError("No space left on device")
 
     monkeypatch.setattr(applications.workflow, "attach", attach)
-    monkeypatch.setattr(applications.notifications, "for_submission", counter_unreachable)
+    monkeypatch.setattr(applications.LifeEvent.objects, "filter", disk_full_after_the_files)
     with pytest.raises(OSError):
         applications.submit(draft)
     assert not Dossier.objects.exists() and not Attachment.objects.exists()

@@ -82,3 +82,51 @@ def test_five_retries_of_one_application_at_once_open_one_dossier(api, lan, proc
     assert [getattr(r, "status_code", r) for r in results] == [201] * 5
     assert len({r.json()["code"] for r in results}) == 1
     assert Dossier.objects.count() == 1
+
+
+# Resources: what two requests at once must not both get ------------------------------------
+
+
+def test_two_uploads_at_once_cannot_both_take_the_last_room_of_a_draft(procedure, lan, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from citizens import applications
+    from citizens.models import DraftFile
+    from tests.factories import pdf_of_size
+
+    settings.APPLICATION_MAX_BYTES = 3 * 1024 * 1024
+    draft = applications.start(lan, procedure)
+    scan = pdf_of_size(2 * 1024 * 1024)
+    results = race(
+        lambda: applications.add_file(draft, 1, SimpleUploadedFile("a.pdf", scan)),
+        lambda: applications.add_file(draft, 2, SimpleUploadedFile("b.pdf", scan)),
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and "an application may hold" in str(refused[0]), results
+    assert DraftFile.objects.filter(draft=draft).count() == 1
+
+
+def test_two_digest_runs_at_once_list_each_dossier_once(procedure, office_a, chi, lan):
+    from dossiers.models import CounterDigest, Notification
+    from dossiers.tasks import send_submission_digests
+    from tests.conftest import at
+    from tests.factories import submitted_online
+
+    submitted_online(procedure, office_a, lan, at=at("13/01/2026", "08:05"))
+    moment = at("13/01/2026", "08:30")
+    results = race(lambda: send_submission_digests(now=moment), lambda: send_submission_digests(now=moment))
+    assert sorted(results) == [0, 1], results
+    assert CounterDigest.objects.count() == 1 and Notification.objects.count() == 1
+
+
+def test_two_clicks_at_once_on_a_long_register_make_one_export(history, tuan, office_a, monkeypatch):
+    from reports import exports
+    from reports.models import Export
+    from reports.periods import Period
+    from reports.tasks import ask_register
+
+    monkeypatch.setattr("reports.tasks.async_task", lambda *args, **kwargs: None)
+    january = Period.month(2026, 1)
+    results = race(*[lambda: ask_register(tuan, office_a, january, "pdf")] * 2)
+    assert Export.objects.count() == 1 and results[0].pk == results[1].pk, results
+    assert exports.register_dossiers(office_a, january).count() == 9

@@ -5,6 +5,7 @@ may come back to the draft later."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from citizens import applications
 from citizens.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, UploadForm
 from citizens.models import Draft, DraftFile
+from dossiers import quotas
 from dossiers.errors import ActionError, NotPossible
 from procedures.models import Channel, Procedure
 
@@ -160,7 +162,18 @@ def _documents(request, draft: Draft):
             return _after_save(request, draft, "documents")
         incomplete = _("Upload a file for each document marked as needed: %(count)s missing.") % {"count": len(missing)}
     missing = [document.position for document in draft.missing_documents()]
-    return _render_step(request, draft, "documents", form, documents=documents, missing=missing, incomplete=incomplete)
+    room = quotas.megabytes(quotas.room_left(applications.held_in(draft)))
+    return _render_step(
+        request,
+        draft,
+        "documents",
+        form,
+        documents=documents,
+        missing=missing,
+        incomplete=incomplete,
+        room=room,
+        most_files=settings.UPLOAD_MAX_FILES_PER_DOCUMENT,
+    )
 
 
 @login_required
@@ -215,6 +228,19 @@ def submit(request, pk: int):
             messages.error(request, message)
         return redirect("citizen:step", draft.pk, applications.first_step_to_do(draft))
     return redirect("citizen:submitted", dossier.code)
+
+
+@login_required
+@require_POST
+def keep(request, pk: int):
+    draft = _draft(request, pk)
+    applications.keep(draft)
+    messages.success(
+        request,
+        _("“%(procedure)s” is kept until %(day)s.")
+        % {"procedure": draft.procedure.display_name, "day": f"{draft.deletion_on:%d/%m/%Y}"},
+    )
+    return redirect("citizen:my_dossiers")
 
 
 @login_required

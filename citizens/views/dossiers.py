@@ -61,7 +61,12 @@ def own_dossier(request, code: str) -> Dossier:
 def my_dossiers(request):
     dossiers = Dossier.objects.filter(citizen=request.user).select_related("procedure", "receiving_office")
     drafts = Draft.objects.filter(citizen=request.user).select_related("procedure").order_by("-updated_at")
-    context = {"dossiers": dossiers.order_by("-submitted_at")[:200], "drafts": drafts}
+    context = {
+        "dossiers": dossiers.order_by("-submitted_at")[:200],
+        "drafts": drafts,
+        "expiry_days": settings.DRAFT_EXPIRY_DAYS,
+        "notice_days": settings.DRAFT_REMINDER_DAYS,
+    }
     return render(request, "citizens/my_dossiers.html", context)
 
 

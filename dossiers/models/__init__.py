@@ -5,7 +5,7 @@ it sends out (notifications, slips), and the report's rollups."""
 from dossiers.delivery import Delivery
 from dossiers.models.documents import Attachment, DossierDocument
 from dossiers.models.dossier import Dossier, DossierQuerySet, missing_of, private_storage
-from dossiers.models.outputs import Notification, Slip
+from dossiers.models.outputs import CounterDigest, Notification, Slip
 from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
 from dossiers.models.trail import CodeSequence, DossierEvent, EventQuerySet, Pause
 from dossiers.states import State
@@ -14,6 +14,7 @@ __all__ = [
     "Attachment",
     "BalancedMonth",
     "CodeSequence",
+    "CounterDigest",
     "DailyTally",
     "Delivery",
     "Dossier",

@@ -1,5 +1,5 @@
 """What a dossier sends out: notifications to the citizen and the staff,
-and official slips."""
+the counters' digests of new online dossiers, and official slips."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models.dossier import Dossier, private_storage
 from dossiers.models.trail import DossierEvent
+from portal.models import Office
 
 
 class Notification(models.Model):
@@ -28,6 +29,8 @@ class Notification(models.Model):
         FEEDBACK = "feedback", _("Citizen's feedback, for the supervisor")
         ANSWER = "answer", _("Answer to the citizen's feedback")
         LIFE_EVENT = "life_event", _("An application prepared for the citizen to confirm")
+        DRAFT_EXPIRY = "draft_expiry", _("An unfinished application about to be deleted")
+        SUBMISSION_DIGEST = "submission_digest", _("New online dossiers, for the counter")
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -61,6 +64,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_medium_display()} → {self.recipient}: {self.get_kind_display()}"
+
+
+class CounterDigest(models.Model):
+    """One round of the counter's digest: the online dossiers it listed for
+    the clerks of `office` (and the counter's own address), each listed
+    once; the next round waits SUBMISSION_DIGEST_MINUTES after this one
+    (dossiers/tasks.py `send_submission_digests`)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    dossiers = models.ManyToManyField(Dossier, related_name="counter_digests")
+
+    class Meta:
+        verbose_name = _("counter digest")
+        verbose_name_plural = _("counter digests")
+        # When the office's last round went.
+        indexes = [models.Index(fields=["office", "sent_at"], name="counter_digest_office")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class Slip(models.Model):
