@@ -27,9 +27,9 @@ from citizens import applications, notifications
 from citizens.models import Draft, LifeEvent
 from dossiers import tasks
 from dossiers.errors import Invalid, NotAllowed, NotPossible
-from dossiers.sms import send_sms
 from portal.models import Office
 from portal.phones import last_digits
+from portal.sms import send_sms
 from procedures.models import Procedure
 
 

@@ -31,8 +31,8 @@ from django_q.tasks import async_task
 
 from dossiers import notifications, queues, slips
 from dossiers.models import Dossier, Notification, Slip
-from dossiers.sms import send_sms
 from portal.models import Membership, Office
+from portal.sms import send_sms
 
 MAX_ATTEMPTS = 5
 Status = Notification.Status

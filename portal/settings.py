@@ -190,15 +190,22 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Messages: with DEBUG on the console backends write them to the log (the
+# phone number and address masked); with DEBUG off the portal refuses to
+# start unless EMAIL_BACKEND and SMS_BACKEND really send (portal/checks.py).
+# ALLOW_CONSOLE_MESSAGES=true lets a demonstration server without a gateway
+# run with DEBUG off: its messages, one-time codes included, go to the log
+# and reach nobody.
+ALLOW_CONSOLE_MESSAGES = env_bool("ALLOW_CONSOLE_MESSAGES", False)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "portal.mail.ConsoleBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
-# SMS: a class with send(phone, text); the console backend logs the message.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "dossiers.sms.ConsoleBackend")
+# SMS: a class with send(phone, text) for the gateway (portal/sms.py).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleBackend")
 
 # The cache holds every attempt limit (sign-in, tracking, /verify/, API
 # rates): it must be shared by every worker. Redis when CACHE_URL is set,
