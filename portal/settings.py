@@ -117,10 +117,17 @@ TEMPLATES = [
 ]
 
 # SQLite by default; PostgreSQL (the production choice) through DATABASE_URL.
+# In production a worker keeps its connection for a minute instead of opening
+# one per request (a PostgreSQL connection costs a few milliseconds and a
+# process on the server); before reusing one it checks that the connection
+# still works, so a database restart or a proxy's idle cut costs one
+# reconnect, not a failed request. The development server opens a thread
+# per request: there every connection closes with its request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

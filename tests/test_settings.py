@@ -123,3 +123,13 @@ def test_with_debug_off_the_cache_must_be_shared_by_every_worker(settings):
     settings.DEBUG = True
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert cache_is_shared(None) == []
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    read = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    assert manage("shell", "-c", read, **PRODUCTION).stdout.split()[-2:] == ["60", "True"]
+    assert manage("shell", "-c", read, **PRODUCTION, DB_CONN_MAX_AGE="0").stdout.split()[-2:] == ["0", "True"]
+    assert manage("shell", "-c", read, DEBUG="true").stdout.split()[-2:] == ["0", "True"]
