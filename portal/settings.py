@@ -340,6 +340,12 @@ TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
 # Checking slip codes at /verify/: lookups per client address in a window.
 VERIFY_ATTEMPTS = env_int("VERIFY_ATTEMPTS", 60)
 VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600)
+# One-time codes texted or emailed to someone not signed in (registering,
+# setting a new password): messages to one phone number or email address,
+# and asked from one client address, in a window.
+CODE_RECIPIENT_ATTEMPTS = env_int("CODE_RECIPIENT_ATTEMPTS", 5)
+CODE_ADDRESS_ATTEMPTS = env_int("CODE_ADDRESS_ATTEMPTS", 30)
+CODE_WINDOW_SECONDS = env_int("CODE_WINDOW_SECONDS", 3600)
 # Signing in (web, administration site and API alike): wrong passwords for
 # one account, and from one client address, before a lockout that ends by
 # itself after SIGN_IN_LOCKOUT_SECONDS.

@@ -8,3 +8,8 @@ class SmsGateway:
 
     def send(self, phone: str, text: str) -> None:
         SmsGateway.sent.append((phone, text))
+
+
+class BrokenGateway:
+    def send(self, phone: str, text: str) -> None:
+        raise ConnectionError("the gateway did not answer")
