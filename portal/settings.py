@@ -353,12 +353,28 @@ SIGN_IN_ACCOUNT_FAILURES = env_int("SIGN_IN_ACCOUNT_FAILURES", 5)
 SIGN_IN_ADDRESS_FAILURES = env_int("SIGN_IN_ADDRESS_FAILURES", 50)
 SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 900)
 
+# No log line holds a whole phone number, an email address, a one-time
+# code or a message's text, except the console backends of development; the
+# development server's request lines lose their query strings (portal/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_query_strings": {"()": "portal.logs.WithoutQueryStrings"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["without_query_strings"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},

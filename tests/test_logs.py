@@ -77,3 +77,26 @@ def test_a_gateway_failure_is_logged_without_the_phone_or_the_text(client, caplo
     assert "A one-time code message could not be sent: ConnectionError" in caplog.text
     for secret in PHONE_SPELLINGS:
         assert secret not in caplog.text
+
+
+def test_the_request_log_of_the_development_server_keeps_no_query_string(settings):
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.request = None
+    handler.log_date_time_string = lambda: "30/Nov/2026 09:00:00"
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("django.server")
+    keep = Keep()
+    logger.addHandler(keep)
+    try:
+        handler.log_message('"%s" %s %s', "GET /api/v1/track/?code=X&phone_last4=5678 HTTP/1.1", "200", "42")
+        handler.log_message('"%s" %s %s', "GET /verify/X/?k=ABCD-2345 HTTP/1.1", "404", "42")
+    finally:
+        logger.removeHandler(keep)
+    assert seen == ['"GET /api/v1/track/ HTTP/1.1" 200 42', '"GET /verify/X/ HTTP/1.1" 404 42']
