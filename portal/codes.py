@@ -159,7 +159,10 @@ class Waiting:
     @classmethod
     def load(cls, session: SessionBase, key: str) -> Waiting | None:
         stored = session.get(key)
-        return cls(key=key, **stored) if isinstance(stored, dict) else None
+        try:
+            return cls(key=key, **stored) if isinstance(stored, dict) else None
+        except TypeError:  # kept by an older version: start again
+            return None
 
     def save(self, session: SessionBase) -> None:
         session[self.key] = {name: value for name, value in asdict(self).items() if name != "key"}
@@ -171,6 +174,7 @@ class Waiting:
         """A fresh code; the old one is spent."""
         code = new()
         self.digest, self.sent_at, self.attempts = digest(self.purpose, code), time.time(), 0
+        self.verified = False
         return code
 
     def is_fresh(self) -> bool:

@@ -292,3 +292,10 @@ def test_a_new_password_is_asked_for_by_phone_or_email_only(client):
     page = client.post("/accounts/password/", {"destination": "lan"}).content.decode()
     assert "Enter the phone number or the email address your account uses." in page
     assert not MemoryBackend.outbox and not mail.outbox
+
+
+def test_a_registration_kept_in_an_older_shape_starts_again(client):
+    session = client.session
+    session["registration"] = {"phone": "0987654321", "code": "123456"}
+    session.save()
+    assert client.get(CODE_PAGE)["Location"] == "/accounts/register/"
