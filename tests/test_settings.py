@@ -83,7 +83,7 @@ def test_a_demonstration_server_may_say_out_loud_that_its_messages_go_to_the_log
 
 
 def test_development_runs_with_the_console_backends():
-    result = manage("check", DEBUG="true")
+    result = manage("check", DEBUG="true", DATABASE_URL=PRODUCTION["DATABASE_URL"])
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -132,4 +132,5 @@ def test_production_keeps_database_connections_and_checks_them_before_reuse():
     )
     assert manage("shell", "-c", read, **PRODUCTION).stdout.split()[-2:] == ["60", "True"]
     assert manage("shell", "-c", read, **PRODUCTION, DB_CONN_MAX_AGE="0").stdout.split()[-2:] == ["0", "True"]
-    assert manage("shell", "-c", read, DEBUG="true").stdout.split()[-2:] == ["0", "True"]
+    development = manage("shell", "-c", read, DEBUG="true", DATABASE_URL=PRODUCTION["DATABASE_URL"])
+    assert development.stdout.split()[-2:] == ["0", "True"]
