@@ -95,6 +95,8 @@ class Portal:
             # The task broker is down for the whole probe.
             "REDIS_URL": "redis://127.0.0.1:9/0",
             "LOG_LEVEL": "WARNING",
+            # Messages stay on the machine: the probe is an attacker, not a citizen.
+            "ALLOW_CONSOLE_MESSAGES": "true",
         }
         self.server: subprocess.Popen | None = None
 
@@ -262,7 +264,7 @@ def account_takeover(portal: Portal, tries: int) -> None:
     session = web_sign_in(portal, phone, password)
     weak = web_post(
         session,
-        f"{portal.url}/accounts/password/",
+        f"{portal.url}/accounts/password/change/",
         {"old_password": password, "password1": "matkhau1", "password2": "matkhau1"},
     )
     verdict("set the password matkhau1", weak.status_code == 400, f"HTTP {weak.status_code}, the password unchanged")
@@ -270,7 +272,9 @@ def account_takeover(portal: Portal, tries: int) -> None:
     key = api_key(portal, phone, password)
     new = "song-hong-chay-mai-2026"
     web_post(
-        session, f"{portal.url}/accounts/password/", {"old_password": password, "password1": new, "password2": new}
+        session,
+        f"{portal.url}/accounts/password/change/",
+        {"old_password": password, "password1": new, "password2": new},
     )
     after = requests.get(f"{portal.url}/api/v1/dossiers/", headers={"Authorization": f"Token {key}"})
     verdict(

@@ -11,6 +11,7 @@ from citizens import applications
 from citizens.models import Feedback
 from dossiers.forms import ApplicantForm
 from dossiers.models import Delivery
+from portal.forms import CodeForm
 from portal.models import Office
 
 
@@ -165,13 +166,5 @@ class TrackForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
-class ClaimCodeForm(forms.Form):
+class ClaimCodeForm(CodeForm):
     """The code texted to the phone a hospital reported for a birth."""
-
-    code = forms.RegexField(
-        label=_("Code from the text message"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=12,
-        error_messages={"invalid": _("Enter the 6 digits of the code we texted.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}),
-    )

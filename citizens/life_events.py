@@ -15,7 +15,6 @@ nothing. A partner's retry with the same reference changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 
 from django.conf import settings
@@ -27,9 +26,10 @@ from citizens import applications, notifications
 from citizens.models import Draft, LifeEvent
 from dossiers import tasks
 from dossiers.errors import Invalid, NotAllowed, NotPossible
-from dossiers.sms import send_sms
+from portal import codes
 from portal.models import Office
 from portal.phones import last_digits
+from portal.sms import send_sms
 from procedures.models import Procedure
 
 
@@ -95,12 +95,10 @@ def prepare(event: LifeEvent, citizen) -> Draft:
     )
 
 
-# The one-time code: six digits, good for CODE_VALID, CODE_TRIES wrong
-# entries each, at most CODES_PER_EVENT texted, one a minute at most.
-CODE_VALID = dt.timedelta(minutes=10)
-CODE_TRIES = 5
+# The one-time code follows the portal's rules (portal/codes.py: six
+# digits, ten minutes, five tries, one a minute); at most CODES_PER_EVENT
+# are texted for one report.
 CODES_PER_EVENT = 5
-CODE_INTERVAL = dt.timedelta(minutes=1)
 
 
 def taken_message() -> str:
@@ -137,9 +135,9 @@ def send_code(event: LifeEvent, user) -> str:
             raise NotPossible(
                 _("No more codes can be sent for this report. Take the birth certificate to your commune's counter.")
             )
-        if event.code_sent_at is not None and now - event.code_sent_at < CODE_INTERVAL:
+        if event.code_sent_at is not None and now - event.code_sent_at < codes.RESEND_AFTER:
             raise NotPossible(_("A code was sent less than a minute ago: wait for it, or try again in a minute."))
-        code = f"{secrets.randbelow(10**6):06d}"
+        code = codes.new()
         event.code_digest, event.code_sent_at = event.code_digest_of(code), now
         event.codes_sent, event.code_attempts = event.codes_sent + 1, 0
         event.save(update_fields=["code_digest", "code_sent_at", "codes_sent", "code_attempts"])
@@ -157,22 +155,24 @@ def claim(event: LifeEvent, user, code: str) -> Draft:
         event = LifeEvent.objects.select_for_update(of=("self",)).get(pk=event.pk)
         if event.claimed_by_id is not None and event.claimed_by_id != user.pk:
             raise NotAllowed(taken_message())
-        fresh = event.code_sent_at is not None and now - event.code_sent_at <= CODE_VALID
-        if not event.code_digest or not fresh or event.code_attempts >= CODE_TRIES:
-            raise Invalid(_("This code is no longer valid: ask for a new one."))
+        verdict = codes.judge(
+            event.code_digest,
+            event.code_purpose,
+            code,
+            sent_at=event.code_sent_at,
+            attempts=event.code_attempts,
+            now=now,
+        )
         wrong = ""
-        if hmac.compare_digest(event.code_digest, event.code_digest_of(code.strip())):
+        if verdict is codes.Verdict.MATCH:
             event.claimed_by, event.claimed_at, event.code_digest = user, now, ""
             event.save(update_fields=["claimed_by", "claimed_at", "code_digest"])
-        else:
+        elif verdict is codes.Verdict.WRONG:
             event.code_attempts += 1
             event.save(update_fields=["code_attempts"])
-            left = CODE_TRIES - event.code_attempts
-            wrong = (
-                _("That is not the code we sent. %(left)s tries left with this code.") % {"left": left}
-                if left
-                else _("That is not the code we sent. Ask for a new one.")
-            )
+            wrong = codes.refusal(verdict, event.code_attempts)
+        else:
+            raise Invalid(codes.refusal(verdict, event.code_attempts))
     if wrong:
         # Raised once the attempt is counted and committed.
         raise Invalid(wrong)

@@ -6,8 +6,6 @@ systems report for them (proactive service)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Delivery, Dossier, DossierDocument, State, missing_of, private_storage
+from portal import codes
 from portal.models import Office
 from procedures.models import Channel, Procedure
 
@@ -240,6 +239,9 @@ class LifeEvent(models.Model):
     def status(self) -> str:
         return "sent" if self.dossier_id else "waiting_for_parent"
 
+    @property
+    def code_purpose(self) -> str:
+        return f"life-event|{self.pk}"
+
     def code_digest_of(self, code: str) -> str:
-        message = f"life-event|{self.pk}|{code}".encode()
-        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+        return codes.digest(self.code_purpose, code)

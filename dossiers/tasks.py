@@ -31,9 +31,9 @@ from django_q.tasks import async_task
 
 from dossiers import notifications, queues, slips
 from dossiers.models import CounterDigest, Dossier, Notification, Slip, State
-from dossiers.sms import send_sms
 from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
+from portal.sms import send_sms
 from procedures.models import Channel
 
 MAX_ATTEMPTS = 5

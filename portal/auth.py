@@ -108,6 +108,12 @@ def account_key(user: User | None, identifier: str) -> str:
     return f"name:{normalise_phone(identifier) if is_phone(identifier) else identifier.strip().lower()}"
 
 
+def clear_lockout(user: User) -> None:
+    """The account proved it is its holder's another way (a code to its
+    phone): wrong passwords before no longer hold it back."""
+    limits.SIGN_IN_ACCOUNT.clear(account_key(user, ""))
+
+
 def _lockout(request, account: str) -> int:
     """Seconds until signing in may be tried again (0: now)."""
     waits = [limits.SIGN_IN_ACCOUNT.retry_after(account)]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.auth import locked_message
 from portal.models import User
-from portal.phones import clean_id_number, clean_phone
+from portal.phones import clean_id_number, clean_phone, is_phone, normalise_phone
 
 
 class SaysWhenLocked:
@@ -39,7 +39,13 @@ class SignInForm(SaysWhenLocked, AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    """The applicant's details, typed once and reused."""
+    """The applicant's details, typed once and reused.
+
+    Signed in, a citizen is told when a phone number or email address is
+    another account's: they must fix what they typed. Only someone with an
+    account, which itself took a code sent to their phone or address, can
+    ask this, one typed number at a time; registering and setting a new
+    password tell nobody (portal/accounts.py)."""
 
     class Meta:
         model = User
@@ -78,7 +84,26 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
-class RegistrationForm(ProfileForm):
+class RegistrationForm(forms.Form):
+    """A new account's details and password. Whether the phone number or
+    the email address is already an account's is not said here (nor by the
+    model's constraints, which a model form would check): a code sent to it
+    decides (portal/accounts.py)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        help_text=_("We text a code to it to make sure it is yours. You sign in with it."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("Without a phone number, we email the code to it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -89,55 +114,71 @@ class RegistrationForm(ProfileForm):
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    class Meta(ProfileForm.Meta):
-        fields = ["full_name", "phone", "email"]
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
+        if not self.errors and not (data.get("phone") or data.get("email")):
+            raise forms.ValidationError(_("Enter a phone number or an email address: you sign in with it."))
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
         elif first:
-            self.instance.username = self.username()
+            details = self.details()
+            future = User(username=details["phone"] or details["email"], **details)
             try:
-                password_validation.validate_password(first, self.instance)
+                password_validation.validate_password(first, future)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
 
-    def username(self) -> str:
-        """The phone number, or the email address, names the account; a
-        number an older account gave up gets a suffix."""
-        base = self.cleaned_data.get("phone") or self.cleaned_data.get("email", "").lower()
-        name, suffix = base, 1
-        while User.objects.filter(username=name).exists():
-            suffix += 1
-            name = f"{base}.{suffix}"
-        return name
-
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.username = self.username()
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
+    def details(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in ("full_name", "phone", "email")}
 
 
-class ResetStartForm(forms.Form):
-    identifier = forms.CharField(
-        label=_("Phone number, email or username"),
+class CodeForm(forms.Form):
+    """A one-time code from a text message (or an email)."""
+
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits of the code we texted.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}),
+    )
+
+    def __init__(self, *args, by_email: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_email:
+            self.fields["code"].label = _("Code from the email")
+            self.fields["code"].error_messages["invalid"] = _("Enter the 6 digits of the code we emailed.")
+
+
+class NewPasswordForm(forms.Form):
+    """Which account wants a new password: its phone number or email address."""
+
+    destination = forms.CharField(
+        label=_("Phone number or email of your account"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
 
+    def clean_destination(self) -> str:
+        typed = self.cleaned_data["destination"].strip()
+        if "@" in typed:
+            return forms.EmailField().clean(typed)
+        if is_phone(typed):
+            return normalise_phone(typed)
+        raise forms.ValidationError(_("Enter the phone number or the email address your account uses."))
 
-class ResetFinishForm(forms.Form):
-    code = forms.RegexField(
-        label=_("The 6-digit code"),
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("Enter the 6 digits of the code.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+
+class PasswordChangeForm(forms.Form):
+    """A new password, with the current one. Saving it ends the other
+    sessions and the API keys of the old one (User.save)."""
+
+    old_password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     password1 = forms.CharField(
         label=_("New password"),
@@ -148,22 +189,6 @@ class ResetFinishForm(forms.Form):
     password2 = forms.CharField(
         label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("The two passwords differ."))
-        return data
-
-
-class PasswordChangeForm(ResetFinishForm):
-    """The current password instead of a code."""
-
-    code = None  # type: ignore[assignment]
-    old_password = forms.CharField(
-        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-    field_order = ["old_password", "password1", "password2"]
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -176,12 +201,18 @@ class PasswordChangeForm(ResetFinishForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
         if not self.errors:
             try:
                 password_validation.validate_password(data["password1"], self.user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+    def save(self) -> None:
+        self.user.set_password(self.cleaned_data["password1"])
+        self.user.save()
 
 
 class SecondStepForm(forms.Form):

@@ -90,3 +90,7 @@ TRACKING_CODE = Limit("track-code", "TRACKING_ATTEMPTS", "TRACKING_WINDOW_SECOND
 TRACKING_ADDRESS = Limit("track-address", "TRACKING_ADDRESS_ATTEMPTS", "TRACKING_WINDOW_SECONDS")
 # Checking a slip's code at /verify/: guesses per address.
 VERIFY_ADDRESS = Limit("verify-address", "VERIFY_ATTEMPTS", "VERIFY_WINDOW_SECONDS")
+# One-time codes for someone not signed in (registering, a new password):
+# messages to one phone or address, and asked from one client address.
+CODE_RECIPIENT = Limit("code-recipient", "CODE_RECIPIENT_ATTEMPTS", "CODE_WINDOW_SECONDS")
+CODE_ADDRESS = Limit("code-address", "CODE_ADDRESS_ATTEMPTS", "CODE_WINDOW_SECONDS")

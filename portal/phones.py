@@ -64,3 +64,12 @@ def clean_id_number(text: str) -> str:
 def last_digits(phone: str, count: int = 4) -> str:
     digits = re.sub(r"\D", "", phone or "")
     return digits[-count:] if len(digits) >= count else ""
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as a log or a page may show it: "09******78", enough
+    to tell two numbers apart, not enough to call either."""
+    digits = normalise_phone(phone)
+    if len(digits) < 6:
+        return "*" * len(digits)
+    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.SecurityHeaders",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,10 +120,17 @@ TEMPLATES = [
 ]
 
 # SQLite by default; PostgreSQL (the production choice) through DATABASE_URL.
+# In production a worker keeps its connection for a minute instead of opening
+# one per request (a PostgreSQL connection costs a few milliseconds and a
+# process on the server); before reusing one it checks that the connection
+# still works, so a database restart or a proxy's idle cut costs one
+# reconnect, not a failed request. The development server opens a thread
+# per request: there every connection closes with its request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -192,15 +200,22 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Messages: with DEBUG on the console backends write them to the log (the
+# phone number and address masked); with DEBUG off the portal refuses to
+# start unless EMAIL_BACKEND and SMS_BACKEND really send (portal/checks.py).
+# ALLOW_CONSOLE_MESSAGES=true lets a demonstration server without a gateway
+# run with DEBUG off: its messages, one-time codes included, go to the log
+# and reach nobody.
+ALLOW_CONSOLE_MESSAGES = env_bool("ALLOW_CONSOLE_MESSAGES", False)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "portal.mail.ConsoleBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
-# SMS: a class with send(phone, text); the console backend logs the message.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "dossiers.sms.ConsoleBackend")
+# SMS: a class with send(phone, text) for the gateway (portal/sms.py).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleBackend")
 
 # The cache holds every attempt limit (sign-in, tracking, /verify/, API
 # rates): it must be shared by every worker. Redis when CACHE_URL is set,
@@ -295,6 +310,13 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Sent by SecurityMiddleware (these are Django's defaults, said out loud);
+# Content-Security-Policy, Permissions-Policy and Cache-Control come from
+# portal.middleware.SecurityHeaders.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
@@ -350,6 +372,12 @@ TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
 # Checking slip codes at /verify/: lookups per client address in a window.
 VERIFY_ATTEMPTS = env_int("VERIFY_ATTEMPTS", 60)
 VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600)
+# One-time codes texted or emailed to someone not signed in (registering,
+# setting a new password): messages to one phone number or email address,
+# and asked from one client address, in a window.
+CODE_RECIPIENT_ATTEMPTS = env_int("CODE_RECIPIENT_ATTEMPTS", 5)
+CODE_ADDRESS_ATTEMPTS = env_int("CODE_ADDRESS_ATTEMPTS", 30)
+CODE_WINDOW_SECONDS = env_int("CODE_WINDOW_SECONDS", 3600)
 # Signing in (web, administration site and API alike): wrong passwords for
 # one account, and from one client address, before a lockout that ends by
 # itself after SIGN_IN_LOCKOUT_SECONDS.
@@ -363,12 +391,28 @@ TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["approver", "supervisor", "cata
 PASSWORD_RESET_CODES = env_int("PASSWORD_RESET_CODES", 5)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)
 
+# No log line holds a whole phone number, an email address, a one-time
+# code or a message's text, except the console backends of development; the
+# development server's request lines lose their query strings (portal/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_query_strings": {"()": "portal.logs.WithoutQueryStrings"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["without_query_strings"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -18,9 +18,9 @@ from django.db.backends.signals import connection_created
 
 from citizens.models import DraftFile
 from dossiers.models import Attachment, Slip
-from dossiers.sms import MemoryBackend
 from dossiers.workflow import perform
 from portal.models import CalendarDay, CalendarYear, Membership
+from portal.sms import MemoryBackend
 from reports.models import Export
 from tests import factories
 from tests.factories import ProcedureFactory, SectorFactory, received_dossier, staff_member, submitted_online
@@ -100,7 +100,7 @@ def _fast_settings(settings, _static_root):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"
-    settings.SMS_BACKEND = "dossiers.sms.MemoryBackend"
+    settings.SMS_BACKEND = "portal.sms.MemoryBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -235,98 +235,41 @@ def test_a_password_change_revokes_the_keys_signed_in_with_the_old_one(api, lan)
     assert partner_account.api_tokens.count() == 1
 
 
-# Forgotten passwords ---------------------------------------------------------------------------------
+# Forgotten passwords (the flow itself: tests/test_citizen_accounts.py) -------------------------------
 
 
 def texted_code(phone: str) -> str:
     import re
 
-    from dossiers.sms import MemoryBackend
+    from portal.sms import MemoryBackend
 
     texts = [text for to, text in MemoryBackend.outbox if to == phone]
     return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
 
 
-def test_a_forgotten_password_is_reset_with_a_code_texted_to_the_phone(client, api):
+def new_password_by_code(client, phone: str, password: str):
+    client.post("/accounts/password/", {"destination": phone})
+    client.post("/accounts/password/code/", {"action": "verify", "code": texted_code(phone)})
+    return client.post("/accounts/password/new/", {"new_password1": password, "new_password2": password})
+
+
+def test_a_password_set_by_code_revokes_the_keys_of_the_old_one(client, api):
     user = UserFactory(username="pao", phone="0987654321")
     _token, key = ApiToken.issue(user, "old phone")
-    assert client.post("/accounts/password/reset/", {"identifier": "0987 654 321"}).status_code == 302
-    code = texted_code("0987654321")
-    form = {"code": code, "password1": "ruong-lua-xanh-2026", "password2": "ruong-lua-xanh-2026"}
-    assert client.post("/accounts/password/reset/code/", form).status_code == 302
-    assert sign_in(client, "0987654321", "ruong-lua-xanh-2026").status_code == 302
+    assert new_password_by_code(client, "0987654321", "ruong-lua-xanh-2026").status_code == 302
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/dossiers/").status_code == 401
-    from dossiers.sms import MemoryBackend
-
-    assert "was changed" in MemoryBackend.outbox[-1][1]
 
 
-def test_a_reset_by_email_sends_the_code_by_email(client, mailoutbox):
-    UserFactory(username="pao", phone="", email="pao@example.org")
-    client.post("/accounts/password/reset/", {"identifier": "Pao@Example.org"})
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["pao@example.org"]
+def test_a_code_to_the_phone_opens_no_session_for_those_who_sign_in_in_two_steps(client, hoa):
+    import pyotp
 
-
-def test_asking_for_a_code_says_the_same_whether_or_not_there_is_an_account(client):
-    from dossiers.sms import MemoryBackend
-
-    UserFactory(username="pao", phone="0987654321")
-    known = client.post("/accounts/password/reset/", {"identifier": "0987654321"}, follow=True)
-    client.session.flush()
-    unknown = client.post("/accounts/password/reset/", {"identifier": "0900000009"}, follow=True)
-    assert known.status_code == unknown.status_code == 200
-
-    def strip(page, who):
-        import re
-
-        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", page.content.decode().replace(who, ""))
-
-    assert strip(known, "0987654321") == strip(unknown, "0900000009")
-    assert [to for to, _text in MemoryBackend.outbox] == ["0987654321"]
-
-
-def test_a_wrong_code_counts_and_five_end_the_code(client):
-    UserFactory(username="pao", phone="0987654321")
-    client.post("/accounts/password/reset/", {"identifier": "0987654321"})
-    code = texted_code("0987654321")
-    wrong = f"{(int(code) + 1) % 10**6:06d}"
-    form = {"code": wrong, "password1": "ruong-lua-xanh-2026", "password2": "ruong-lua-xanh-2026"}
-    pages = [client.post("/accounts/password/reset/code/", form).content.decode() for _ in range(5)]
-    assert "4 tries left" in pages[0] and "Ask for a new one" in pages[4]
-    late = client.post("/accounts/password/reset/code/", {**form, "code": code}).content.decode()
-    assert "not valid or has expired" in late
-    assert sign_in(client, "0987654321", PASSWORD).status_code == 302  # the old password still works
-
-
-def test_a_reset_refuses_a_weak_password_and_keeps_the_code(client):
-    UserFactory(username="pao", phone="0987654321")
-    client.post("/accounts/password/reset/", {"identifier": "0987654321"})
-    code = texted_code("0987654321")
-    weak = client.post(
-        "/accounts/password/reset/code/", {"code": code, "password1": "matkhau1", "password2": "matkhau1"}
-    )
-    assert weak.status_code == 400 and "most common" in weak.content.decode()
-    good = {"code": code, "password1": "ruong-lua-xanh-2026", "password2": "ruong-lua-xanh-2026"}
-    assert client.post("/accounts/password/reset/code/", good).status_code == 302
-
-
-def test_codes_for_one_account_are_limited(client, settings):
-    settings.PASSWORD_RESET_CODES = 2
-    UserFactory(username="pao", phone="0987654321")
-    answers = [client.post("/accounts/password/reset/", {"identifier": "0987654321"}).status_code for _ in range(3)]
-    assert answers == [302, 302, 429]
-
-
-def test_a_reset_lifts_the_lockout(client, settings):
-    UserFactory(username="pao", phone="0987654321")
-    for _ in range(settings.SIGN_IN_ACCOUNT_FAILURES):
-        sign_in(client, "pao", "wrong")
-    client.post("/accounts/password/reset/", {"identifier": "pao"})
-    code = texted_code("0987654321")
-    form = {"code": code, "password1": "ruong-lua-xanh-2026", "password2": "ruong-lua-xanh-2026"}
-    client.post("/accounts/password/reset/code/", form)
-    assert sign_in(client, "pao", "ruong-lua-xanh-2026").status_code == 302
+    hoa.phone, hoa.totp_secret = "0987000222", pyotp.random_base32()
+    hoa.save()
+    done = new_password_by_code(client, "0987000222", "ruong-lua-xanh-2026")
+    assert done["Location"] == "/accounts/login/"
+    assert not signed_in(client)
+    assert sign_in(client, "hoa", "ruong-lua-xanh-2026")["Location"] == "/accounts/login/code/"
 
 
 # Changing a password ------------------------------------------------------------------------------------
@@ -336,10 +279,10 @@ def test_changing_the_password_needs_the_current_one_and_revokes_the_keys(client
     _token, _key = ApiToken.issue(lan, "laptop")
     client.force_login(lan)
     wrong = {"old_password": "nope", "password1": "ruong-lua-xanh-2026", "password2": "ruong-lua-xanh-2026"}
-    assert "not your current password" in client.post("/accounts/password/", wrong).content.decode()
+    assert "not your current password" in client.post("/accounts/password/change/", wrong).content.decode()
     assert lan.api_tokens.count() == 1
     right = {**wrong, "old_password": PASSWORD}
-    assert client.post("/accounts/password/", right).status_code == 302
+    assert client.post("/accounts/password/change/", right).status_code == 302
     assert signed_in(client)  # this session goes on
     assert not lan.api_tokens.exists()
 
@@ -351,7 +294,7 @@ def test_a_changed_password_signs_out_the_other_devices(client, lan):
     other.force_login(lan)
     client.force_login(lan)
     client.post(
-        "/accounts/password/",
+        "/accounts/password/change/",
         {"old_password": PASSWORD, "password1": "ruong-lua-xanh-2026", "password2": "ruong-lua-xanh-2026"},
     )
     assert not signed_in(other)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from citizens.models import Draft, LifeEvent
 from dossiers.models import Dossier, Notification
-from dossiers.sms import MemoryBackend
 from portal.models import ApiToken
+from portal.sms import MemoryBackend
 from tests.conftest import error_of
 from tests.factories import PASSWORD, PDF, UserFactory, submitted_online
 

@@ -16,7 +16,7 @@ from citizens import applications
 from citizens.models import Draft, DraftFile
 from citizens.tasks import expire_drafts
 from dossiers.models import Notification
-from dossiers.sms import MemoryBackend
+from portal.sms import MemoryBackend
 from tests.conftest import at
 from tests.factories import PASSWORD, PDF
 

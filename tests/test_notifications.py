@@ -9,8 +9,8 @@ from django.core import mail
 
 from dossiers import tasks
 from dossiers.models import Notification
-from dossiers.sms import MemoryBackend
 from dossiers.workflow import perform
+from portal.sms import MemoryBackend
 from tests.factories import received_dossier
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -283,3 +283,32 @@ def test_the_qr_code_address_leads_to_the_verification(client, procedure, office
     assert response["Location"] == f"/verify/{dossier.code}/?k={slip.check_code}"
     assert "Genuine" in client.get(response["Location"]).content.decode()
     assert client.get("/v/ZZZZ2222").status_code == 404
+
+
+def test_guessing_check_codes_is_stopped_per_address_with_a_clear_answer(client, procedure, office, chi, settings):
+    settings.VERIFY_ATTEMPTS = 3
+    dossier = received(procedure, office, chi)
+    slip = dossier.slips.get()
+    url = f"/verify/{dossier.code}/"
+    for _ in range(5):
+        assert client.get(url).status_code == 200  # the form alone checks nothing
+    for guess in ("AAAA-AAAA", "AAAA-AAAB", "AAAA-AAAC"):
+        assert client.get(url, {"k": guess}).status_code == 404
+    # Past the limit even the right code is not looked up.
+    refused = client.get(url, {"k": slip.check_code})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    text = refused.content.decode()
+    assert "Too many slips were checked from your connection. Try again in 10 minutes." in text
+    assert "Genuine" not in text and "N. T. L." not in text
+    assert client.get(f"/v/{slip.check_code}").status_code == 429
+    assert client.post(url, {"k": slip.check_code}).status_code == 429
+    # Another address is counted on its own.
+    other = client.get(url, {"k": slip.check_code}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200 and "Genuine" in other.content.decode()
+
+
+def test_the_short_address_of_the_qr_code_counts_too(client, procedure, office, chi, settings):
+    settings.VERIFY_ATTEMPTS = 2
+    for guess in ("AAAA-AAAA", "AAAA-AAAB"):
+        assert client.get(f"/v/{guess}").status_code == 404
+    assert client.get("/v/AAAA-AAAC").status_code == 429

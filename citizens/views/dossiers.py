@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from citizens import applications, feedback, life_events, tracking
@@ -229,6 +230,7 @@ def _int(value) -> int | None:
 
 
 @login_required
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def life_event(request, token: str):
     """The link texted to a parent after a hospital reported a birth. Once

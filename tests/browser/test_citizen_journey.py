@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier, State
 from dossiers.workflow import perform
+from portal.sms import MemoryBackend
 from tests.browser.test_counter_flow import act, sign_in, sign_out
 from tests.factories import PDF, png, submitted_online
 
@@ -34,6 +35,14 @@ def test_from_search_to_a_received_dossier_and_its_receipt(page: Page, live_serv
     page.get_by_label("Phone number").fill("0987 654 321")
     page.get_by_label("Password", exact=True).fill(SECRET)
     page.get_by_label("Password again").fill(SECRET)
+    page.screenshot(path=str(tmp_path / "register-phone.png"), full_page=True)
+    page.get_by_role("button", name="Send me the code").click()
+    # The account exists once the code texted to the phone is entered.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter the code to create your account")
+    expect(page.locator("main")).to_contain_text("We texted a 6-digit code to 09******21.")
+    [(_phone, text)] = MemoryBackend.outbox
+    page.get_by_label("Code from the text message").fill(re.search(r"\b\d{6}\b", text).group())
+    page.screenshot(path=str(tmp_path / "register-code-phone.png"), full_page=True)
     page.get_by_role("button", name="Create the account").click()
     page.get_by_role("button", name="Start now").click()
 
