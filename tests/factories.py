@@ -16,13 +16,31 @@ PDF = (
 
 
 def pdf_of_size(size: int) -> bytes:
-    """The one-page PDF grown to `size` bytes by a comment, as a heavy scan
-    would be."""
-    head, xref = PDF[: PDF.index(b"xref")], PDF[PDF.index(b"xref") : PDF.index(b"startxref")]
-    tail_length = len(xref) + len(b"startxref\n%d\n%%%%EOF\n" % size)
-    body = head + b"%" + b"x" * (size - len(head) - tail_length - 2) + b"\n"
-    pdf = body + xref + b"startxref\n%d\n%%%%EOF\n" % len(body)
-    assert len(pdf) == size
+    """A one-page PDF of `size` bytes whose weight is the page's image
+    stream, as in a heavy scan (a scan's bytes are its pictures, not its
+    structure)."""
+
+    def build(data_length: int) -> bytes:
+        objects = [
+            b"<</Type/Catalog/Pages 2 0 R>>",
+            b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</Im0 4 0 R>>>>>>",
+            b"<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8"
+            b"/Length %d>>stream\n" % data_length + b"\x80" * data_length + b"\nendstream",
+        ]
+        pdf, offsets = b"%PDF-1.4\n", []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(len(pdf))
+            pdf += b"%d 0 obj" % number + body + b"endobj\n"
+        xref = len(pdf)
+        pdf += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        return pdf + b"trailer<</Size 5/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+
+    overhead = len(build(0))
+    pdf = build(size - overhead)
+    while len(pdf) != size:  # the digits of the lengths and offsets may differ by one
+        pdf = build(size - overhead - (len(pdf) - size))
+        overhead = len(pdf) - (size - overhead)
     return pdf
 
 

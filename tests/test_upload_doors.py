@@ -111,7 +111,7 @@ def test_staff_download_a_citizen_file_only_as_an_attachment_that_cannot_run(cli
     assert "sandbox" in response["Content-Security-Policy"].split("; ")
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert response["Content-Type"] == "application/pdf"
 
 
@@ -125,4 +125,4 @@ def test_slips_stay_inline_and_are_neither_sniffed_nor_cached(client, lan, chi, 
         response = sign_in(client, user).get(address)
         assert response.status_code == 200, address
         assert response["Content-Disposition"].startswith("inline;")
-        assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "no-store"
+        assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
