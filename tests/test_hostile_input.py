@@ -90,3 +90,13 @@ def test_two_registrations_of_one_phone_at_once_give_one_account_and_a_clear_ans
     assert response.status_code == 400
     assert "already exists. Sign in instead." in response.content.decode()
     assert User.objects.filter(phone="0912345678").count() == 1
+
+
+def test_an_unsafe_method_with_a_cookie_at_an_unknown_api_address_answers_the_json_404(lan):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lan)
+    response = client.delete("/api/v1/auth/keys/null,null/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
