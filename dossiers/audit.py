@@ -65,6 +65,22 @@ def digest(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def digest_of(event: Any) -> str:
+    """`digest` of anything holding an event's fields: a row being written
+    (its details as the database will give them back) or one read back."""
+    return digest(
+        dossier_id=event.dossier_id,
+        action=event.action,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        actor_id=event.actor_id,
+        at=event.at,
+        note=event.note,
+        details=as_stored(event.details),
+        previous_hash=event.previous_hash,
+    )
+
+
 def as_stored(details: Any) -> Any:
     """Details as a JSON column gives them back: JSON types only (a tuple
     comes back a list), keys strings."""
@@ -88,17 +104,7 @@ class Link:
     hash: str
 
     def expected_hash(self) -> str:
-        return digest(
-            dossier_id=self.dossier_id,
-            action=self.action,
-            from_state=self.from_state,
-            to_state=self.to_state,
-            actor_id=self.actor_id,
-            at=self.at,
-            note=self.note,
-            details=self.details,
-            previous_hash=self.previous_hash,
-        )
+        return digest_of(self)
 
 
 # The columns of a `Link`, in order, for `values_list`.

@@ -130,17 +130,7 @@ class DossierEvent(models.Model):
         return self.note if self.action in self.NOTES_FOR_CITIZEN else ""
 
     def expected_hash(self) -> str:
-        return audit.digest(
-            dossier_id=self.dossier_id,
-            action=self.action,
-            from_state=self.from_state,
-            to_state=self.to_state,
-            actor_id=self.actor_id,
-            at=self.at,
-            note=self.note,
-            details=audit.as_stored(self.details),
-            previous_hash=self.previous_hash,
-        )
+        return audit.digest_of(self)
 
 
 def _chain(events: list[DossierEvent]) -> None:
