@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -42,6 +43,9 @@ class Draft(models.Model):
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     delivery = models.CharField(_("result delivery"), max_length=16, choices=Delivery.choices, blank=True)
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    # Yes/no answers to the procedure's questions about the applicant's
+    # situation, by question key; they choose the documents asked for.
+    answers = models.JSONField(_("answers about the applicant's situation"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     reminded_at = models.DateTimeField(_("reminded of its deletion at"), null=True, blank=True, editable=False)
@@ -89,12 +93,27 @@ class Draft(models.Model):
             "address": self.applicant_address,
         }
 
+    def questions(self) -> list[dict]:
+        """The procedure's questions asked online, each with the answer given
+        so far ("answer": True, False or None)."""
+        if self.procedure.channel(Channel.ONLINE) is None:
+            return []
+        asked = self.procedure.terms_for(Channel.ONLINE)["questions"]
+        return [{**question, "answer": self.answers.get(question["key"])} for question in asked]
+
     def documents(self) -> list[DossierDocument]:
-        """The documents the online channel asks for, unsaved, numbered as
-        the dossier will number them, each with its uploaded `files`."""
+        """The documents the online channel asks of this applicant (all those
+        not ruled out by an answer while questions are open), unsaved,
+        numbered as the dossier will number them, each with its uploaded
+        `files`."""
         if self.procedure.channel(Channel.ONLINE) is None:
             return []  # no longer offered online: `applications.problems` says so
-        terms = self.procedure.terms_for(Channel.ONLINE)
+        try:
+            terms = self.procedure.terms_for(Channel.ONLINE, self.answers)
+        except ValidationError:
+            # Questions still open: every document of the channel, the
+            # conditional ones as "if the answer is yes".
+            terms = self.procedure.terms_for(Channel.ONLINE)
         documents = DossierDocument.from_terms(None, terms["documents"], set())
         files = list(self.files.all())
         for document in documents:
@@ -102,7 +121,9 @@ class Draft(models.Model):
         return documents
 
     def missing_documents(self) -> list[DossierDocument]:
-        return missing_of(self.documents(), lambda doc: bool(doc.files))
+        """What is still to be uploaded: documents shown at the counter are
+        not uploaded (the original is shown when the result is collected)."""
+        return missing_of(self.documents(), lambda doc: doc.is_shown or bool(doc.files))
 
 
 class DraftFile(models.Model):

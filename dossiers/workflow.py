@@ -318,6 +318,7 @@ def open_dossier(
     delivery: str = "counter",
     delivery_address: str = "",
     received_documents: set[int] | None = None,
+    answers: dict[str, bool] | None = None,
     citizen: Any = None,
     receive: bool = False,
     at: dt.datetime | None = None,
@@ -327,7 +328,10 @@ def open_dossier(
     Online, it waits in `submitted` for the counter. At the counter
     (`receive=True`) it is received at once, which needs every mandatory
     document ticked; if anything fails, nothing is created.
-    `received_documents` holds the positions (1-based) of the ticked documents.
+    `received_documents` holds the numbers of the ticked documents in the
+    procedure's list; `answers` the applicant's yes/no answers to each of
+    the procedure's questions (none when it asks none), which choose the
+    documents the dossier needs.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -339,9 +343,9 @@ def open_dossier(
     if receive and not actor.has_role(Membership.Role.CLERK, receiving_office):
         raise NotAllowed(_("Only a clerk of %(office)s receives dossiers there.") % {"office": receiving_office})
     try:
-        terms = procedure.terms_for(channel)
+        terms = procedure.terms_for(channel, answers or {})
     except ValidationError as error:
-        raise Invalid(" ".join(error.messages)) from None
+        raise Invalid(error.messages[0], error.messages) from None
     received_documents = received_documents or set()
 
     with transaction.atomic():
@@ -358,6 +362,7 @@ def open_dossier(
             time_limit_unit=terms["time_limit"]["unit"],
             fees=terms["fees"],
             stage_shares=terms["stages"],
+            answers=terms["answers"],
             submitted_at=at,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )

@@ -32,6 +32,7 @@ from procedures.models import (
     LegalDocument,
     Procedure,
     ProcedureChannel,
+    Question,
     RequiredDocument,
     Sector,
     Stage,
@@ -39,6 +40,18 @@ from procedures.models import (
 from procedures.national import online_level
 from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
 
+DOCUMENT_FIELDS = (
+    "name",
+    "case",
+    "kind",
+    "originals",
+    "copies",
+    "is_mandatory",
+    "condition",
+    "scope",
+    "group",
+    "template_name",
+)
 FORMAT = "one-stop-catalogue"
 VERSION = 1
 
@@ -84,12 +97,13 @@ class ImportSummary:
 
 def catalogue_queryset():
     return Procedure.objects.select_related("sector").prefetch_related(
-        "channels", "fees", "documents", "stages", "legal_basis"
+        "channels", "fees", "questions", "documents", "stages", "legal_basis"
     )
 
 
 def procedure_record(procedure: Procedure) -> dict[str, Any]:
     """A procedure as a catalogue record (the inverse of `save_record`)."""
+    keys = {question.pk: question.key for question in procedure.questions.all()}
     return {
         "code": procedure.code,
         "name": procedure.name,
@@ -117,13 +131,27 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
             }
             for option in procedure.channels.all()
         ],
+        "questions": [
+            {
+                "key": question.key,
+                "text": question.text,
+                "text_en": question.text_en,
+                "text_th": question.text_th,
+                "help": question.help_text,
+            }
+            for question in procedure.questions.all()
+        ],
         "documents": [
             {
                 "name": doc.name,
                 "case": doc.case_name,
+                "kind": doc.kind,
                 "originals": doc.originals,
                 "copies": doc.copies,
                 "is_mandatory": doc.is_mandatory,
+                "condition": keys.get(doc.condition_id, ""),
+                "scope": doc.scope,
+                "group": doc.group,
                 "template_name": doc.template_name,
             }
             for doc in procedure.documents.all()
@@ -280,6 +308,7 @@ def save_record(record: dict) -> str:
         for related in (procedure.channels, procedure.fees, procedure.documents, procedure.stages):
             related.all().delete()
         procedure.legal_basis.all().delete()
+        procedure.questions.all().delete()
 
     for option in record["channels"]:
         ProcedureChannel.objects.create(
@@ -290,15 +319,31 @@ def save_record(record: dict) -> str:
             description=option["description"],
         )
         Fee.objects.bulk_create(Fee(procedure=procedure, channel=option["channel"], **fee) for fee in option["fees"])
+    questions = {
+        question["key"]: Question.objects.create(
+            procedure=procedure,
+            position=position,
+            key=question["key"],
+            text=question["text"],
+            text_en=question["text_en"],
+            text_th=question["text_th"],
+            help_text=question["help"],
+        )
+        for position, question in enumerate(record["questions"], start=1)
+    }
     RequiredDocument.objects.bulk_create(
         RequiredDocument(
             procedure=procedure,
             position=position,
             name=doc["name"],
             case_name=doc["case"],
+            kind=doc["kind"],
             originals=doc["originals"],
             copies=doc["copies"],
             is_mandatory=doc["is_mandatory"],
+            condition=questions.get(doc["condition"]),
+            scope=doc["scope"],
+            group=doc["group"],
             template_name=doc["template_name"],
             template=templates.get(doc["name"], ""),
         )
@@ -328,10 +373,11 @@ def _normalised(record: dict) -> dict:
             }
             for option in sorted(record["channels"], key=lambda o: o["channel"])
         ],
-        "documents": [
-            {key: doc[key] for key in ("name", "case", "originals", "copies", "is_mandatory", "template_name")}
-            for doc in record["documents"]
+        "questions": [
+            {key: question[key] for key in ("key", "text", "text_en", "text_th", "help")}
+            for question in record["questions"]
         ],
+        "documents": [{key: doc[key] for key in DOCUMENT_FIELDS} for doc in record["documents"]],
         "stages": [
             {"kind": stage["kind"], "share_percent": _decimal(stage["share_percent"])}
             for stage in sorted(record["stages"], key=lambda s: list(Stage.Kind).index(s["kind"]))

@@ -5,12 +5,17 @@ processing stages with their share of the time limit, and the legal basis.
 
 A dossier keeps a snapshot of the terms it was received under (`terms_for`),
 so editing a procedure never changes a dossier already received.
+
+The module is long because a procedure and its parts (channels, fees,
+questions, documents, stages, legal basis) are one record, imported,
+exported and edited together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
@@ -22,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import TimeLimit, TimeUnit, format_amount
+from procedures import checklist
 from procedures.search import fold
 
 
@@ -203,15 +209,51 @@ class Procedure(models.Model):
         shares = {stage.kind: stage.share_percent for stage in self.stages.all()}
         return shares or dict(DEFAULT_STAGE_SHARES)
 
-    def terms_for(self, channel: str) -> dict:
+    def terms_for(self, channel: str, answers: Mapping[str, Any] | None = None) -> dict:
         """The terms a dossier on `channel` is received under, as plain data to
-        keep with the dossier: time limit, fees, documents, stage shares."""
+        keep with the dossier: time limit, fees, the questions about the
+        applicant's situation asked on that channel with `answers` to them,
+        the documents those answers call for (`checklist.checklist`; with no
+        answers, every document of the channel, the conditional ones marked
+        as such), stage shares. Answers that leave a question open, or
+        answer a question the procedure does not ask, raise ValidationError."""
         option = self.channel(channel)
         if option is None:
             raise ValidationError(
                 _("%(procedure)s cannot be submitted %(channel)s."),
                 params={"procedure": self.code, "channel": Channel(channel).label.lower()},
             )
+        questions = list(self.questions.all())
+        keys = {question.pk: question.key for question in questions}
+        documents = [
+            {
+                "id": doc.pk,
+                "position": position,
+                "name": doc.name,
+                "case": doc.case_name,
+                "kind": doc.kind,
+                "originals": doc.originals,
+                "copies": doc.copies,
+                "is_mandatory": doc.is_mandatory,
+                "condition": keys.get(doc.condition_id, ""),
+                "scope": doc.scope,
+                "group": doc.group,
+            }
+            for position, doc in enumerate(self.documents.all(), start=1)
+        ]
+        asked = checklist.questions_asked(
+            [
+                {"key": q.key, "text": q.text, "text_en": q.text_en, "text_th": q.text_th, "help": q.help_text}
+                for q in questions
+            ],
+            documents,
+            channel,
+        )
+        if answers is not None:
+            try:
+                answers = checklist.check_answers(asked, answers)
+            except checklist.Unanswered as error:
+                raise ValidationError(error.messages, code="answers") from None
         return {
             "procedure": self.code,
             "channel": channel,
@@ -220,17 +262,9 @@ class Procedure(models.Model):
                 {"name": fee.name, "amount_vnd": fee.amount_vnd, "exemption_note": fee.exemption_note}
                 for fee in self.fees_for(channel)
             ],
-            "documents": [
-                {
-                    "id": doc.pk,
-                    "name": doc.name,
-                    "case": doc.case_name,
-                    "originals": doc.originals,
-                    "copies": doc.copies,
-                    "is_mandatory": doc.is_mandatory,
-                }
-                for doc in self.documents.all()
-            ],
+            "questions": asked,
+            "answers": answers,
+            "documents": checklist.checklist(documents, channel, answers),
             "stages": {kind: str(share) for kind, share in self.stage_shares().items()},
         }
 
@@ -286,18 +320,97 @@ class Fee(models.Model):
         return f"{self.name}: {self.amount_vnd:,} VND"
 
 
+class Question(models.Model):
+    """A plain yes/no question about the applicant's situation ("Was the
+    child abandoned?"): documents conditional on it are needed only when the
+    answer is yes. The applicant answers online or at the kiosk, or the clerk
+    asks at intake; the answers give the exact checklist (`checklist.py`)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    key = models.SlugField(
+        _("key"),
+        max_length=50,
+        help_text=_("A short name for the question in answers and in the API, e.g. on-behalf."),
+    )
+    text = models.CharField(_("question"), max_length=300)
+    text_en = models.CharField(_("question in English"), max_length=300, blank=True)
+    text_th = models.CharField(_("question in Thai"), max_length=300, blank=True)
+    help_text = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        verbose_name = _("question about the applicant's situation")
+        verbose_name_plural = _("questions about the applicant's situation")
+        ordering = ["procedure", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "key"], name="one_question_per_key")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def display_text(self) -> str:
+        return localised(self.text, self.text_en, self.text_th)
+
+
 class RequiredDocument(models.Model):
-    """A document to bring (Thành phần hồ sơ), possibly for one case only."""
+    """A document of the procedure's file (Thành phần hồ sơ) as the law states
+    it: handed in, shown at the counter or filled in as an e-form; needed in
+    every case, only when a question is answered yes, only on one kind of
+    channel, as one of a group of alternatives, or only if the applicant has
+    one ("nếu có")."""
+
+    class Kind(models.TextChoices):
+        HAND_IN = "hand_in", _("Handed in")
+        SHOW = "show", _("Shown at the counter")
+        EFORM = "eform", _("Filled in as a form")
+
+    class Scope(models.TextChoices):
+        EVERY = "", _("Every channel")
+        ONLINE = "online", _("Online applications only")
+        PAPER = "paper", _("Paper applications only (in person or by post)")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     case_name = models.CharField(
-        _("case"), max_length=500, blank=True, help_text=_("Blank when the document is needed in every case.")
+        _("case"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For procedures whose file differs by case (a), b) ...): the dossier needs one case's documents. "
+            "Blank when the document belongs to every case."
+        ),
     )
     name = models.TextField(_("name"))
+    kind = models.CharField(
+        _("how it is given"),
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.HAND_IN,
+        help_text=_(
+            "Shown: the original is shown at the counter and handed back; nothing is uploaded online. "
+            "Filled in as a form: the declaration the online applicant fills in."
+        ),
+    )
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
-    is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    is_mandatory = models.BooleanField(
+        _("mandatory"), default=True, help_text=_("Untick for a document brought only if the applicant has one.")
+    )
+    condition = models.ForeignKey(
+        Question,
+        verbose_name=_("needed only if the answer is yes to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    scope = models.CharField(_("channels"), max_length=8, choices=Scope.choices, default=Scope.EVERY, blank=True)
+    group = models.CharField(
+        _("one of the group"),
+        max_length=100,
+        blank=True,
+        help_text=_("Documents with the same group name are alternatives: one of them is enough."),
+    )
     template = models.FileField(
         _("form template"),
         upload_to="forms/",

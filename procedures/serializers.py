@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.calendar import TimeUnit
-from procedures.models import Channel, Procedure, Stage, check_stage_shares, procedure_code_validator
+from procedures.models import (
+    Channel,
+    Procedure,
+    RequiredDocument,
+    Stage,
+    check_stage_shares,
+    procedure_code_validator,
+)
 
 
 class SectorRecordSerializer(serializers.Serializer):
@@ -38,12 +45,24 @@ class ChannelRecordSerializer(serializers.Serializer):
     fees = FeeRecordSerializer(many=True, required=False, default=list)
 
 
+class QuestionRecordSerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=50)
+    text = serializers.CharField(max_length=300)
+    text_en = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    text_th = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    help = serializers.CharField(allow_blank=True, required=False, default="")
+
+
 class DocumentRecordSerializer(serializers.Serializer):
     name = serializers.CharField()
     case = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    kind = serializers.ChoiceField(choices=RequiredDocument.Kind.choices, required=False, default="hand_in")
     originals = serializers.IntegerField(min_value=0, max_value=100, required=False, default=1)
     copies = serializers.IntegerField(min_value=0, max_value=100, required=False, default=0)
     is_mandatory = serializers.BooleanField(required=False, default=True)
+    condition = serializers.SlugField(max_length=50, allow_blank=True, required=False, default="")
+    scope = serializers.ChoiceField(choices=RequiredDocument.Scope.choices, required=False, default="")
+    group = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     template_name = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
@@ -78,6 +97,7 @@ class ProcedureRecordSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, default=True)
     source_url = serializers.URLField(max_length=500, allow_blank=True, required=False, default="")
     channels = ChannelRecordSerializer(many=True, allow_empty=True)
+    questions = QuestionRecordSerializer(many=True, required=False, default=list)
     documents = DocumentRecordSerializer(many=True, required=False, default=list)
     stages = StageRecordSerializer(many=True, required=False, default=list)
     legal_basis = LegalDocumentRecordSerializer(many=True, required=False, default=list)
@@ -106,7 +126,22 @@ class ProcedureRecordSerializer(serializers.Serializer):
             raise serializers.ValidationError(error.messages) from None
         return value
 
+    def validate_questions(self, value: list[dict]) -> list[dict]:
+        keys = [question["key"] for question in value]
+        if len(keys) != len(set(keys)):
+            raise serializers.ValidationError(_("Each question key may appear only once."))
+        return value
+
     def validate(self, attrs: dict) -> dict:
+        keys = {question["key"] for question in attrs["questions"]}
+        unknown = sorted({doc["condition"] for doc in attrs["documents"] if doc["condition"]} - keys)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "documents": _("A document depends on a question that is not listed: %(keys)s.")
+                    % {"keys": ", ".join(unknown)}
+                }
+            )
         if attrs["is_active"] and not attrs["channels"]:
             raise serializers.ValidationError(
                 {"channels": _("An active procedure needs at least one channel with a time limit.")}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models.dossier import Dossier, private_storage
+from procedures.checklist import ONE_OF, REQUIRED
 
 
 class DossierDocument(models.Model):
@@ -22,7 +23,12 @@ class DossierDocument(models.Model):
     case_name = models.CharField(_("case"), max_length=500, blank=True)
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    # How it is given (RequiredDocument.Kind): a document shown at the
+    # counter is ticked when seen and handed back.
+    kind = models.CharField(_("how it is given"), max_length=8, default="hand_in")
     is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    # Alternatives: one of the documents of a group is enough.
+    group = models.CharField(_("one of the group"), max_length=100, blank=True)
     is_received = models.BooleanField(_("received"), default=False)
 
     class Meta:
@@ -36,21 +42,30 @@ class DossierDocument(models.Model):
 
     @classmethod
     def from_terms(cls, dossier: Dossier | None, documents: list[dict], received: set[int]) -> list[DossierDocument]:
-        """The documents of a procedure's terms (`Procedure.terms_for`), unsaved,
-        numbered from 1; those whose position is in `received` are ticked."""
+        """The documents of a procedure's terms (`Procedure.terms_for`, the
+        checklist for the dossier's answers), unsaved, keeping their numbers
+        in the procedure's list; those whose number is in `received` are
+        ticked."""
         return [
             cls(
                 dossier=dossier,
-                position=position,
+                position=doc["position"],
                 name=doc["name"],
                 case_name=doc["case"],
+                kind=doc.get("kind", "hand_in"),
                 originals=doc["originals"],
                 copies=doc["copies"],
-                is_mandatory=doc["is_mandatory"],
-                is_received=position in received,
+                is_mandatory=doc["need"] in (REQUIRED, ONE_OF),
+                group=doc.get("group", "") if doc["need"] == ONE_OF else "",
+                is_received=doc["position"] in received,
             )
-            for position, doc in enumerate(documents, start=1)
+            for doc in documents
         ]
+
+    @property
+    def is_shown(self) -> bool:
+        """Shown at the counter and handed back: nothing to upload online."""
+        return self.kind == "show"
 
 
 class Attachment(models.Model):

@@ -168,6 +168,9 @@ class Dossier(FSMModelMixin, models.Model):
     time_limit_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
     fees = models.JSONField(_("fees"), default=list, blank=True)
     stage_shares = models.JSONField(_("stage shares"), default=dict, blank=True)
+    # The applicant's answers to the procedure's questions ({key: yes/no}),
+    # which chose the documents the dossier needs (procedures/checklist.py).
+    answers = models.JSONField(_("answers about the applicant's situation"), default=dict, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -339,7 +342,7 @@ class Dossier(FSMModelMixin, models.Model):
         if missing:
             raise ValidationError(
                 _("These mandatory documents are not ticked as received: %(names)s."),
-                params={"names": "; ".join(_short(doc.name) for doc in missing)},
+                params={"names": "; ".join(missing_names(missing))},
                 code="missing_documents",
             )
         self.start_clock(act.at, act.calendar)
@@ -503,16 +506,39 @@ def _pause_details(ended: EndedPause | None) -> dict:
 
 def missing_of(documents: Iterable[DossierDocument], have: Callable[[DossierDocument], bool]) -> list[DossierDocument]:
     """The mandatory documents for which `have` is false: those of every
-    case-free line, and of the case with the fewest missing."""
+    case-free line, and of the case with the fewest missing. Of a group of
+    alternatives, one is enough: a group none of whose documents is had is
+    missing as a whole (every one of them listed; `missing_names` joins
+    them with "or")."""
+    documents = list(documents)
+    groups_had = {(doc.case_name, doc.group) for doc in documents if doc.group and have(doc)}
     missing_by_case: dict[str, list[DossierDocument]] = {}
     for doc in documents:
         bucket = missing_by_case.setdefault(doc.case_name, [])
-        if doc.is_mandatory and not have(doc):
+        if doc.is_mandatory and not have(doc) and (doc.case_name, doc.group) not in groups_had:
             bucket.append(doc)
     common = missing_by_case.pop("", [])
     if not missing_by_case:
         return common
     return common + min(missing_by_case.values(), key=len)
+
+
+def missing_names(missing: Iterable[DossierDocument], length: int = 80) -> list[str]:
+    """The names of `missing` documents for a message: one a document, the
+    alternatives of a group on one line joined with "or"."""
+    names: list[str] = []
+    groups: dict[tuple[str, str], int] = {}
+    for doc in missing:
+        name = _short(doc.name, length)
+        if not doc.group:
+            names.append(name)
+        elif (doc.case_name, doc.group) in groups:
+            index = groups[doc.case_name, doc.group]
+            names[index] = _("%(names)s or %(name)s") % {"names": names[index], "name": name}
+        else:
+            groups[doc.case_name, doc.group] = len(names)
+            names.append(name)
+    return names
 
 
 def _short(text: str, length: int = 80) -> str:
