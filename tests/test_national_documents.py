@@ -12,39 +12,107 @@ from tests.test_national_parser import DOCS, raw, real
 # ---------------------------------------------------------------- real records
 
 
-def test_birth_registration_documents_are_grouped_by_case():
-    documents = real("1.001193").record["documents"]
-    assert {d["case"] for d in documents} == {"Giấy tờ phải nộp", "Giấy tờ phải xuất trình", ""}
-    by_case = {case: [d for d in documents if d["case"] == case] for case in {d["case"] for d in documents}}
-    # 4 to submit, 2 to show, 2 in the unlabelled table; the "* Lưu ý:" table holds only notes.
-    assert [len(by_case[c]) for c in ("Giấy tờ phải nộp", "Giấy tờ phải xuất trình", "")] == [4, 2, 2]
-    certificate = next(d for d in documents if d["name"].startswith("Giấy chứng sinh;"))
-    assert certificate["case"] == "Giấy tờ phải nộp"
-    assert (certificate["originals"], certificate["copies"], certificate["is_mandatory"]) == (1, 0, True)
-    abandoned = next(d for d in documents if d["name"].startswith("Trường hợp trẻ em bị bỏ rơi"))
-    assert abandoned["is_mandatory"] is False
-    passport = next(d for d in documents if d["name"].startswith("Hộ chiếu/Thẻ căn cước công dân"))
-    assert passport["case"] == "Giấy tờ phải xuất trình"
+def test_birth_registration_documents_are_read_as_the_law_states_them():
+    parsed = real("1.001193")
+    documents = parsed.record["documents"]
+    # "Giấy tờ phải nộp" and "Giấy tờ phải xuất trình" are kinds of document,
+    # not alternative cases: no document belongs to a case.
+    assert {d["case"] for d in documents} == {""}
+    table = [(d["name"].split()[:3], d["kind"], d["scope"], d["is_mandatory"], d["condition"]) for d in documents]
+    assert table == [
+        (["Trường", "hợp", "trẻ"], "hand_in", "", True, "abandoned-child"),
+        (["Văn", "bản", "ủy"], "hand_in", "", True, "on-behalf"),
+        (["Trường", "hợp", "khai"], "hand_in", "", True, "surrogacy"),
+        (["Giấy", "chứng", "sinh;"], "hand_in", "", True, ""),
+        # Needed only if the office cannot look the residence up: not the applicant's question.
+        (["Giấy", "tờ", "có"], "show", "", False, ""),
+        # The ID is shown "khi làm thủ tục trực tiếp"; online, identity comes from VNeID.
+        (["Hộ", "chiếu/Thẻ", "căn"], "show", "paper", True, ""),
+        # The paper declaration "(nếu ... trực tiếp hoặc ... bưu chính)", the e-form online.
+        (["Tờ", "khai", "đăng"], "hand_in", "paper", True, ""),
+        (["Mẫu", "hộ", "tịch"], "eform", "online", True, ""),
+    ]
+    # Situations that come back in many records are asked in plain words, in three languages.
+    assert [(q["text"], q["text_en"]) for q in parsed.record["questions"]] == [
+        ("Trẻ em bị bỏ rơi?", "Was the child abandoned?"),
+        (
+            "Bạn nộp hồ sơ thay cho người khác (theo ủy quyền)?",
+            "Are you applying on someone else's behalf (with their authorisation)?",
+        ),
+        ("Trẻ em được sinh ra do mang thai hộ?", "Was the child born to a surrogate mother?"),
+    ]
+    assert parsed.problems == []
+    certificate = documents[3]
+    assert (certificate["originals"], certificate["copies"]) == (1, 0)
     # "0 bản chính" rows are notes, not papers to bring.
     assert all(d["originals"] + d["copies"] > 0 for d in documents)
     assert not any("đã nộp bản điện tử Giấy chứng sinh" in d["name"] for d in documents)
     assert not any(d["name"].startswith(("- ", "+ ")) for d in documents)
 
 
-def test_documents_needed_only_in_some_cases_are_not_mandatory():
-    # A counter cannot receive a dossier until every mandatory document is
-    # ticked, so a power of attorney "in case of authorisation" must not be.
-    documents = real("1.001193").record["documents"]
-    assert [(d["name"].split()[:3], d["is_mandatory"]) for d in documents] == [
-        (["Trường", "hợp", "trẻ"], False),
-        (["Văn", "bản", "ủy"], False),
-        (["Trường", "hợp", "khai"], False),
-        (["Giấy", "chứng", "sinh;"], True),
-        (["Giấy", "tờ", "có"], False),
-        (["Hộ", "chiếu/Thẻ", "căn"], True),
-        (["Tờ", "khai", "đăng"], False),
-        (["Mẫu", "hộ", "tịch"], True),
+@pytest.mark.parametrize(
+    ("heading", "kind", "scope", "group", "case"),
+    [
+        ("* Giấy tờ phải nộp:", "hand_in", "", "", ""),
+        ("* Giấy tờ phải xuất trình:", "show", "", "", ""),
+        ("Xuất trình một trong các loại giấy tờ sau đây để cơ quan đăng ký phương tiện kiểm tra:", "show", "", "x", ""),
+        ("* Trường hợp đăng ký trên môi trường điện tử:", "hand_in", "online", "", ""),
+        ("Trường hợp hồ sơ không được gửi trên môi trường điện tử:", "hand_in", "paper", "", ""),
+        ("a) Hồ sơ đề nghị gia hạn:", "hand_in", "", "", "a) Hồ sơ đề nghị gia hạn"),
+    ],
+)
+def test_a_table_heading_gives_its_rows_a_kind_a_channel_a_group_or_a_case(heading, kind, scope, group, case):
+    parsed = parse_record(raw(thanh_phan_ho_so=f"{heading}{DOCS}- Giấy tờ A1 bản chính"))
+    (document,) = parsed.record["documents"]
+    assert (document["kind"], document["scope"], bool(document["group"]), document["case"]) == (
+        kind,
+        scope,
+        bool(group),
+        case,
+    )
+
+
+def test_rows_after_one_of_the_following_are_alternatives_and_reported():
+    text = (
+        f"--{DOCS}- Tờ khai1 bản chính"
+        "- Một trong các giấy tờ sau đây chứng minh chỗ ở hợp pháp:0 bản chính"
+        "+ Giấy chứng nhận quyền sử dụng đất0 bản chính,1 bản sao"
+        "+ Hợp đồng thuê nhà0 bản chính,1 bản sao"
+        "- Giấy khám sức khỏe1 bản chính"
+    )
+    parsed = parse_record(raw(thanh_phan_ho_so=text))
+    groups = [(d["name"], bool(d["group"]), d["is_mandatory"]) for d in parsed.record["documents"]]
+    assert groups == [
+        ("Tờ khai", False, True),
+        ("Giấy chứng nhận quyền sử dụng đất", True, True),
+        ("Hợp đồng thuê nhà", True, True),
+        ("Giấy khám sức khỏe", False, True),
     ]
+    assert sum("one of the alternatives" in problem for problem in parsed.problems) == 2
+
+
+def test_a_condition_in_brackets_is_a_channel_a_question_or_if_any():
+    text = (
+        f"--{DOCS}- Tờ khai (nếu nộp hồ sơ theo hình thức trực tuyến)1 bản chính"
+        "- Văn bản ủy quyền (nếu có)1 bản chính"
+        "- Giấy xác nhận khuyết tật đối với trường hợp người khuyết tật1 bản sao"
+    )
+    parsed = parse_record(raw(thanh_phan_ho_so=text))
+    rows = [(d["scope"], d["is_mandatory"], d["condition"]) for d in parsed.record["documents"]]
+    assert rows == [("online", True, ""), ("", False, ""), ("", True, "nguoi-khuyet-tat")]
+    # A situation seen for the first time is proposed as a question and reported.
+    assert parsed.record["questions"] == [
+        {"key": "nguoi-khuyet-tat", "text": "Có phải trường hợp người khuyết tật không?"}
+    ]
+    assert [problem.split(" for ")[0] for problem in parsed.problems] == [
+        "documents: proposed the question 'Có phải trường hợp người khuyết tật không?'"
+    ]
+
+
+def test_a_management_unit_that_is_direct_is_not_a_channel():
+    text = f"--{DOCS}- Giấy giới thiệu của Thủ trưởng đơn vị quản lý trực tiếp (nếu có)1 bản chính"
+    (document,) = parse_record(raw(thanh_phan_ho_so=text)).record["documents"]
+    assert (document["scope"], document["is_mandatory"]) == ("", False)
 
 
 def test_count_glued_to_a_form_number_takes_one_digit():
@@ -100,13 +168,16 @@ def test_documents_cases_conditions_notes_and_duplicates():
         f"* Giấy tờ phải xuất trình:{DOCS}Nếu là người nước ngoài: hộ chiếu1 bản chính,1 bản sao"
     )
     parsed = parse_record(raw(thanh_phan_ho_so=text))
-    assert parsed.outcome == "full", parsed.problems
     assert [
-        (d["case"], d["name"], d["originals"], d["copies"], d["is_mandatory"]) for d in parsed.record["documents"]
+        (d["kind"], d["name"], d["originals"], d["copies"], d["is_mandatory"]) for d in parsed.record["documents"]
     ] == [
-        ("Giấy tờ phải nộp", "Tờ khai theo Mẫu số 01", 1, 0, True),
-        ("Giấy tờ phải nộp", "Văn bản ủy quyền (nếu có)", 0, 1, False),
-        ("Giấy tờ phải xuất trình", "Nếu là người nước ngoài: hộ chiếu", 1, 1, False),
+        ("hand_in", "Tờ khai theo Mẫu số 01", 1, 0, True),
+        ("hand_in", "Văn bản ủy quyền (nếu có)", 0, 1, False),
+        ("show", "Nếu là người nước ngoài: hộ chiếu", 1, 1, False),
+    ]
+    # A condition it cannot phrase as a question is reported, not guessed.
+    assert parsed.problems == [
+        "documents: cannot tell when 'Nếu là người nước ngoài: hộ chiếu' is needed; listed as brought if it applies"
     ]
 
 

@@ -141,6 +141,7 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
             "is_active",
             "source_url",
             "channels",
+            "questions",
             "documents",
             "stages",
             "legal_basis",
@@ -171,7 +172,19 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
                 assert fee["amount_vnd"] >= 0
                 assert 0 < len(fee["name"]) <= 300
         for document in record["documents"]:
-            assert set(document) == {"name", "case", "originals", "copies", "is_mandatory", "template_name"}
+            assert set(document) == {
+                "name",
+                "case",
+                "kind",
+                "originals",
+                "copies",
+                "is_mandatory",
+                "condition",
+                "scope",
+                "group",
+                "template_name",
+            }
+            assert not document["condition"] or document["condition"] in {q["key"] for q in record["questions"]}
             assert document["name"]
             assert len(document["case"]) <= 500
             assert document["originals"] + document["copies"] > 0
@@ -209,13 +222,18 @@ def test_minimal_record_has_exactly_the_catalogue_values():
                 "fees": [],
             }
         ],
+        "questions": [],
         "documents": [
             {
                 "name": "Tờ khai",
                 "case": "",
+                "kind": "hand_in",
                 "originals": 1,
                 "copies": 0,
                 "is_mandatory": True,
+                "condition": "",
+                "scope": "",
+                "group": "",
                 "template_name": "",
             }
         ],

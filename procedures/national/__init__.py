@@ -59,6 +59,7 @@ RECORD_KEYS = (
     "is_active",
     "source_url",
     "channels",
+    "questions",
     "documents",
     "stages",
     "legal_basis",
@@ -110,8 +111,9 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
         lambda: _channels(_text(raw.get("cach_thuc_thuc_hien")), steps, problems),
         [],
     )
-    documents: list[dict[str, Any]] = _guarded(
-        problems, "documents", lambda: _documents(_text(raw.get("thanh_phan_ho_so")), problems), []
+    no_documents: tuple[list[dict[str, Any]], list[dict[str, str]]] = ([], [])
+    documents, questions = _guarded(
+        problems, "documents", lambda: _documents(_text(raw.get("thanh_phan_ho_so")), problems), no_documents
     )
     legal: list[dict[str, Any]] = _guarded(
         problems, "legal basis", lambda: _legal_basis(_text(raw.get("can_cu_phap_ly")), problems), []
@@ -157,6 +159,7 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
         "is_active": True,
         "source_url": source_url,
         "channels": channels,
+        "questions": questions,
         "documents": documents,
         "stages": [],
         "legal_basis": legal,

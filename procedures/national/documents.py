@@ -1,25 +1,46 @@
 """The documents table (thành phần hồ sơ) of a portal record: one flattened
-table per case, the case's label before it, each row a document's name glued
-to its count ("Tờ khai1 bản chính") and sometimes the form template's file
-name glued to the end of the name. The tables are read into documents to
-bring, with their case, counts, whether a counter must have them, and the
-template's file name where its start is clear; rows counted "0 bản chính" are
-notes to the applicant and are left out.
+table per heading, the heading's label before it, each row a document's name
+glued to its count ("Tờ khai1 bản chính") and sometimes the form template's
+file name glued to the end of the name. Rows counted "0 bản chính" are notes
+to the applicant and are left out.
+
+Each row becomes a requirement as the law states it (`RequiredDocument`):
+- how it is given: the headings "Giấy tờ phải nộp" (to hand in) and "Giấy
+  tờ phải xuất trình" or "... để kiểm tra" (to show at the counter) are
+  kinds, not alternative cases; the interactive e-form of the national
+  portal ("Mẫu hộ tịch điện tử tương tác") is filled in, not uploaded;
+- on which channel: a heading "Trường hợp đăng ký trên môi trường điện tử"
+  or a row "(nếu ... nộp hồ sơ theo hình thức trực tiếp hoặc ... bưu chính)"
+  restricts it to online or to paper applications;
+- when: "(nếu có)" is brought only if the applicant has one; "Trường hợp X
+  thì ..." or "... trong trường hợp X" is needed when the answer to "Có phải
+  trường hợp X không?" is yes: the question is proposed and reported for an
+  administrator to confirm; a condition on the office ("trường hợp cơ quan
+  ... không khai thác được") is not the applicant's to answer, and the
+  document is brought if the office asks;
+- alternatives: the rows after a heading or a note "một trong các giấy tờ
+  sau" form a group, one of which is enough.
+Other headings (a), b) ...) are alternative cases, as before.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from procedures.national.legal import _LEGAL_NUMBER
 from procedures.national.text import _collapse, _published, _quote, _truncate
+from procedures.search import fold
 
 DOCUMENT_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 
 # The serializer's limits (procedures/serializers.py).
 MAX_CASE = 500
 MAX_TEMPLATE_NAME = 300
+MAX_GROUP = 100
+MAX_KEY = 50
+MAX_QUESTION = 300
 
 _COUNT = re.compile(r"(\d+) bản chính(?:,\s*(\d+) bản sao)?|(\d+) bản sao")
 # A count phrase inside a name ("(01 bản chính hoặc 01 bản sao có chứng thực)")
@@ -36,6 +57,28 @@ _FILE_BOUNDARY_AFTER = frozenset(').;:]”’"')
 # is an exemption note and keeps the document mandatory.
 _CONDITIONAL_START = re.compile(r"^(?:\w\)\s*)?(?:trường hợp|đối với|trong trường hợp|trừ trường hợp|nếu)\b", re.I)
 _CONDITIONAL_CLAUSE = re.compile(r"^[^.]*?\b(?:trong|đối với) trường hợp\b|\(nếu\b|\(trường hợp", re.I)
+_IF_ANY = re.compile(r"\(?\bnếu có\b\)?", re.I)
+# A condition naming a channel: "(nếu ... theo hình thức trực tuyến)",
+# "khi làm thủ tục trực tiếp", "gửi hồ sơ qua hệ thống bưu chính". Only
+# these phrases name a channel: "đơn vị quản lý trực tiếp" does not.
+_CHANNEL_CONDITION = re.compile(r"\b(?:nếu|trường hợp|đối với|khi)\b", re.I)
+_CHANNEL_WORD = re.compile(
+    r"(?:hình thức|nộp|gửi|làm thủ tục|thực hiện|đăng ký)\s+(?:hồ sơ\s+)?(?:theo hình thức\s+)?"
+    r"(trực tiếp|trực tuyến|qua (?:hệ thống |dịch vụ )?bưu chính)|(môi trường điện tử)",
+    re.I,
+)
+_EFORM = re.compile(r"(?:mẫu|biểu mẫu|tờ khai)[^.;]*?điện tử tương tác", re.I)
+# "Trường hợp X thì ...", "... trong trường hợp X.", "Đối với trường hợp X, ..."
+_SITUATION = re.compile(
+    r"(?:^(?:\w\)\s*)?|\b(?:trong|đối với)\s)trường hợp\s+(?P<situation>[^.;:()]+?)"
+    r"(?=\s+thì\b|(?<!không)\s+phải\b|[.;:,()]|$)",
+    re.I,
+)
+# Situations that are the office's, not the applicant's to answer.
+_OFFICE_SITUATION = re.compile(r"^(?:cơ quan|người tiếp nhận|ủy ban|ubnd|cán bộ|công chức)\b", re.I)
+_ONE_OF = re.compile(
+    r"\bmột trong (?:các|những|số)?\s*(?:giấy tờ|loại giấy tờ|văn bản|tài liệu)[^.]*?(?:sau|dưới đây)", re.I
+)
 
 
 def _file_like(text: str) -> bool:
@@ -122,24 +165,201 @@ def _accepted_counts(body: str) -> list[re.Match[str]]:
     ]
 
 
-def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
+@dataclass
+class _Heading:
+    """What a table's heading says of its rows."""
+
+    case: str = ""
+    kind: str = "hand_in"
+    scope: str = ""
+    group: str = ""
+    notes: bool = False
+
+
+def _heading(label: str) -> _Heading:
+    text = _clean_label(label)
+    lowered = text.lower()
+    heading = _Heading()
+    if not text:
+        return heading
+    if lowered.lstrip("* ").startswith("lưu ý"):
+        heading.notes = True
+        return heading
+    understood = False
+    if "xuất trình" in lowered or re.search(r"\bđể\b[^.]*\bkiểm tra\b", lowered):
+        heading.kind, understood = "show", True
+    elif "phải nộp" in lowered:
+        understood = True
+    if "môi trường điện tử" in lowered or "trực tuyến" in lowered:
+        heading.scope = "paper" if re.search(r"\bkhông\b", lowered) else "online"
+        understood = True
+    if _ONE_OF.search(text):
+        heading.group, understood = _truncate(text, MAX_GROUP), True
+    if not understood:
+        heading.case = _truncate(text, MAX_CASE) if len(text) > MAX_CASE else text
+    return heading
+
+
+def _channel_scope(name: str) -> str:
+    """ "online" or "paper" when the row names the channels it is for: every
+    channel phrase in a clause that opens with a condition ("nếu", "trường
+    hợp", "đối với", "khi") counts, and naming both is no restriction."""
+    named: set[str] = set()
+    for trigger in _CHANNEL_CONDITION.finditer(name):
+        clause = re.split(r"[.;]", name[trigger.start() :], maxsplit=1)[0]
+        for match in _CHANNEL_WORD.finditer(clause):
+            named.add((match.group(1) or match.group(2)).lower())
+    online = {word for word in named if word in ("trực tuyến", "môi trường điện tử")}
+    paper = {word for word in named if word == "trực tiếp" or word.endswith("bưu chính")}
+    if online and not paper:
+        return "online"
+    if paper and not online:
+        return "paper"
+    return ""
+
+
+# Situations that come back in many records, asked in plain words (and in
+# English and Thai): they need no administrator's rewording.
+KNOWN_SITUATIONS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
+    (
+        re.compile(r"^(?:người yêu cầu )?ủy quyền\b", re.I),
+        {
+            "key": "on-behalf",
+            "text": "Bạn nộp hồ sơ thay cho người khác (theo ủy quyền)?",
+            "text_en": "Are you applying on someone else's behalf (with their authorisation)?",
+            "text_th": "คุณยื่นคำขอแทนผู้อื่น (โดยได้รับมอบอำนาจ) ใช่หรือไม่?",
+        },
+    ),
+    (
+        re.compile(r"^(?:cá nhân |người yêu cầu )?(?:yêu cầu |đề nghị )?cấp lại\b", re.I),
+        {
+            "key": "reissue",
+            "text": "Bạn xin cấp lại giấy đã được cấp trước đây?",
+            "text_en": "Are you asking for a paper you were issued before to be issued again?",
+            "text_th": "คุณขอออกเอกสารที่เคยได้รับมาก่อนใหม่อีกครั้งใช่หรือไม่?",
+        },
+    ),
+    (
+        re.compile(r"^trẻ em bị bỏ rơi\b", re.I),
+        {
+            "key": "abandoned-child",
+            "text": "Trẻ em bị bỏ rơi?",
+            "text_en": "Was the child abandoned?",
+            "text_th": "เด็กถูกทอดทิ้งใช่หรือไม่?",
+        },
+    ),
+    (
+        re.compile(r"mang thai hộ\b", re.I),
+        {
+            "key": "surrogacy",
+            "text": "Trẻ em được sinh ra do mang thai hộ?",
+            "text_en": "Was the child born to a surrogate mother?",
+            "text_th": "เด็กเกิดจากการตั้งครรภ์แทนใช่หรือไม่?",
+        },
+    ),
+    (
+        re.compile(r"^chưa có tài khoản định danh điện tử\b", re.I),
+        {
+            "key": "no-electronic-id",
+            "text": "Bạn chưa có tài khoản định danh điện tử (VNeID)?",
+            "text_en": "Do you not have an electronic identification account (VNeID) yet?",
+            "text_th": "คุณยังไม่มีบัญชียืนยันตัวตนอิเล็กทรอนิกส์ (VNeID) ใช่หรือไม่?",
+        },
+    ),
+    (
+        re.compile(r"^(?:đăng ký khai tử cho )?người chết đã lâu\b", re.I),
+        {
+            "key": "death-long-ago",
+            "text": "Người chết đã mất từ lâu (không có Giấy báo tử)?",
+            "text_en": "Did the person die long ago (no death notice)?",
+            "text_th": "ผู้เสียชีวิตเสียชีวิตมานานแล้ว (ไม่มีหนังสือแจ้งการตาย) ใช่หรือไม่?",
+        },
+    ),
+    (
+        re.compile(r"^không xác định được nơi cư trú cuối cùng của người chết\b", re.I),
+        {
+            "key": "last-residence-unknown",
+            "text": "Không xác định được nơi cư trú cuối cùng của người chết?",
+            "text_en": "Is the last place of residence of the deceased unknown?",
+            "text_th": "ไม่ทราบที่อยู่สุดท้ายของผู้เสียชีวิตใช่หรือไม่?",
+        },
+    ),
+)
+
+
+def question_key(situation: str) -> str:
+    """A short key for a question: the situation's first words, unaccented."""
+    words = fold(situation).split()
+    key = ""
+    for word in words:
+        word = re.sub(r"[^a-z0-9]", "", word)
+        if not word:
+            continue
+        if len(key) + len(word) + 1 > MAX_KEY:
+            break
+        key = f"{key}-{word}" if key else word
+    return key or "situation"
+
+
+def _requirement(
+    name: str, heading: _Heading, questions: dict[str, dict[str, str]], problems: list[str]
+) -> tuple[str, str, bool, str]:
+    """(kind, scope, is_mandatory, condition key) of a row."""
+    kind, scope = heading.kind, heading.scope
+    if _EFORM.search(name):
+        kind, scope = "eform", scope or "online"
+    named = _channel_scope(name)
+    scope = named or scope
+    first_sentence = re.split(r"\.\s", name, maxsplit=1)[0]
+    if _IF_ANY.search(first_sentence):
+        return kind, scope, False, ""
+    if named:
+        # The row's condition is the channel itself.
+        return kind, scope, True, ""
+    found = _SITUATION.search(first_sentence)
+    if found:
+        situation = _collapse(found.group("situation"))
+        if _OFFICE_SITUATION.match(situation):
+            # The office's condition: brought if the office asks for it.
+            return kind, scope, False, ""
+        known = next((question for pattern, question in KNOWN_SITUATIONS if pattern.search(situation)), None)
+        if known is not None:
+            questions.setdefault(known["key"], dict(known))
+            return kind, scope, True, known["key"]
+        key = question_key(situation)
+        if key not in questions:
+            text = f"Có phải trường hợp {situation} không?"
+            questions[key] = {"key": key, "text": _truncate(text, MAX_QUESTION)}
+            problems.append(
+                f"documents: proposed the question {_quote(questions[key]['text'])} for "
+                f"{_quote(name, 60)}; an administrator confirms or rewords it"
+            )
+        return kind, scope, True, key
+    if _CONDITIONAL_START.match(name) or _CONDITIONAL_CLAUSE.search(name):
+        problems.append(f"documents: cannot tell when {_quote(name, 60)} is needed; listed as brought if it applies")
+        return kind, scope, False, ""
+    return kind, scope, True, ""
+
+
+def _documents(text: str, problems: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The documents of the table, and the questions they depend on."""
+    questions: dict[str, dict[str, str]] = {}
     if not _published(text):
         problems.append("documents: none published; no documents imported")
-        return []
+        return [], []
     parts = text.split(DOCUMENT_HEADER)
     if len(parts) == 1:
         problems.append(f"documents: no documents table in the field ({_quote(text)}); no documents imported")
-        return []
+        return [], []
     documents: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     label = parts[0]
     for index, body in enumerate(parts[1:]):
-        # "--" or nothing before a table means no case; a single unlabelled table is the common one.
-        case = _clean_label(label)
-        if len(case) > MAX_CASE:
-            case = _truncate(case, MAX_CASE)
+        heading = _heading(label)
         counts = _accepted_counts(body)
         position = 0
+        # A note "một trong các giấy tờ sau:" makes the "+" rows after it alternatives.
+        group = ""
         for match in counts:
             digits = match.group(1) or match.group(3)
             # Counts are single digits glued to the name: "Mẫu số 131 bản chính" is "Mẫu số 13" + 1.
@@ -148,7 +368,11 @@ def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
             count = int(digits[-1])
             originals, copies = (count, int(match.group(2) or 0)) if match.group(1) else (0, count)
             name = _collapse(_BULLETS.sub("", raw_name))
+            if group and not raw_name.lstrip().startswith("+"):
+                group = ""
             if originals == 0 and copies == 0:
+                if _ONE_OF.search(name):
+                    group = _truncate(name.rstrip(" :"), MAX_GROUP)
                 continue
             if not name:
                 problems.append(f"documents: a count ({_quote(match.group(0))}) with no document name was skipped")
@@ -162,13 +386,25 @@ def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
                 )
             if len(template) > MAX_TEMPLATE_NAME:
                 template = _truncate(template, MAX_TEMPLATE_NAME)
-            mandatory = not (_CONDITIONAL_START.match(name) or _CONDITIONAL_CLAUSE.search(name))
+            if heading.notes:
+                problems.append(f"documents: {_quote(name, 60)} is counted under a note heading; kept as a document")
+            kind, scope, mandatory, condition = _requirement(name, heading, questions, problems)
+            in_group = group or heading.group
+            if in_group:
+                problems.append(
+                    f"documents: {_quote(name, 60)} taken as one of the alternatives {_quote(in_group, 60)}; "
+                    "an administrator confirms the group"
+                )
             document = {
                 "name": name,
-                "case": case,
+                "case": heading.case,
+                "kind": kind,
                 "originals": originals,
                 "copies": copies,
                 "is_mandatory": mandatory,
+                "condition": condition,
+                "scope": scope,
+                "group": in_group,
                 "template_name": template,
             }
             key = tuple(document.values())
@@ -184,4 +420,5 @@ def _documents(text: str, problems: list[str]) -> list[dict[str, Any]]:
             problems.append(f"documents: a table without counts ({_quote(_clean_label(tail))}) was not imported")
     if not documents and not any(problem.startswith("documents:") for problem in problems):
         problems.append("documents: the documents table has no document to bring; no documents imported")
-    return documents
+    used = {document["condition"] for document in documents}
+    return documents, [question for key, question in questions.items() if key in used]

@@ -10,6 +10,7 @@ the catalogue uses as a sector's code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,9 +23,11 @@ QUOTE_LENGTH = 60
 
 
 def _text(value: Any) -> str:
+    """A field as text, its accents composed: some records spell "trực tiếp"
+    with combining marks, which neither matches nor searches as typed."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else str(value)
+    return unicodedata.normalize("NFC", value if isinstance(value, str) else str(value))
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\ufeff"))
