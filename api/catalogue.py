@@ -21,7 +21,7 @@ from api.schema import ErrorSerializer
 from portal.calendar import TimeUnit
 from portal.models import Membership
 from procedures.interchange import catalogue_queryset, procedure_record, save_record
-from procedures.models import Channel, Procedure, Sector
+from procedures.models import Channel, Procedure, RequiredDocument, Sector
 from procedures.serializers import ProcedureRecordSerializer
 
 # The channel whose time limit a procedure is known by.
@@ -33,9 +33,32 @@ class DocumentSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="The document's number in the list, from 1.")
     name = serializers.CharField()
     case = serializers.CharField(source="case_name", help_text="The case it is needed for; empty if always.")
+    kind = serializers.ChoiceField(
+        choices=RequiredDocument.Kind.choices,
+        help_text="Handed in, shown at the counter and handed back (nothing to upload), or the declaration.",
+    )
     originals = serializers.IntegerField()
     copies = serializers.IntegerField()
-    mandatory = serializers.BooleanField(source="is_mandatory")
+    mandatory = serializers.BooleanField(
+        source="is_mandatory", help_text="False for a document brought only if the applicant has one."
+    )
+    condition = serializers.CharField(
+        source="condition.key",
+        allow_null=True,
+        default=None,
+        help_text="Needed only if the answer to this question (its key) is yes; null if always.",
+    )
+    scope = serializers.ChoiceField(
+        choices=RequiredDocument.Scope.choices, help_text="online or paper when asked on those channels only."
+    )
+    group = serializers.CharField(help_text="Alternatives: one document of a group is enough. Empty if none.")
+
+
+class QuestionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The key to answer it by when opening a dossier.")
+    text = serializers.CharField()
+    text_en = serializers.CharField()
+    text_th = serializers.CharField()
 
 
 class FeeSerializer(serializers.Serializer):
@@ -96,6 +119,7 @@ class ProcedureSerializer(serializers.Serializer):
     is_location_independent = serializers.BooleanField()
     is_active = serializers.BooleanField()
     channels = ChannelSerializer(many=True)
+    questions = QuestionSerializer(many=True, help_text="Yes/no questions that decide which documents are needed.")
     documents = DocumentSerializer(many=True)
     fees = FeeSerializer(many=True)
     stages = serializers.SerializerMethodField()

@@ -185,6 +185,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             delivery=data["delivery"],
             delivery_address=data["delivery_address"],
             received_documents=set(data["received_documents"]),
+            answers=data["answers"],
             actor=self.request.user,
             receive=True,
         )
@@ -203,6 +204,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             citizen=user,
             delivery=data["delivery"],
             delivery_address=data["delivery_address"],
+            answers=data["answers"],
         )
 
     @extend_schema(

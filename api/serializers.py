@@ -74,6 +74,16 @@ class DossierCreateSerializer(serializers.Serializer):
         max_length=200,
         help_text="A clerk's walk-in dossier: the numbers (from 1) of the documents handed in.",
     )
+    answers = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        default=dict,
+        help_text=(
+            "Yes/no answers to the procedure's questions about the applicant's situation, by question key "
+            "(the catalogue lists them): every question asked on the channel must be answered. "
+            'E.g. {"on-behalf": false}.'
+        ),
+    )
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -186,12 +196,14 @@ class ApplicantOutSerializer(serializers.Serializer):
 
 class DossierDocumentSerializer(serializers.ModelSerializer):
     case = serializers.CharField(source="case_name")
+    kind = serializers.CharField(help_text="hand_in, show (shown at the counter and handed back) or eform.")
     mandatory = serializers.BooleanField(source="is_mandatory")
-    received = serializers.BooleanField(source="is_received")
+    group = serializers.CharField(help_text="Alternatives: one document of a group is enough. Empty if none.")
+    received = serializers.BooleanField(source="is_received", help_text="Handed in, or seen for a shown document.")
 
     class Meta:
         model = DossierDocument
-        fields = ["position", "name", "case", "originals", "copies", "mandatory", "received"]
+        fields = ["position", "name", "case", "kind", "originals", "copies", "mandatory", "group", "received"]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

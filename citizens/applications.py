@@ -30,7 +30,21 @@ from portal.models import Office
 from procedures.models import Channel, Procedure
 
 # The pages of an application, in order.
-STEPS = ("office", "applicant", "documents", "delivery")
+STEPS = ("office", "applicant", "situation", "documents", "delivery")
+
+
+def steps_for(draft: Draft) -> tuple[str, ...]:
+    """The pages of this application: "situation" only when the procedure
+    asks questions about the applicant's situation online."""
+    if draft.questions():
+        return STEPS
+    return tuple(step for step in STEPS if step != "situation")
+
+
+def answer(draft: Draft, answers: dict[str, bool]) -> None:
+    """Keep the applicant's answers: they choose the documents asked for."""
+    draft.answers = answers
+    draft.save(update_fields=["answers", "updated_at"])
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,11 @@ def problems(draft: Draft) -> list[Problem]:
     if draft.office_id is None:
         found.append(Problem("office", _("Choose the counter to send the application to.")))
     found += applicant_problems(draft.applicant)
+    for question in draft.questions():
+        if question["answer"] is None:
+            found.append(
+                Problem("situation", _("Answer the question “%(question)s”.") % {"question": question["text"]})
+            )
     for document in draft.missing_documents():
         found.append(Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}))
     found += delivery_problems(draft.delivery, draft.delivery_address, draft.applicant_email)
@@ -167,7 +186,7 @@ def delivery_problems(delivery: str, delivery_address: str, email: str) -> list[
 def first_step_to_do(draft: Draft) -> str:
     """The first page with something missing, or the check page."""
     steps = {problem.step for problem in problems(draft)}
-    return next((step for step in STEPS if step in steps), "check")
+    return next((step for step in steps_for(draft) if step in steps), "check")
 
 
 def submit(draft: Draft) -> Dossier:
@@ -207,6 +226,7 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
         citizen=citizen,
         delivery=draft.delivery,
         delivery_address=draft.delivery_address,
+        answers=draft.answers,
         files=files,
         attached=attached,
     )
@@ -228,6 +248,7 @@ def open_online(
     citizen: Any,
     delivery: str,
     delivery_address: str = "",
+    answers: dict[str, bool] | None = None,
     files: list[DraftFile] | None = None,
     attached: list[Attachment] | None = None,
 ) -> Dossier:
@@ -254,6 +275,7 @@ def open_online(
         citizen=citizen,
         delivery=delivery,
         delivery_address=delivery_address,
+        answers=answers,
     )
     documents = {document.position: document for document in dossier.documents.all()}
     for draft_file in files:

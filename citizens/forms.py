@@ -13,6 +13,7 @@ from dossiers.forms import ApplicantForm
 from dossiers.models import Delivery
 from portal.forms import CodeForm
 from portal.models import Office
+from procedures.models import localised
 
 
 class OfficeForm(forms.Form):
@@ -63,6 +64,30 @@ class UploadForm(forms.Form):
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].choices = [(doc.position, doc.name[:90]) for doc in documents]
+
+
+class SituationForm(forms.Form):
+    """A yes/no question a field: the procedure's questions about the
+    applicant's situation (`Draft.questions`)."""
+
+    CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+
+    def __init__(self, *args, questions: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            text = localised(question["text"], question.get("text_en", ""), question.get("text_th", ""))
+            self.fields[question["key"]] = forms.ChoiceField(
+                label=text,
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                help_text=question.get("help", ""),
+                error_messages={"required": _("Answer yes or no.")},
+            )
+            if question.get("answer") is not None:
+                self.fields[question["key"]].initial = "yes" if question["answer"] else "no"
+
+    def answers(self) -> dict[str, bool]:
+        return {key: value == "yes" for key, value in self.cleaned_data.items()}
 
 
 class DeliveryForm(forms.Form):

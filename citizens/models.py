@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.models import Delivery, Dossier, DossierDocument, State, missing_of, private_storage
 from portal import codes
 from portal.models import Office
-from procedures.models import Channel, Procedure
+from procedures.models import Channel, Procedure, localised
 
 
 class Draft(models.Model):
@@ -99,7 +99,14 @@ class Draft(models.Model):
         if self.procedure.channel(Channel.ONLINE) is None:
             return []
         asked = self.procedure.terms_for(Channel.ONLINE)["questions"]
-        return [{**question, "answer": self.answers.get(question["key"])} for question in asked]
+        return [
+            {
+                **question,
+                "answer": self.answers.get(question["key"]),
+                "display_text": localised(question["text"], question["text_en"], question["text_th"]),
+            }
+            for question in asked
+        ]
 
     def documents(self) -> list[DossierDocument]:
         """The documents the online channel asks of this applicant (all those

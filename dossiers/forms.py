@@ -12,7 +12,7 @@ from dossiers.models import Delivery
 from dossiers.uploads import check_upload
 from portal.models import Office
 from portal.phones import clean_id_number, clean_phone
-from procedures.models import Procedure
+from procedures.models import Channel, Procedure, localised
 
 
 class ApplicantForm(forms.Form):
@@ -63,6 +63,16 @@ class IntakeForm(ApplicantForm):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.office = office
+        # The clerk asks the procedure's questions: the answers choose the documents.
+        self.questions = procedure.terms_for(Channel.IN_PERSON)["questions"]
+        for question in self.questions:
+            self.fields[f"answer-{question['key']}"] = forms.ChoiceField(
+                label=localised(question["text"], question["text_en"], question["text_th"]),
+                choices=[("yes", _("Yes")), ("no", _("No"))],
+                widget=forms.RadioSelect,
+                help_text=question["help"],
+                error_messages={"required": _("Ask the citizen and answer yes or no.")},
+            )
         self.fields["documents"].choices = [
             (position, document) for position, document in enumerate(procedure.documents.all(), start=1)
         ]
@@ -73,6 +83,17 @@ class IntakeForm(ApplicantForm):
             self.fields["competent_office"].initial = office if office.level == Office.Level.COMMUNE else None
         else:
             del self.fields["competent_office"]
+
+    def question_fields(self) -> list:
+        return [self[f"answer-{question['key']}"] for question in self.questions]
+
+    def answers(self) -> dict[str, bool] | None:
+        """The answers given, or None while a question is unanswered."""
+        data = getattr(self, "cleaned_data", {})
+        values = {question["key"]: data.get(f"answer-{question['key']}") for question in self.questions}
+        if any(value not in ("yes", "no") for value in values.values()):
+            return None
+        return {key: value == "yes" for key, value in values.items()}
 
     def clean(self):
         data = super().clean()

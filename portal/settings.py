@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OfficeLevelEnum": "portal.models.Office.Level",
         "ProcedureLevelEnum": "procedures.models.Procedure.Level",
+        "DocumentKindEnum": "procedures.models.RequiredDocument.Kind",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
     },
 }

@@ -16,6 +16,10 @@ Import is idempotent by procedure code: a procedure already in the catalogue
 is updated to match its record (and left alone when it already does). Every
 record is checked before anything is written; one bad record and nothing of
 the file is imported, with every problem reported by position and rule.
+
+The module is long because it holds both formats' ways in: the catalogue's
+own records and the national portal's (`import_national`), which share the
+one way a record is saved.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from procedures.models import (
@@ -97,7 +102,12 @@ class ImportSummary:
 
 def catalogue_queryset():
     return Procedure.objects.select_related("sector").prefetch_related(
-        "channels", "fees", "questions", "documents", "stages", "legal_basis"
+        "channels",
+        "fees",
+        "questions",
+        Prefetch("documents", queryset=RequiredDocument.objects.select_related("condition")),
+        "stages",
+        "legal_basis",
     )
 
 

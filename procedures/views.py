@@ -63,7 +63,9 @@ def _procedure_page(request, code: str, template: str):
             "channels",
             "fees",
             "legal_basis",
-            Prefetch("documents", queryset=RequiredDocument.objects.order_by("position", "pk")),
+            Prefetch(
+                "documents", queryset=RequiredDocument.objects.select_related("condition").order_by("position", "pk")
+            ),
         ),
         code=code,
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citizens import applications
-from citizens.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, UploadForm
+from citizens.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, SituationForm, UploadForm
 from citizens.models import Draft, DraftFile
 from dossiers import quotas
 from dossiers.errors import ActionError, NotPossible
@@ -25,6 +25,7 @@ from procedures.models import Channel, Procedure
 STEP_TITLES = {
     "office": gettext_lazy("Where to send it"),
     "applicant": gettext_lazy("Your details"),
+    "situation": gettext_lazy("Your situation"),
     "documents": gettext_lazy("Upload your documents"),
     "delivery": gettext_lazy("Receiving the result"),
 }
@@ -55,7 +56,8 @@ def start(request, code: str):
         "procedure": procedure,
         "option": option,
         "fees": procedure.fees_for(Channel.ONLINE),
-        "documents": procedure.documents.all(),
+        "documents": [d for d in procedure.documents.select_related("condition") if d.scope != "paper"],
+        "questions": procedure.questions.exists(),
         "drafts": drafts,
     }
     return render(request, "citizens/apply/start.html", context)
@@ -74,7 +76,8 @@ def _after_save(request, draft: Draft, step: str):
     the next page otherwise."""
     if request.POST.get("from_check") == "1":
         return redirect("citizen:step", draft.pk, "check")
-    following = applications.STEPS[applications.STEPS.index(step) + 1 :]
+    steps = applications.steps_for(draft)
+    following = steps[steps.index(step) + 1 :]
     return redirect("citizen:step", draft.pk, following[0] if following else "check")
 
 
@@ -83,9 +86,15 @@ def step(request, pk: int, name: str):
     draft = _draft(request, pk)
     if name == "check":
         return check(request, draft)
-    if name not in applications.STEPS:
+    if name not in applications.steps_for(draft):
         return redirect("citizen:step", draft.pk, "office")
-    handler = {"office": _office, "applicant": _applicant, "documents": _documents, "delivery": _delivery}[name]
+    handler = {
+        "office": _office,
+        "applicant": _applicant,
+        "situation": _situation,
+        "documents": _documents,
+        "delivery": _delivery,
+    }[name]
     return handler(request, draft)
 
 
@@ -96,8 +105,8 @@ def _render_step(request, draft: Draft, name: str, form, **extra):
         "form": form,
         "step": name,
         "title": STEP_TITLES[name],
-        "number": applications.STEPS.index(name) + 1,
-        "steps": len(applications.STEPS),
+        "number": applications.steps_for(draft).index(name) + 1,
+        "steps": len(applications.steps_for(draft)),
         "from_check": request.GET.get("from") == "check" or request.POST.get("from_check") == "1",
         "back": _previous(draft, name),
         **extra,
@@ -106,10 +115,11 @@ def _render_step(request, draft: Draft, name: str, form, **extra):
 
 
 def _previous(draft: Draft, name: str) -> str:
-    index = applications.STEPS.index(name)
+    steps = applications.steps_for(draft)
+    index = steps.index(name)
     if index == 0:
         return reverse("citizen:apply", args=[draft.procedure.code])
-    return reverse("citizen:step", args=[draft.pk, applications.STEPS[index - 1]])
+    return reverse("citizen:step", args=[draft.pk, steps[index - 1]])
 
 
 def _office(request, draft: Draft):
@@ -138,6 +148,14 @@ def _applicant(request, draft: Draft):
             request.user.remember_applicant(form.applicant())
         return _after_save(request, draft, "applicant")
     return _render_step(request, draft, "applicant", form)
+
+
+def _situation(request, draft: Draft):
+    form = SituationForm(request.POST or None, questions=draft.questions())
+    if request.method == "POST" and form.is_valid():
+        applications.answer(draft, form.answers())
+        return _after_save(request, draft, "situation")
+    return _render_step(request, draft, "situation", form)
 
 
 def _documents(request, draft: Draft):
@@ -207,6 +225,7 @@ def check(request, draft: Draft):
         "draft": draft,
         "procedure": draft.procedure,
         "documents": draft.documents(),
+        "questions": draft.questions(),
         "problems": problems,
         "option": draft.procedure.channel(Channel.ONLINE),
         "fees": draft.procedure.fees_for(Channel.ONLINE),

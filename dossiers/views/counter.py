@@ -226,7 +226,8 @@ def intake(request, procedure_code: str):
         return redirect("counter:intake_start")
     form = IntakeForm(request.POST or None, procedure=procedure, office=office)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    refresh = "refresh" in request.POST
+    if request.method == "POST" and not refresh and form.is_valid():
         data = form.cleaned_data
         try:
             dossier = open_dossier(
@@ -238,6 +239,7 @@ def intake(request, procedure_code: str):
                 delivery=data["delivery"],
                 delivery_address=data["delivery_address"],
                 received_documents=set(data["documents"]),
+                answers=form.answers(),
                 actor=request.user,
                 receive=True,
             )
@@ -255,8 +257,15 @@ def intake(request, procedure_code: str):
             )
             return redirect(dossier.get_absolute_url())
     ticked = {int(value) for value in request.POST.getlist("documents") if value.isdigit()}
-    terms = procedure.terms_for(Channel.IN_PERSON)
+    if request.method == "POST" and refresh:
+        form.is_valid()  # the answers given so far choose the list; nothing is received
+        form.errors.clear()
+    answers = form.answers() if request.method == "POST" else None
+    terms = procedure.terms_for(Channel.IN_PERSON, answers)
     checklist = DossierDocument.from_terms(None, terms["documents"], ticked)
+    questions = {question["key"]: question for question in terms["questions"]}
+    for document, listed in zip(checklist, terms["documents"], strict=True):
+        document.asks = questions.get(listed["condition"]) if listed["need"] == "if_yes" else None
     context = {
         "office": office,
         "offices": offices,
