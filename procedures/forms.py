@@ -237,7 +237,7 @@ class StageFormSet(forms.BaseInlineFormSet):
 
 
 @dataclass(frozen=True)
-class Problem:
+class SummaryItem:
     """One line of the error summary: what is wrong, where, and the id of the
     element to jump to (none for a rule of the whole procedure)."""
 
@@ -245,38 +245,42 @@ class Problem:
     anchor: str
 
 
-def error_summary(form: forms.BaseForm, formsets: list[tuple[str, forms.BaseFormSet]]) -> list[Problem]:
+def error_summary(form: forms.BaseForm, formsets: list[tuple[str, forms.BaseFormSet]]) -> list[SummaryItem]:
     """Every error of the page in page order: the procedure's own fields, then
     each section (`formsets`: its name and formset), row by row, e.g.
     "Required documents, row 3: Name: This field is required."."""
-    problems = [Problem(str(message), "") for message in form.non_field_errors()]
+    problems = [SummaryItem(str(message), "") for message in form.non_field_errors()]
     problems += _field_problems(form, gettext("%(field)s: %(message)s"), {}, "")
     for section, formset in formsets:
         group = f"{formset.prefix}-group"
         for message in formset.non_form_errors():
             problems.append(
-                Problem(gettext("%(section)s: %(message)s") % {"section": section, "message": message}, group)
+                SummaryItem(gettext("%(section)s: %(message)s") % {"section": section, "message": message}, group)
             )
         for index, row in enumerate(formset.forms):
-            if not row.errors:
+            if not row.errors or (formset.can_delete and formset._should_delete_form(row)):
                 continue
             where = {"section": section, "row": index + 1}
             row_anchor = f"{formset.prefix}-{index}"
             for message in row.errors.get(NON_FIELD_ERRORS, []):
                 text = gettext("%(section)s, row %(row)s: %(message)s") % {**where, "message": message}
-                problems.append(Problem(text, row_anchor))
+                problems.append(SummaryItem(text, row_anchor))
             problems += _field_problems(
                 row, gettext("%(section)s, row %(row)s: %(field)s: %(message)s"), where, row_anchor
             )
     return problems
 
 
-def _field_problems(form: forms.BaseForm, template: str, where: dict, fallback: str) -> list[Problem]:
+def _field_problems(form: forms.BaseForm, template: str, where: dict, fallback: str) -> list[SummaryItem]:
     problems = []
-    for name, field in form.fields.items():
+    for name in [*form.fields, *(key for key in form.errors if key not in form.fields and key != NON_FIELD_ERRORS)]:
         for message in form.errors.get(name, []):
-            bound = form[name]
-            anchor = fallback if bound.is_hidden or not bound.id_for_label else bound.id_for_label
-            text = template % {**where, "field": capfirst(field.label or name), "message": message}
-            problems.append(Problem(text, anchor))
+            if name in form.fields:
+                bound = form[name]
+                label = form.fields[name].label or name
+                anchor = fallback if bound.is_hidden or not bound.id_for_label else bound.id_for_label
+            else:
+                label, anchor = name, fallback
+            text = template % {**where, "field": capfirst(label), "message": message}
+            problems.append(SummaryItem(text, anchor))
     return problems

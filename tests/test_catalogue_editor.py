@@ -222,6 +222,27 @@ def test_the_error_summary_is_in_the_readers_language(editor):
     assert "เอกสารประกอบคำขอ แถว 1: ชื่อ:" in page
 
 
+def test_a_row_marked_for_deletion_is_not_in_the_summary(editor):
+    procedure = ProcedureFactory()
+    data = change_form_data(procedure)
+    data.update({"documents-0-name": "", "documents-0-DELETE": "on", "documents-1-name": ""})
+    page = post(editor, procedure, data, "en").content.decode()
+    assert "Nothing was saved: 1 problem to correct" in page
+    assert "Required documents, row 2: Name: This field is required." in page
+
+
+def test_a_channel_given_twice_is_named_in_the_summary(editor):
+    procedure = ProcedureFactory()
+    data = change_form_data(procedure)
+    data[f"channels-{channel_index(data, 'post')}-channel"] = "online"
+    page = post(editor, procedure, data, "en").content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert (
+        '<a href="#channels-group">Channels and time limits: Please correct the duplicate data for channel' in summary
+    )
+    assert procedure.channel("post") is not None
+
+
 # Rows added at the end -----------------------------------------------------------
 
 
