@@ -1,6 +1,8 @@
 """Catalogue administration: procedures with their channels, fees, documents,
-stages and legal basis on one page; JSON export as an action, JSON import
-from the procedure list."""
+stages and legal basis on one page (the catalogue editor: it fits a 1,366 px
+screen, lists every error at the top with a link to its field, and reads
+"1,5" and "1.5" alike; its forms are in procedures.forms); JSON export as an
+action, JSON import from the procedure list."""
 
 import json
 
@@ -13,9 +15,25 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from procedures.forms import (
+    AmountField,
+    AmountInput,
+    ChannelForm,
+    ChannelFormSet,
+    DongField,
+    DongInput,
+    FeeFormSet,
+    PositionedForm,
+    PositionedFormSet,
+    StageForm,
+    StageFormSet,
+    TimeLimitAmountInput,
+    error_summary,
+)
 from procedures.interchange import (
     CatalogueImportError,
     catalogue_queryset,
@@ -30,7 +48,6 @@ from procedures.models import (
     RequiredDocument,
     Sector,
     Stage,
-    check_stage_shares,
 )
 
 
@@ -45,99 +62,73 @@ class SectorAdmin(admin.ModelAdmin):
         return sector.procedures.count()
 
 
-class ChannelFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if self.instance.is_active and not kept:
-            raise ValidationError(_("An active procedure needs at least one channel with a time limit."))
+class SectionInline(admin.TabularInline):
+    """A section of the procedure page as a table (see the template)."""
 
-
-class FeeFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        offered = _offered_channels(self.data)
-        for form in self.forms:
-            data = form.cleaned_data
-            if data and not data.get("DELETE") and data.get("channel") not in offered:
-                form.add_error("channel", _("The procedure is not offered on this channel: add the channel first."))
-
-
-def _offered_channels(data) -> set[str]:
-    """The channels the submitted channel rows keep (read from the same POST:
-    inline formsets are validated one by one and cannot see each other)."""
-    prefix = "channels"
-    total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
-    return {
-        data.get(f"{prefix}-{i}-channel")
-        for i in range(total)
-        if data.get(f"{prefix}-{i}-channel") and not data.get(f"{prefix}-{i}-DELETE")
+    template = "admin/procedures/edit_inline/tabular.html"
+    extra = 0
+    formfield_overrides = {
+        models.DecimalField: {"form_class": AmountField, "widget": AmountInput},
+        models.BigIntegerField: {"form_class": DongField, "widget": DongInput},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
     }
 
 
-class StageFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        shares = [
-            f.cleaned_data["share_percent"]
-            for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("share_percent") is not None
-        ]
-        check_stage_shares(shares)
-
-
-class ChannelInline(admin.TabularInline):
+class ChannelInline(SectionInline):
     model = ProcedureChannel
+    form = ChannelForm
     formset = ChannelFormSet
-    extra = 0
     fields = ["channel", "time_limit_amount", "time_limit_unit", "description"]
     formfield_overrides = {
-        ProcedureChannel._meta.get_field("description").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
+        **SectionInline.formfield_overrides,
+        models.DecimalField: {"form_class": AmountField, "widget": TimeLimitAmountInput},
     }
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(SectionInline):
     model = Fee
     formset = FeeFormSet
-    extra = 0
     fields = ["channel", "name", "amount_vnd", "exemption_note"]
-    formfield_overrides = {
-        Fee._meta.get_field("exemption_note").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
-    }
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(admin.StackedInline):
+    """Too many columns for a table at 1,366 px (and more to come): each
+    document is a block of two lines."""
+
     model = RequiredDocument
+    form = PositionedForm
+    formset = PositionedFormSet
+    template = "admin/procedures/edit_inline/stacked.html"
     extra = 0
-    fields = [
-        "position",
-        "case_name",
-        "name",
-        "originals",
-        "copies",
-        "is_mandatory",
-        "template",
-        "template_name",
+    fieldsets = [
+        (None, {"fields": [("position", "name", "originals", "copies", "is_mandatory")]}),
+        (None, {"fields": [("case_name", "template", "template_name")]}),
     ]
     formfield_overrides = {
-        RequiredDocument._meta.get_field("name").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+        models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
     }
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "template_name":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 24})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class StageInline(admin.TabularInline):
+
+class StageInline(SectionInline):
     model = Stage
+    form = StageForm
     formset = StageFormSet
-    extra = 0
     max_num = len(Stage.Kind)
+    classes = ["collapse"]
 
 
-class LegalDocumentInline(admin.TabularInline):
+class LegalDocumentInline(SectionInline):
     model = LegalDocument
-    extra = 0
+    form = PositionedForm
+    formset = PositionedFormSet
     fields = ["position", "number", "title", "issued_on"]
-    formfield_overrides = {
-        LegalDocument._meta.get_field("title").__class__: {"widget": forms.Textarea(attrs={"rows": 1})}
-    }
+    classes = ["collapse"]
 
 
 class ImportForm(forms.Form):
@@ -173,10 +164,27 @@ class ProcedureAdmin(admin.ModelAdmin):
     change_list_template = "admin/procedures/procedure/change_list.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    save_on_top = True
+    # Rows of the long texts: most are a line or two; the steps run longer.
+    text_rows = {"name": 2, "applicants": 2, "conditions": 3, "steps": 6, "result": 2}
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "name":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
+        if db_field.name in self.text_rows:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": self.text_rows[db_field.name], "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if context.get("errors"):
+            sections = [
+                (capfirst(inline.opts.verbose_name_plural), inline.formset)
+                for inline in context["inline_admin_formsets"]
+            ]
+            context["error_summary"] = error_summary(context["adminform"].form, sections)
+            # The summary takes the place of Django's "Please correct the
+            # errors below.", which names no error and stays English in
+            # Vietnamese (the admin catalogue lacks its plural form).
+            context["errors"] = None
+        return super().render_change_form(request, context, *args, **kwargs)
 
     fieldsets = [
         (None, {"fields": ["code", "name", "sector", "level", "is_active"]}),

@@ -174,3 +174,50 @@ def submitted_online(procedure, office, citizen, **kwargs):
         citizen=citizen,
         **kwargs,
     )
+
+
+def change_form_data(procedure: Procedure) -> dict:
+    """What the admin's procedure page posts when saved unchanged."""
+    data = {
+        "code": procedure.code,
+        "name": procedure.name,
+        "sector": procedure.sector_id,
+        "level": procedure.level,
+        "online_level": procedure.online_level,
+        "is_active": "on",
+        "applicants": "",
+        "conditions": "",
+        "steps": "",
+        "result": "",
+        "result_code": "",
+        "decision_number": "",
+        "source_url": "",
+    }
+    for prefix, rows, fields in [
+        (
+            "channels",
+            procedure.channels.all(),
+            ["channel", "time_limit_amount", "time_limit_unit", "description"],
+        ),
+        ("fees", procedure.fees.all(), ["channel", "name", "amount_vnd", "exemption_note"]),
+        (
+            "documents",
+            procedure.documents.all(),
+            ["position", "case_name", "name", "originals", "copies", "template_name"],
+        ),
+        ("stages", procedure.stages.all(), ["kind", "share_percent"]),
+        ("legal_basis", procedure.legal_basis.all(), ["position", "number", "title"]),
+    ]:
+        rows = list(rows)
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = row.pk
+            data[f"{prefix}-{i}-procedure"] = procedure.pk
+            for name in fields:
+                data[f"{prefix}-{i}-{name}"] = getattr(row, name)
+            if prefix == "documents" and row.is_mandatory:
+                data[f"{prefix}-{i}-is_mandatory"] = "on"
+    return data

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from procedures.interchange import CatalogueImportError, export_catalogue, import_catalogue
 from procedures.models import LegalDocument, Procedure, RequiredDocument, Sector, Stage
-from tests.factories import PASSWORD, ProcedureFactory
+from tests.factories import PASSWORD, ProcedureFactory, change_form_data
 
 
 def birth_registration() -> dict:
@@ -288,7 +288,7 @@ def test_stage_shares_must_add_up_in_the_admin(client, mai):
     client.login(username="mai", password=PASSWORD)
     page = client.get(f"/admin/procedures/procedure/{procedure.pk}/change/")
     assert page.status_code == 200
-    data = _change_form_data(procedure)
+    data = change_form_data(procedure)
     data.update(
         {
             "stages-TOTAL_FORMS": "2",
@@ -311,7 +311,7 @@ def test_stage_shares_must_add_up_in_the_admin(client, mai):
 def test_a_fee_for_a_channel_not_offered_is_refused_in_the_admin(client, mai):
     procedure = ProcedureFactory()
     client.login(username="mai", password=PASSWORD)
-    data = _change_form_data(procedure)
+    data = change_form_data(procedure)
     data["channels-2-DELETE"] = "on"  # stop offering "post"
     data.update({"fees-TOTAL_FORMS": "2", "fees-1-channel": "post", "fees-1-name": "Phí", "fees-1-amount_vnd": "5"})
     response = client.post(f"/admin/procedures/procedure/{procedure.pk}/change/", data)
@@ -325,52 +325,6 @@ def test_the_admin_search_ignores_diacritics(client, mai):
     client.login(username="mai", password=PASSWORD)
     page = client.get("/admin/procedures/procedure/", {"q": "dang ky khai sinh"}).content.decode()
     assert "1.001193" in page and "1.000894" not in page
-
-
-def _change_form_data(procedure: Procedure) -> dict:
-    data = {
-        "code": procedure.code,
-        "name": procedure.name,
-        "sector": procedure.sector_id,
-        "level": procedure.level,
-        "online_level": procedure.online_level,
-        "is_active": "on",
-        "applicants": "",
-        "conditions": "",
-        "steps": "",
-        "result": "",
-        "result_code": "",
-        "decision_number": "",
-        "source_url": "",
-    }
-    for prefix, rows, fields in [
-        (
-            "channels",
-            procedure.channels.all(),
-            ["channel", "time_limit_amount", "time_limit_unit", "description"],
-        ),
-        ("fees", procedure.fees.all(), ["channel", "name", "amount_vnd", "exemption_note"]),
-        (
-            "documents",
-            procedure.documents.all(),
-            ["position", "case_name", "name", "originals", "copies", "template_name"],
-        ),
-        ("stages", procedure.stages.all(), ["kind", "share_percent"]),
-        ("legal_basis", procedure.legal_basis.all(), ["position", "number", "title"]),
-    ]:
-        rows = list(rows)
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
-        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
-        for i, row in enumerate(rows):
-            data[f"{prefix}-{i}-id"] = row.pk
-            data[f"{prefix}-{i}-procedure"] = procedure.pk
-            for name in fields:
-                data[f"{prefix}-{i}-{name}"] = getattr(row, name)
-            if prefix == "documents" and row.is_mandatory:
-                data[f"{prefix}-{i}-is_mandatory"] = "on"
-    return data
 
 
 @pytest.mark.parametrize(
