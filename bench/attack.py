@@ -307,7 +307,9 @@ def blind_retry(portal: Portal) -> None:
     print("4. A submission with the task broker down, retried blindly")
     key = api_key(portal, "citizen", "demo-2026")
     headers = {"Authorization": f"Token {key}", "Idempotency-Key": str(uuid.uuid4())}
-    body = {"procedure": BIRTH, "office": OFFICE}
+    # A parent applying for their own child: "no" to each question about the situation.
+    questions = requests.get(f"{portal.url}/api/v1/procedures/{BIRTH}/").json()["questions"]
+    body = {"procedure": BIRTH, "office": OFFICE, "answers": {question["key"]: False for question in questions}}
     first = requests.post(f"{portal.url}/api/v1/dossiers/", json=body, headers=headers)
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
         retries = list(

@@ -45,6 +45,7 @@ from procedures.models import (
     LegalDocument,
     Procedure,
     ProcedureChannel,
+    Question,
     RequiredDocument,
     Sector,
     Stage,
@@ -91,6 +92,25 @@ class FeeInline(SectionInline):
     fields = ["channel", "name", "amount_vnd", "exemption_note"]
 
 
+class QuestionInline(SectionInline):
+    """The yes/no questions about the applicant's situation: the documents
+    conditional on one are asked for only when it is answered yes."""
+
+    model = Question
+    form = PositionedForm
+    formset = PositionedFormSet
+    fields = ["position", "key", "text", "text_en", "text_th", "help_text"]
+    formfield_overrides = {
+        **SectionInline.formfield_overrides,
+        models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+    }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "key":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 16})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class DocumentInline(admin.StackedInline):
     """Too many columns for a table at 1,366 px (and more to come): each
     document is a block of two lines."""
@@ -102,6 +122,7 @@ class DocumentInline(admin.StackedInline):
     extra = 0
     fieldsets = [
         (None, {"fields": [("position", "name", "originals", "copies", "is_mandatory")]}),
+        (None, {"fields": [("kind", "scope", "condition", "group")]}),
         (None, {"fields": [("case_name", "template", "template_name")]}),
     ]
     formfield_overrides = {
@@ -109,10 +130,22 @@ class DocumentInline(admin.StackedInline):
         models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
     }
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self.procedure = obj
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "template_name":
             kwargs["widget"] = forms.TextInput(attrs={"size": 24})
+        if db_field.name == "group":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 20})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "condition":
+            # The procedure's own questions, as saved (a new question is chosen after saving it).
+            kwargs["queryset"] = Question.objects.filter(procedure=getattr(self, "procedure", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StageInline(SectionInline):
@@ -159,7 +192,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_select_related = ["sector"]
     list_per_page = 50
     autocomplete_fields = ["sector"]
-    inlines = [ChannelInline, FeeInline, DocumentInline, StageInline, LegalDocumentInline]
+    inlines = [ChannelInline, FeeInline, QuestionInline, DocumentInline, StageInline, LegalDocumentInline]
     actions = ["export_json"]
     change_list_template = "admin/procedures/procedure/change_list.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -200,10 +200,11 @@ def change_form_data(procedure: Procedure) -> dict:
             ["channel", "time_limit_amount", "time_limit_unit", "description"],
         ),
         ("fees", procedure.fees.all(), ["channel", "name", "amount_vnd", "exemption_note"]),
+        ("questions", procedure.questions.all(), ["position", "key", "text", "text_en", "text_th", "help_text"]),
         (
             "documents",
             procedure.documents.all(),
-            ["position", "case_name", "name", "originals", "copies", "template_name"],
+            ["position", "case_name", "name", "kind", "originals", "copies", "scope", "group", "template_name"],
         ),
         ("stages", procedure.stages.all(), ["kind", "share_percent"]),
         ("legal_basis", procedure.legal_basis.all(), ["position", "number", "title"]),
@@ -220,4 +221,6 @@ def change_form_data(procedure: Procedure) -> dict:
                 data[f"{prefix}-{i}-{name}"] = getattr(row, name)
             if prefix == "documents" and row.is_mandatory:
                 data[f"{prefix}-{i}-is_mandatory"] = "on"
+            if prefix == "documents" and row.condition_id:
+                data[f"{prefix}-{i}-condition"] = row.condition_id
     return data

@@ -253,7 +253,12 @@ def test_a_new_document_goes_after_the_last_one(editor):
     for i, name in [(2, "Bản sao giấy tờ tùy thân"), (3, "Giấy xác nhận cư trú")]:
         data.update({f"documents-{i}-position": "", f"documents-{i}-name": name})
         data.update(
-            {f"documents-{i}-originals": "1", f"documents-{i}-copies": "0", f"documents-{i}-is_mandatory": "on"}
+            {
+                f"documents-{i}-originals": "1",
+                f"documents-{i}-copies": "0",
+                f"documents-{i}-is_mandatory": "on",
+                f"documents-{i}-kind": "hand_in",
+            }
         )
     assert post(editor, procedure, data).status_code == 302
     assert [(d.position, d.name) for d in RequiredDocument.objects.filter(procedure=procedure)] == [
@@ -280,7 +285,7 @@ def test_the_page_shows_help_under_fields_not_in_tooltips(editor):
     procedure = ProcedureFactory()
     page = editor.get(change_page(procedure), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "help-tooltip" not in page
-    assert "Blank when the document is needed in every case." in page
+    assert "Blank when the document belongs to every case." in page
     assert "A comma or a dot before the decimals: 1,5 or 1.5" in page
 
 
