@@ -430,6 +430,26 @@ class RequiredDocument(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_name(self) -> str:
+        """The name's first sentence, for a list a citizen reads; the rest
+        (exemptions, legal detail) is `rest_of_name`."""
+        return split_name(self.name)[0]
+
+    @property
+    def rest_of_name(self) -> str:
+        return split_name(self.name)[1]
+
+    @property
+    def reading_order(self) -> int:
+        """Needed by everyone first, then alternatives, then what depends on
+        the applicant's situation, then what is brought only if one has it."""
+        if self.condition_id:
+            return 2
+        if not self.is_mandatory:
+            return 3
+        return 1 if self.group else 0
+
 
 class Stage(models.Model):
     """A processing stage and its share of the procedure's time limit."""
@@ -462,6 +482,15 @@ class Stage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {format_amount(self.share_percent)} %"
+
+
+def split_name(name: str, shortest: int = 25) -> tuple[str, str]:
+    """A document's name cut after its first sentence (". " or "; " at least
+    `shortest` characters in), as (first sentence, the rest)."""
+    for index, char in enumerate(name):
+        if index >= shortest and char in ".;" and name[index + 1 : index + 2] == " ":
+            return name[: index + 1].rstrip(";").strip(), name[index + 1 :].strip()
+    return name, ""
 
 
 # The national records publish no stage split. This one gives the appraising

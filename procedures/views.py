@@ -63,6 +63,7 @@ def _procedure_page(request, code: str, template: str):
             "channels",
             "fees",
             "legal_basis",
+            "questions",
             Prefetch(
                 "documents", queryset=RequiredDocument.objects.select_related("condition").order_by("position", "pk")
             ),
@@ -70,7 +71,7 @@ def _procedure_page(request, code: str, template: str):
         code=code,
     )
     cases: dict[str, list[RequiredDocument]] = {}
-    for document in procedure.documents.all():
+    for document in sorted(procedure.documents.all(), key=lambda document: document.reading_order):
         cases.setdefault(document.case_name, []).append(document)
     channels = [{"option": option, "fees": procedure.fees_for(option.channel)} for option in procedure.channels.all()]
     context = {"procedure": procedure, "cases": cases, "channels": channels}

@@ -141,3 +141,28 @@ def test_a_fee_the_source_does_not_publish_never_reads_free(client, birth):
     assert page.count("Not published") == 1 and "Lệ phí: free" in page
     checklist = client.get("/procedures/1.001193/checklist/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Chưa công bố" in checklist
+
+
+def test_a_procedure_page_leads_with_what_a_citizen_needs_and_folds_the_law(client, birth):
+    on_behalf = birth.questions.create(key="on-behalf", text="Bạn nộp thay người khác?", text_en="On someone's behalf?")
+    birth.documents.all().delete()
+    birth.documents.create(
+        position=1, name="Giấy ủy quyền có chứng thực. Người thân không cần chứng thực.", condition=on_behalf
+    )
+    birth.documents.create(position=2, name="Giấy xác nhận cư trú", is_mandatory=False)
+    birth.documents.create(position=3, name="Giấy chứng sinh; nếu không có thì văn bản của người làm chứng.")
+    birth.steps, birth.conditions = "Bước 1: nộp hồ sơ.", "Không có điều kiện."
+    birth.applicants = "Công dân Việt Nam"
+    birth.save()
+    page = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Who, what and where first; then what to bring; the law's text folded below.
+    order = [page.index(text) for text in ("Who it is for", "What to bring", "Time limit and fees", "Bước 1")]
+    assert order == sorted(order)
+    assert page.index("<details>") < page.index("Bước 1")
+    # Needed by everyone first, then what depends on a question, then "if you have one".
+    documents = [page.index(name) for name in ("Giấy chứng sinh", "Giấy ủy quyền", "Giấy xác nhận cư trú")]
+    assert documents == sorted(documents)
+    assert "only if the answer is yes: On someone&#x27;s behalf?" in page
+    # A long name shows its first sentence; the rest is one click away.
+    assert "Giấy ủy quyền có chứng thực." in page
+    assert "<summary>More about this document</summary><p>Người thân không cần chứng thực.</p>" in page
