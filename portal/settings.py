@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OfficeLevelEnum": "portal.models.Office.Level",
         "ProcedureLevelEnum": "procedures.models.Procedure.Level",
+        "ProcedureStatusEnum": "procedures.models.Procedure.Status",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
     },
 }

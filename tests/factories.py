@@ -120,7 +120,7 @@ class ProcedureFactory(DjangoModelFactory):
             ProcedureChannel.objects.create(
                 procedure=procedure, channel=channel, time_limit_amount=3, time_limit_unit="working_days"
             )
-        Fee.objects.create(procedure=procedure, channel="in_person", name="Lệ phí", amount_vnd=8000)
+        Fee.objects.create(procedure=procedure, channel="in_person", name="Lệ phí", amount=8000)
         RequiredDocument.objects.create(procedure=procedure, position=1, name="Tờ khai", originals=1)
         RequiredDocument.objects.create(
             procedure=procedure, position=2, name="Giấy ủy quyền (nếu có)", originals=1, is_mandatory=False
