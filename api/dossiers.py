@@ -187,6 +187,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             received_documents=set(data["received_documents"]),
             actor=self.request.user,
             receive=True,
+            time_limit_case=data["time_limit_case"],
         )
 
     def _online(self, data: dict) -> Dossier:
@@ -203,6 +204,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             citizen=user,
             delivery=data["delivery"],
             delivery_address=data["delivery_address"],
+            time_limit_case=data["time_limit_case"],
         )
 
     @extend_schema(

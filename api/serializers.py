@@ -74,6 +74,16 @@ class DossierCreateSerializer(serializers.Serializer):
         max_length=200,
         help_text="A clerk's walk-in dossier: the numbers (from 1) of the documents handed in.",
     )
+    time_limit_case = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "When the procedure publishes several time limits for the channel: the case (as the catalogue "
+            "lists it) whose time limit applies. Default: the one without a case, else the first."
+        ),
+    )
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from dossiers.models import Delivery
 from dossiers.uploads import check_upload
 from portal.models import Office
 from portal.phones import clean_id_number, clean_phone
-from procedures.models import Procedure
+from procedures.models import Channel, Procedure
 
 
 class ApplicantForm(forms.Form):
@@ -73,6 +73,15 @@ class IntakeForm(ApplicantForm):
             self.fields["competent_office"].initial = office if office.level == Office.Level.COMMUNE else None
         else:
             del self.fields["competent_office"]
+        # A channel that publishes several time limits: the clerk says which case this is.
+        rows = procedure.channel_rows(Channel.IN_PERSON)
+        if len(rows) > 1:
+            self.fields["time_limit_case"] = forms.ChoiceField(
+                label=_("Which case"),
+                choices=[(row.case_name, f"{row.time_limit} — {row.case_name or _('usual case')}") for row in rows],
+                initial=procedure.channel(Channel.IN_PERSON).case_name,
+                help_text=_("The procedure publishes a time limit per case; the deadline follows the one chosen."),
+            )
 
     def clean(self):
         data = super().clean()

@@ -321,6 +321,7 @@ def open_dossier(
     citizen: Any = None,
     receive: bool = False,
     at: dt.datetime | None = None,
+    time_limit_case: str | None = None,
 ) -> Dossier:
     """Create a dossier under the procedure's current terms for `channel`.
 
@@ -328,6 +329,9 @@ def open_dossier(
     (`receive=True`) it is received at once, which needs every mandatory
     document ticked; if anything fails, nothing is created.
     `received_documents` holds the positions (1-based) of the ticked documents.
+    `time_limit_case` chooses among the channel's time limits when the
+    procedure publishes several (default: the one without a case, else the
+    first); the fees are those in force on the day.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -339,7 +343,7 @@ def open_dossier(
     if receive and not actor.has_role(Membership.Role.CLERK, receiving_office):
         raise NotAllowed(_("Only a clerk of %(office)s receives dossiers there.") % {"office": receiving_office})
     try:
-        terms = procedure.terms_for(channel)
+        terms = procedure.terms_for(channel, case=time_limit_case, on=timezone.localdate(at))
     except ValidationError as error:
         raise Invalid(" ".join(error.messages)) from None
     received_documents = received_documents or set()
@@ -356,6 +360,7 @@ def open_dossier(
             delivery_address=delivery_address if delivery == Delivery.POST else "",
             time_limit_amount=terms["time_limit"]["amount"],
             time_limit_unit=terms["time_limit"]["unit"],
+            time_limit_case=terms["time_limit"]["case"],
             fees=terms["fees"],
             stage_shares=terms["stages"],
             submitted_at=at,
@@ -369,7 +374,7 @@ def open_dossier(
 
 
 def _check_offices(procedure: Procedure, receiving: Office, competent: Office) -> None:
-    if not procedure.is_active:
+    if not procedure.is_offered:
         raise Invalid(_("Procedure %(code)s is not in service.") % {"code": procedure.code})
     if competent == receiving:
         return

@@ -240,6 +240,7 @@ def intake(request, procedure_code: str):
                 received_documents=set(data["documents"]),
                 actor=request.user,
                 receive=True,
+                time_limit_case=data.get("time_limit_case"),
             )
         except ActionError as error:
             form.add_error(None, error.message)
@@ -255,7 +256,8 @@ def intake(request, procedure_code: str):
             )
             return redirect(dossier.get_absolute_url())
     ticked = {int(value) for value in request.POST.getlist("documents") if value.isdigit()}
-    terms = procedure.terms_for(Channel.IN_PERSON)
+    case = form.cleaned_data.get("time_limit_case") if form.is_bound and form.is_valid() else None
+    terms = procedure.terms_for(Channel.IN_PERSON, case=case)
     checklist = DossierDocument.from_terms(None, terms["documents"], ticked)
     context = {
         "office": office,
@@ -263,7 +265,7 @@ def intake(request, procedure_code: str):
         "procedure": procedure,
         "form": form,
         "terms": terms,
-        "time_limit": procedure.channel(Channel.IN_PERSON).time_limit,
+        "time_limit": procedure.channel(Channel.IN_PERSON, case).time_limit,
         "documents": checklist,
     }
     if form.errors and status == 200:
