@@ -59,6 +59,7 @@ _WAIVED = re.compile(rf"miễn(?:\s+(?:lệ\s+)?phí)?\s+(?:áp dụng\s+)?{_SPA
 _TIER = re.compile(
     rf"^(?P<label>[^:\t]{{3,300}}?)\s*(?::|\t)\s*{_MONEY}(?:{_PER})?\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
 )
+_LEGAL_LABEL = re.compile(r"^(?:theo|căn cứ|thông tư|nghị định|quy định)\b", re.IGNORECASE)
 _TRIVIAL_NOTES = {"", "không", "không có", "không quy định", "chưa quy định", "không thu", "không thu phí"}
 _FEE_NAME_IN_NOTE = re.compile(r"^\s*((?:lệ phí|phí)\b[^:;()\d.]*)", re.IGNORECASE)
 
@@ -253,6 +254,8 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
         elif tier and not re.search(_MONEY, tier.group("label"), re.IGNORECASE):
             amount, currency = _money(tier)
             label = _collapse(tier.group("label")).lstrip("-+*• ")
+            if _LEGAL_LABEL.match(label):
+                label = ""  # "Theo quy định tại Thông tư 25/2022/TT-BTC: 01 triệu đồng/lần cấp" names no case
             tiers.append((label, amount, currency, _unit(tier.group("unit"))))
     if tiers:
         matching = [t for t in tiers if t[1] == fee.amount]
