@@ -63,7 +63,13 @@ class QuestionSerializer(serializers.Serializer):
 
 class FeeSerializer(serializers.Serializer):
     name = serializers.CharField()
-    amount_vnd = serializers.IntegerField()
+    amount_vnd = serializers.IntegerField(allow_null=True, help_text="The amount in VND; null in another currency.")
+    amount = serializers.IntegerField(help_text="The amount as published, in whole units of `currency`.")
+    currency = serializers.CharField(help_text="VND, or as published (USD).")
+    unit = serializers.CharField(help_text="What the amount is charged per (bản, lần); empty for a flat fee.")
+    case = serializers.CharField(source="case_name", help_text="The case or tier it applies to; empty if always.")
+    valid_from = serializers.DateField(allow_null=True, help_text="A dated fee: the first day it applies.")
+    valid_until = serializers.DateField(allow_null=True, help_text="A dated fee: the last day it applies.")
     channel = serializers.ChoiceField(choices=Channel.choices)
     exemption_note = serializers.CharField()
 
@@ -75,10 +81,16 @@ class TimeLimitSerializer(serializers.Serializer):
 
 class ChannelSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
+    case = serializers.CharField(
+        source="case_name", help_text="The case this time limit is for, when the channel has several; else empty."
+    )
     time_limit = serializers.SerializerMethodField()
 
-    @extend_schema_field(TimeLimitSerializer)
-    def get_time_limit(self, option) -> dict:
+    @extend_schema_field(TimeLimitSerializer(allow_null=True))
+    def get_time_limit(self, option) -> dict | None:
+        # Null only on a procedure still in review.
+        if option.time_limit is None:
+            return None
         return {"amount": option.time_limit_amount, "unit": option.time_limit_unit}
 
 
@@ -106,12 +118,21 @@ class ProcedureSerializer(serializers.Serializer):
     name_en = serializers.CharField()
     name_th = serializers.CharField()
     sector = SectorSerializer()
-    level = serializers.ChoiceField(choices=Procedure.Level.choices)
+    level = serializers.ChoiceField(choices=Procedure.Level.choices, help_text="The main level.")
+    levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Procedure.Level.choices), help_text="Every level, as published."
+    )
+    implementing_agency = serializers.CharField()
+    competent_agency = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=Procedure.Status.choices,
+        help_text="Only catalogue administrators see procedures in review, which are offered to no one.",
+    )
     time_limit_days = serializers.SerializerMethodField(
         help_text=(
             "The time limit of the in-person channel (else online, else post) in days: working days "
-            "(working hours counted 8 to the day), or calendar days when `time_limit.unit` says so; "
-            "0 for the same day. Null when the procedure has no channel."
+            "(working hours counted 8 to the day), or calendar days or months when `time_limit.unit` says so; "
+            "0 for the same day. Null when the procedure has no channel with a time limit."
         )
     )
     time_limit = serializers.SerializerMethodField()
@@ -132,12 +153,14 @@ class ProcedureSerializer(serializers.Serializer):
     @extend_schema_field(TimeLimitSerializer(allow_null=True))
     def get_time_limit(self, procedure: Procedure) -> dict | None:
         option = self._main(procedure)
-        return None if option is None else {"amount": option.time_limit_amount, "unit": option.time_limit_unit}
+        if option is None or option.time_limit is None:
+            return None
+        return {"amount": option.time_limit_amount, "unit": option.time_limit_unit}
 
     @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True))
     def get_time_limit_days(self, procedure: Procedure) -> Decimal | None:
         option = self._main(procedure)
-        if option is None:
+        if option is None or option.time_limit is None:
             return None
         if option.time_limit_unit == TimeUnit.WORKING_HOURS:
             return (option.time_limit_amount / 8).quantize(Decimal("0.01"))
@@ -159,10 +182,13 @@ class ProcedureFilter(django_filters.FilterSet):
     sector = django_filters.CharFilter(field_name="sector__code", help_text="A sector's code.")
     level = django_filters.ChoiceFilter(choices=Procedure.Level.choices)
     online_level = django_filters.ChoiceFilter(choices=Procedure.OnlineLevel.choices)
+    status = django_filters.ChoiceFilter(
+        choices=Procedure.Status.choices, help_text="Catalogue administrators: `in_review` lists the review queue."
+    )
 
     class Meta:
         model = Procedure
-        fields = ["search", "sector", "level", "online_level"]
+        fields = ["search", "sector", "level", "online_level", "status"]
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value) if value.strip() else queryset
@@ -240,7 +266,7 @@ class ProcedureViewSet(
     def get_queryset(self):
         procedures = catalogue_queryset()
         if not may_edit_catalogue(self.request.user):
-            procedures = procedures.filter(is_active=True)
+            procedures = procedures.filter(is_active=True, status=Procedure.Status.PUBLISHED)
         return procedures.order_by("code")
 
     def get_throttles(self):

@@ -188,6 +188,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             answers=data["answers"],
             actor=self.request.user,
             receive=True,
+            time_limit_case=data["time_limit_case"],
         )
 
     def _online(self, data: dict) -> Dossier:
@@ -205,6 +206,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             delivery=data["delivery"],
             delivery_address=data["delivery_address"],
             answers=data["answers"],
+            time_limit_case=data["time_limit_case"],
         )
 
     @extend_schema(

@@ -84,6 +84,16 @@ class DossierCreateSerializer(serializers.Serializer):
             'E.g. {"on-behalf": false}.'
         ),
     )
+    time_limit_case = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "When the procedure publishes several time limits for the channel: the case (as the catalogue "
+            "lists it) whose time limit applies. Default: the one without a case, else the first."
+        ),
+    )
 
 
 class TransitionSerializer(serializers.Serializer):

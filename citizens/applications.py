@@ -66,16 +66,19 @@ def start(citizen: Any, procedure: Procedure) -> Draft:
 
 
 def offices_for(procedure: Procedure) -> QuerySet[Office]:
-    """Where the application may go. A province-level procedure: the
-    province's service centre. A location-independent one: any counter,
-    the centre included. Otherwise the commune or ward where the citizen
-    lives or where the matter arose, which the page asks them to choose."""
+    """Where the application may go, by the levels that handle the
+    procedure (all of them, as published; the main level when none are
+    listed). A province level: the province's service centre. A commune
+    level: the commune or ward where the citizen lives or where the matter
+    arose, which the page asks them to choose. Both: either. A
+    location-independent one: any counter, the centre included. A ministry
+    or another agency has no counter here."""
     counters = Office.objects.counters().select_related("parent").order_by("parent__name", "name")
-    if procedure.level == Procedure.Level.PROVINCE:
-        return counters.filter(level=Office.Level.PROVINCE)
     if procedure.is_location_independent:
         return counters
-    return counters.filter(level=Office.Level.COMMUNE)
+    levels = set(procedure.levels or [procedure.level])
+    offered = [level for level in (Office.Level.PROVINCE, Office.Level.COMMUNE) if level in levels]
+    return counters.filter(level__in=offered)
 
 
 def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:
@@ -251,6 +254,7 @@ def open_online(
     answers: dict[str, bool] | None = None,
     files: list[DraftFile] | None = None,
     attached: list[Attachment] | None = None,
+    time_limit_case: str | None = None,
 ) -> Dossier:
     """A citizen's online application becomes a dossier in `submitted` at
     `office` (from a draft with its `files`, or from the API). Each file is attached to its document, which `attach`
@@ -276,6 +280,7 @@ def open_online(
         delivery=delivery,
         delivery_address=delivery_address,
         answers=answers,
+        time_limit_case=time_limit_case,
     )
     documents = {document.position: document for document in dossier.documents.all()}
     for draft_file in files:

@@ -83,6 +83,15 @@ class IntakeForm(ApplicantForm):
             self.fields["competent_office"].initial = office if office.level == Office.Level.COMMUNE else None
         else:
             del self.fields["competent_office"]
+        # A channel that publishes several time limits: the clerk says which case this is.
+        rows = procedure.channel_rows(Channel.IN_PERSON)
+        if len(rows) > 1:
+            self.fields["time_limit_case"] = forms.ChoiceField(
+                label=_("Which case"),
+                choices=[(row.case_name, f"{row.time_limit} — {row.case_name or _('usual case')}") for row in rows],
+                initial=procedure.channel(Channel.IN_PERSON).case_name,
+                help_text=_("The procedure publishes a time limit per case; the deadline follows the one chosen."),
+            )
 
     def question_fields(self) -> list:
         return [self[f"answer-{question['key']}"] for question in self.questions]

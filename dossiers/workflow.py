@@ -322,6 +322,7 @@ def open_dossier(
     citizen: Any = None,
     receive: bool = False,
     at: dt.datetime | None = None,
+    time_limit_case: str | None = None,
 ) -> Dossier:
     """Create a dossier under the procedure's current terms for `channel`.
 
@@ -331,7 +332,10 @@ def open_dossier(
     `received_documents` holds the numbers of the ticked documents in the
     procedure's list; `answers` the applicant's yes/no answers to each of
     the procedure's questions (none when it asks none), which choose the
-    documents the dossier needs.
+    documents the dossier needs. `time_limit_case` chooses among the
+    channel's time limits when the procedure publishes several (default:
+    the one without a case, else the first); the fees are those in force on
+    the day.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -343,7 +347,7 @@ def open_dossier(
     if receive and not actor.has_role(Membership.Role.CLERK, receiving_office):
         raise NotAllowed(_("Only a clerk of %(office)s receives dossiers there.") % {"office": receiving_office})
     try:
-        terms = procedure.terms_for(channel, answers or {})
+        terms = procedure.terms_for(channel, answers or {}, case=time_limit_case, on=timezone.localdate(at))
     except ValidationError as error:
         raise Invalid(error.messages[0], error.messages) from None
     received_documents = received_documents or set()
@@ -360,6 +364,7 @@ def open_dossier(
             delivery_address=delivery_address if delivery == Delivery.POST else "",
             time_limit_amount=terms["time_limit"]["amount"],
             time_limit_unit=terms["time_limit"]["unit"],
+            time_limit_case=terms["time_limit"]["case"],
             fees=terms["fees"],
             stage_shares=terms["stages"],
             answers=terms["answers"],
@@ -374,7 +379,7 @@ def open_dossier(
 
 
 def _check_offices(procedure: Procedure, receiving: Office, competent: Office) -> None:
-    if not procedure.is_active:
+    if not procedure.is_offered:
         raise Invalid(_("Procedure %(code)s is not in service.") % {"code": procedure.code})
     if competent == receiving:
         return

@@ -19,6 +19,11 @@ The rules (DESIGN "Working calendar", DOMAIN §1.4):
 - Calendar days end at the close of the N-th day after the clock starts; a
   deadline never lands on a day off, it moves to the close of the next working
   day.
+- Months end at the close of the same date N months after the clock starts,
+  or of the month's last day when it is shorter (31/01 + 1 month = 28/02),
+  moved like calendar days to the next working day if that is a day off
+  (Civil Code 2015 Art. 147–148, the rule the law uses for any period in
+  months; 14 national records publish limits in "Tháng").
 - "Same day" ends at the close of the day of receipt if the clock starts
   before 15:00, otherwise at the close of the next working day (birth
   registration, 1.001193; copies of civil-status extracts, 2.000635).
@@ -32,6 +37,7 @@ The rules (DESIGN "Working calendar", DOMAIN §1.4):
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -74,6 +80,7 @@ class TimeUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("working days")
     WORKING_HOURS = "working_hours", _("working hours")
     CALENDAR_DAYS = "calendar_days", _("calendar days")
+    MONTHS = "months", _("months")
     SAME_DAY = "same_day", _("same day (15:00 cut-off)")
 
 
@@ -89,6 +96,8 @@ class TimeLimit:
         object.__setattr__(self, "unit", TimeUnit(self.unit))
         if self.amount < 0:
             raise ValueError("a time limit cannot be negative")
+        if self.unit == TimeUnit.MONTHS and self.amount != int(self.amount):
+            raise ValueError("a time limit in months is a whole number of months")
 
     def working_time(self) -> dt.timedelta:
         """The limit as working time, for the two units counted that way."""
@@ -109,6 +118,8 @@ class TimeLimit:
             template = ngettext("%(amount)s working hour", "%(amount)s working hours", count)
         elif self.unit == TimeUnit.CALENDAR_DAYS:
             template = ngettext("%(amount)s calendar day", "%(amount)s calendar days", count)
+        elif self.unit == TimeUnit.MONTHS:
+            template = ngettext("%(amount)s month", "%(amount)s months", count)
         else:
             return str(_("same day (15:00 cut-off)"))
         return template % {"amount": amount}
@@ -283,6 +294,11 @@ class Calendar:
             if not self.is_working_day(due_day):
                 due_day = self.next_working_day(due_day)
             due_at = self.closing_time(due_day)
+        elif limit.unit == TimeUnit.MONTHS:
+            due_day = add_months(clock_started_at.date(), int(limit.amount))
+            if not self.is_working_day(due_day):
+                due_day = self.next_working_day(due_day)
+            due_at = self.closing_time(due_day)
         else:
             day = clock_started_at.date()
             if clock_started_at.time() >= SAME_DAY_CUTOFF:
@@ -323,6 +339,14 @@ class Calendar:
         if moment.tzinfo is None:
             raise ValueError("the calendar needs timezone-aware datetimes")
         return moment.astimezone(self.tz)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same date `months` later, or that month's last day when it is
+    shorter: 31/01/2026 + 1 → 28/02/2026; 30/11/2026 + 3 → 28/02/2027."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:

@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "OfficeLevelEnum": "portal.models.Office.Level",
         "ProcedureLevelEnum": "procedures.models.Procedure.Level",
         "DocumentKindEnum": "procedures.models.RequiredDocument.Kind",
+        "ProcedureStatusEnum": "procedures.models.Procedure.Status",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
     },
 }

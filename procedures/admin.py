@@ -2,19 +2,24 @@
 stages and legal basis on one page (the catalogue editor: it fits a 1,366 px
 screen, lists every error at the top with a link to its field, and reads
 "1,5" and "1.5" alike; its forms are in procedures.forms); JSON export as an
-action, JSON import from the procedure list."""
+action, JSON import from the procedure list; the review queue of the
+procedures an import could not read in full, and publishing them."""
 
+import datetime as dt
 import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -79,7 +84,7 @@ class ChannelInline(SectionInline):
     model = ProcedureChannel
     form = ChannelForm
     formset = ChannelFormSet
-    fields = ["channel", "time_limit_amount", "time_limit_unit", "description"]
+    fields = ["channel", "case_name", "time_limit_amount", "time_limit_unit", "description"]
     formfield_overrides = {
         **SectionInline.formfield_overrides,
         models.DecimalField: {"form_class": AmountField, "widget": TimeLimitAmountInput},
@@ -89,7 +94,17 @@ class ChannelInline(SectionInline):
 class FeeInline(SectionInline):
     model = Fee
     formset = FeeFormSet
-    fields = ["channel", "name", "amount_vnd", "exemption_note"]
+    fields = [
+        "channel",
+        "name",
+        "case_name",
+        "amount",
+        "currency",
+        "unit",
+        "valid_from",
+        "valid_until",
+        "exemption_note",
+    ]
 
 
 class QuestionInline(SectionInline):
@@ -177,9 +192,10 @@ class ImportForm(forms.Form):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "sector", "level", "online_level", "is_location_independent", "is_active"]
+    list_display = ["code", "name", "sector", "level", "online_level", "is_location_independent", "is_active", "status"]
     list_display_links = ["code", "name"]
     list_filter = [
+        "status",
         "is_active",
         "sector",
         "level",
@@ -193,7 +209,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_per_page = 50
     autocomplete_fields = ["sector"]
     inlines = [ChannelInline, FeeInline, QuestionInline, DocumentInline, StageInline, LegalDocumentInline]
-    actions = ["export_json"]
+    actions = ["export_json", "publish"]
     change_list_template = "admin/procedures/procedure/change_list.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -220,14 +236,34 @@ class ProcedureAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     fieldsets = [
-        (None, {"fields": ["code", "name", "sector", "level", "is_active"]}),
+        (None, {"fields": ["code", "name", "sector", "level", "levels", "status", "is_active"]}),
+        (_("Review"), {"fields": ["review_problems_list"]}),
         (
             _("Who and how"),
-            {"fields": ["applicants", "online_level", "is_location_independent", "conditions"]},
+            {
+                "fields": [
+                    "applicants",
+                    "online_level",
+                    "is_location_independent",
+                    "conditions",
+                    "implementing_agency",
+                    "competent_agency",
+                ]
+            },
         ),
         (_("Steps and result"), {"fields": ["steps", "result", "result_code"]}),
         (_("Source"), {"fields": ["decision_number", "source_url"], "classes": ["collapse"]}),
     ]
+
+    readonly_fields = ["review_problems_list"]
+
+    @admin.display(description=_("what the import could not read"))
+    def review_problems_list(self, procedure: Procedure) -> str:
+        return format_html_join(
+            "\n",
+            "<p><strong>{}</strong>: {}<br><small>{}</small></p>",
+            ((p.get("field", ""), p.get("message", ""), p.get("source", "")) for p in procedure.review_problems),
+        ) or _("None.")
 
     def get_search_results(self, request, queryset, search_term):
         # Folded search: "dang ky" finds "Đăng ký" on SQLite and PostgreSQL alike.
@@ -248,8 +284,61 @@ class ProcedureAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="procedures_procedure_import"),
+            path("review/", self.admin_site.admin_view(self.review_view), name="procedures_procedure_review"),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="procedures_procedure_publish",
+            ),
             *super().get_urls(),
         ]
+
+    @admin.action(description=_("Publish the selected procedures"))
+    def publish(self, request, queryset):
+        for procedure in queryset.prefetch_related("channels"):
+            self._publish(request, procedure)
+
+    def _publish(self, request, procedure: Procedure) -> None:
+        try:
+            procedure.publish()
+        except ValidationError as error:
+            messages.error(
+                request,
+                _("%(procedure)s stays in review: %(reasons)s")
+                % {"procedure": procedure.code, "reasons": " ".join(error.messages)},
+            )
+        else:
+            messages.success(request, _("%(procedure)s is published.") % {"procedure": procedure.code})
+
+    def review_view(self, request):
+        """The review queue: the procedures imported in review, those most
+        used first (dossiers received in the last 12 months), each with what
+        the import could not read."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        since = timezone.now() - dt.timedelta(days=365)
+        procedures = (
+            Procedure.objects.in_review()
+            .select_related("sector")
+            .annotate(used=Count("dossiers", filter=Q(dossiers__received_at__gte=since)))
+            .order_by("-used", "code")
+        )
+        page = Paginator(procedures, 50).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Procedures in review"),
+            "page": page,
+            "opts": self.model._meta,
+            "may_publish": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/procedures/procedure/review_queue.html", context)
+
+    def publish_view(self, request, pk: int):
+        if request.method != "POST" or not self.has_change_permission(request):
+            return redirect("admin:procedures_procedure_review")
+        procedure = get_object_or_404(Procedure.objects.prefetch_related("channels"), pk=pk)
+        self._publish(request, procedure)
+        return redirect(request.POST.get("next") or reverse("admin:procedures_procedure_review"))
 
     def import_view(self, request):
         if not self.has_add_permission(request) or not self.has_change_permission(request):

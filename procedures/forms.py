@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import TimeUnit, format_amount
-from procedures.models import check_stage_shares
+from procedures.models import Procedure, check_stage_shares
 
 # Digits with at most one decimal separator, either a comma or a dot.
 PLAIN_AMOUNT = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
@@ -149,8 +149,14 @@ class ChannelForm(forms.ModelForm):
         if cleaned.get("time_limit_unit") == TimeUnit.SAME_DAY:
             self._errors.pop("time_limit_amount", None)
             cleaned["time_limit_amount"] = Decimal(0)
-        elif cleaned.get("time_limit_amount") is None and "time_limit_amount" not in self._errors:
+        elif (
+            cleaned.get("time_limit_amount") is None
+            and cleaned.get("time_limit_unit")
+            and "time_limit_amount" not in self._errors
+        ):
             self.add_error("time_limit_amount", self.fields["time_limit_amount"].error_messages["required"])
+        # Neither amount nor unit: a procedure in review may wait for them;
+        # publishing needs them (ChannelFormSet, Procedure.publish).
         return cleaned
 
 
@@ -196,8 +202,18 @@ class ChannelFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        # A procedure in review may wait without them; publishing needs them (Procedure.publish).
+        if self.instance.status != Procedure.Status.PUBLISHED:
+            return
         if self.instance.is_active and not kept:
             raise ValidationError(_("An active procedure needs at least one channel with a time limit."))
+        for form in kept:
+            if form.has_error("time_limit_amount") or form.has_error("time_limit_unit"):
+                continue  # already said what is wrong with them
+            if form.cleaned_data.get("time_limit_amount") is None or not form.cleaned_data.get("time_limit_unit"):
+                form.add_error(
+                    "time_limit_amount", _("A published procedure needs a time limit with its unit on every channel.")
+                )
 
 
 class FeeFormSet(forms.BaseInlineFormSet):

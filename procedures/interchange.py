@@ -17,9 +17,9 @@ is updated to match its record (and left alone when it already does). Every
 record is checked before anything is written; one bad record and nothing of
 the file is imported, with every problem reported by position and rule.
 
-The module is long because it holds both formats' ways in: the catalogue's
-own records and the national portal's (`import_national`), which share the
-one way a record is saved.
+The national portal's records come in through `import_national`, into the
+same records. The module is long because it holds both ways in and the one
+way out of the same record shape, which read best side by side.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from procedures.models import (
     Sector,
     Stage,
 )
+from procedures.national import Problem as ReadingProblem
 from procedures.national import online_level
 from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
 
@@ -119,6 +120,9 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
         "name": procedure.name,
         "sector": procedure.sector.code,
         "level": procedure.level,
+        "levels": procedure.levels,
+        "implementing_agency": procedure.implementing_agency,
+        "competent_agency": procedure.competent_agency,
         "online_level": procedure.online_level,
         "applicants": procedure.applicants,
         "steps": procedure.steps,
@@ -128,19 +132,27 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
         "decision_number": procedure.decision_number,
         "is_location_independent": procedure.is_location_independent,
         "is_active": procedure.is_active,
+        "status": procedure.status,
+        "review_problems": procedure.review_problems,
         "source_url": procedure.source_url,
-        "channels": [
+        "channels": _with_fees(
+            [
+                {
+                    "channel": option.channel,
+                    "case": option.case_name,
+                    "time_limit": {
+                        "amount": _decimal(option.time_limit_amount) if option.time_limit_amount is not None else None,
+                        "unit": option.time_limit_unit,
+                    },
+                    "description": option.description,
+                }
+                for option in procedure.channels.all()
+            ],
             {
-                "channel": option.channel,
-                "time_limit": {"amount": _decimal(option.time_limit_amount), "unit": option.time_limit_unit},
-                "description": option.description,
-                "fees": [
-                    {"name": fee.name, "amount_vnd": fee.amount_vnd, "exemption_note": fee.exemption_note}
-                    for fee in procedure.fees_for(option.channel)
-                ],
-            }
-            for option in procedure.channels.all()
-        ],
+                channel: [_fee_record(fee.as_terms()) for fee in procedure.fees_for(channel)]
+                for channel in {option.channel for option in procedure.channels.all()}
+            },
+        ),
         "questions": [
             {
                 "key": question.key,
@@ -190,6 +202,31 @@ def export_catalogue(procedures=None) -> dict[str, Any]:
         "sectors": [{"code": code, "name": name} for code, name in sorted(sectors.items())],
         "procedures": [procedure_record(p) for p in procedures],
     }
+
+
+def _with_fees(channels: list[dict], fees: dict[str, list[dict]]) -> list[dict]:
+    """A channel's fees are listed once, on its first time-limit row."""
+    seen: set[str] = set()
+    for option in channels:
+        option["fees"] = [] if option["channel"] in seen else fees.get(option["channel"], [])
+        seen.add(option["channel"])
+    return channels
+
+
+def _fee_record(fee: dict) -> dict:
+    """A fee row as the file writes it: `amount_vnd` for VND, `amount` and
+    `currency` otherwise, and its unit, case and dates only when it has them."""
+    record: dict[str, Any] = {"name": fee["name"]}
+    if fee["currency"] == "VND":
+        record["amount_vnd"] = fee["amount"]
+    else:
+        record.update(amount=fee["amount"], currency=fee["currency"])
+    for key in ("unit", "case", "valid_from", "valid_until"):
+        value = fee[key]
+        if value:
+            record[key] = value if isinstance(value, str) else value.isoformat()
+    record["exemption_note"] = fee["exemption_note"]
+    return record
 
 
 def _decimal(value: Decimal) -> str:
@@ -279,6 +316,9 @@ def import_catalogue(data: Any) -> ImportSummary:
 _PROCEDURE_FIELDS = (
     "name",
     "level",
+    "levels",
+    "implementing_agency",
+    "competent_agency",
     "online_level",
     "applicants",
     "steps",
@@ -288,6 +328,8 @@ _PROCEDURE_FIELDS = (
     "decision_number",
     "is_location_independent",
     "is_active",
+    "status",
+    "review_problems",
     "source_url",
 )
 
@@ -324,11 +366,26 @@ def save_record(record: dict) -> str:
         ProcedureChannel.objects.create(
             procedure=procedure,
             channel=option["channel"],
+            case_name=option["case"],
             time_limit_amount=option["time_limit"]["amount"],
             time_limit_unit=option["time_limit"]["unit"],
             description=option["description"],
         )
-        Fee.objects.bulk_create(Fee(procedure=procedure, channel=option["channel"], **fee) for fee in option["fees"])
+        Fee.objects.bulk_create(
+            Fee(
+                procedure=procedure,
+                channel=option["channel"],
+                name=fee["name"],
+                amount=fee["amount"],
+                currency=fee["currency"],
+                unit=fee["unit"],
+                case_name=fee["case"],
+                valid_from=fee["valid_from"],
+                valid_until=fee["valid_until"],
+                exemption_note=fee["exemption_note"],
+            )
+            for fee in option["fees"]
+        )
     questions = {
         question["key"]: Question.objects.create(
             procedure=procedure,
@@ -369,20 +426,28 @@ def save_record(record: dict) -> str:
 
 def _normalised(record: dict) -> dict:
     """A validated record in the exact shape `procedure_record` produces."""
+    channels = sorted(record["channels"], key=lambda o: o["channel"])
+    fees: dict[str, list[dict]] = {}
+    for option in channels:
+        fees.setdefault(option["channel"], []).extend(_fee_record(fee) for fee in option["fees"])
     return {
         **{name: record[name] for name in ("code", "name", "sector", *_PROCEDURE_FIELDS)},
-        "channels": [
-            {
-                "channel": option["channel"],
-                "time_limit": {
-                    "amount": _decimal(option["time_limit"]["amount"]),
-                    "unit": option["time_limit"]["unit"],
-                },
-                "description": option["description"],
-                "fees": [dict(fee) for fee in option["fees"]],
-            }
-            for option in sorted(record["channels"], key=lambda o: o["channel"])
-        ],
+        "review_problems": [dict(problem) for problem in record["review_problems"]],
+        "channels": _with_fees(
+            [
+                {
+                    "channel": option["channel"],
+                    "case": option["case"],
+                    "time_limit": {
+                        "amount": _decimal(amount) if (amount := option["time_limit"]["amount"]) is not None else None,
+                        "unit": option["time_limit"]["unit"],
+                    },
+                    "description": option["description"],
+                }
+                for option in channels
+            ],
+            fees,
+        ),
         "questions": [
             {key: question[key] for key in ("key", "text", "text_en", "text_th", "help")}
             for question in record["questions"]
@@ -408,43 +473,74 @@ def _normalised(record: dict) -> dict:
 
 @dataclass
 class NationalImport:
-    """What became of each record of a national file."""
+    """What became of each record of a national file (ParsedRecord each)."""
 
-    full: list = field(default_factory=list)  # ParsedRecord, imported as published
-    partial: list = field(default_factory=list)  # imported, with parts left out (see .problems)
-    none: list = field(default_factory=list)  # not imported
+    complete: list = field(default_factory=list)  # imported and published as read
+    in_review: list = field(default_factory=list)  # imported in review, with its problems
+    left_out: list = field(default_factory=list)  # not a procedure: not JSON, or no code
+    # Already published in the catalogue and now read with problems: left
+    # as the administrator published it, the problems reported.
+    kept: list = field(default_factory=list)
     summary: ImportSummary = field(default_factory=ImportSummary)
 
 
+# Which problems a completion of a field answers (problem fields by the
+# record key a completion replaces).
+_ANSWERED_BY = {
+    "channels": ("channels", "online channel", "in-person channel", "post channel", "fee for"),
+    "documents": ("documents",),
+    "legal_basis": ("legal basis",),
+    "level": ("level",),
+    "name": ("name",),
+    "sector": ("sector",),
+}
+
+
 def import_national(parsed_records, completions: dict[str, dict] | None = None) -> NationalImport:
-    """Import what the national parser could read with confidence.
+    """Import every national record that is a procedure: published when it
+    was read in full, in review with its problems otherwise.
 
     `completions` maps a procedure code to fields that replace the parsed
     ones (a channel list, `is_location_independent`, ...): what an
-    administrator knows that the published record leaves out. Each record is
-    validated like any catalogue record and saved on its own.
+    administrator knows that the published record leaves out; the problems
+    of a field it replaces count as answered. Each record is validated like
+    any catalogue record and saved on its own. A procedure an administrator
+    has published is not put back in review by a reading with problems.
     """
     report = NationalImport()
     completions = completions or {}
+    published = set(Procedure.objects.filter(status=Procedure.Status.PUBLISHED).values_list("code", flat=True))
     for parsed in parsed_records:
-        record = parsed.record
-        if record is not None and parsed.code in completions:
+        if parsed.record is None:
+            report.left_out.append(parsed)
+            continue
+        record = dict(parsed.record)
+        problems = list(parsed.problems)
+        if parsed.code in completions:
             completion = completions[parsed.code]
-            record = {**record, **completion}
+            record.update(completion)
             if "channels" in completion and "online_level" not in completion:
                 record["online_level"] = online_level(record["channels"])
-        if record is None or not record["channels"]:
-            report.none.append(parsed)
+            answered = tuple(prefix for key in completion for prefix in _ANSWERED_BY.get(key, ()))
+            problems = [problem for problem in problems if not problem.field.startswith(answered or ("\0",))]
+        record["status"] = Procedure.Status.IN_REVIEW if problems else Procedure.Status.PUBLISHED
+        record["review_problems"] = [problem.as_dict() for problem in problems]
+        if problems and parsed.code in published:
+            report.kept.append(parsed)
             continue
         with transaction.atomic():
             Sector.objects.get_or_create(code=record["sector"], defaults={"name": parsed.sector_name})
             serializer = ProcedureRecordSerializer(data=record, context={"sectors": {record["sector"]}})
             if not serializer.is_valid():
-                parsed.problems.extend(f"{path}: {message}" for path, message in flatten_errors(serializer.errors))
-                report.none.append(parsed)
+                # The reader's own output should always be valid: say what was not.
+                parsed.problems.extend(
+                    ReadingProblem(path or "record", f"{message} (not imported)", "", "not valid")
+                    for path, message in flatten_errors(serializer.errors)
+                )
+                report.left_out.append(parsed)
                 transaction.set_rollback(True)
                 continue
             outcome = save_record(serializer.validated_data)
         getattr(report.summary, outcome).append(parsed.code)
-        (report.partial if parsed.problems else report.full).append(parsed)
+        (report.in_review if problems else report.complete).append(parsed)
     return report

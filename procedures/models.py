@@ -6,13 +6,19 @@ processing stages with their share of the time limit, and the legal basis.
 A dossier keeps a snapshot of the terms it was received under (`terms_for`),
 so editing a procedure never changes a dossier already received.
 
+A procedure imported from a record that could not be read in full waits *in
+review* with its problems, offered to no one (`active()`, `is_offered`),
+until a catalogue administrator completes and publishes it (`publish`).
+
 The module is long because a procedure and its parts (channels, fees,
 questions, documents, stages, legal basis) are one record, imported,
-exported and edited together.
+exported and edited together, and these rules belong on the models they
+guard.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,14 +26,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import TimeLimit, TimeUnit, format_amount
 from procedures import checklist
+from procedures.fees import in_force
 from procedures.search import fold
 
 
@@ -76,7 +84,12 @@ def localised(name: str, name_en: str, name_th: str) -> str:
 
 class ProcedureQuerySet(models.QuerySet["Procedure"]):
     def active(self) -> ProcedureQuerySet:
-        return self.filter(is_active=True)
+        """The procedures offered: in service and published (one still in
+        review is seen only by catalogue administrators)."""
+        return self.filter(is_active=True, status=Procedure.Status.PUBLISHED)
+
+    def in_review(self) -> ProcedureQuerySet:
+        return self.filter(status=Procedure.Status.IN_REVIEW)
 
     def matching(self, words: str) -> ProcedureQuerySet:
         """Procedures whose code, names (Vietnamese, English, Thai), result
@@ -113,8 +126,17 @@ class Procedure(models.Model):
     procedure database publishes it."""
 
     class Level(models.TextChoices):
-        COMMUNE = "commune", _("Commune")
+        # The national record's "Cấp thực hiện": Cấp Bộ, Cấp Tỉnh, Cấp Xã, Cơ quan khác.
+        MINISTRY = "ministry", _("Ministry")
         PROVINCE = "province", _("Province")
+        COMMUNE = "commune", _("Commune")
+        OTHER = "other", _("Other agency")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        # Imported from a record that could not be read in full: not offered
+        # until a catalogue administrator completes and publishes it.
+        IN_REVIEW = "in_review", _("In review")
 
     class OnlineLevel(models.TextChoices):
         # Decree 42/2022/NĐ-CP: full (toàn trình) or partial (một phần).
@@ -123,13 +145,31 @@ class Procedure(models.Model):
         OFFLINE = "offline", _("In person only")
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[procedure_code_validator])
-    name = models.CharField(_("name"), max_length=1000)
+    # Some published names run past 1,000 characters (a list of cases).
+    name = models.TextField(_("name"))
     # The official name is Vietnamese; these help English and Thai readers
     # find and read the procedure (the documents and steps stay official text).
     name_en = models.CharField(_("name in English"), max_length=1000, blank=True)
     name_th = models.CharField(_("name in Thai"), max_length=1000, blank=True)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures")
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.COMMUNE)
+    level = models.CharField(
+        _("main level"),
+        max_length=16,
+        choices=Level.choices,
+        default=Level.COMMUNE,
+        help_text=_("The level that handles it; a procedure published at several levels lists them all below."),
+    )
+    # Database defaults (here and below) let rows written without these
+    # columns, by an older release during an upgrade, stay valid.
+    levels = models.JSONField(
+        _("levels"),
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text=_("Every level that handles it, as published (ministry, province, commune, other)."),
+    )
+    implementing_agency = models.TextField(_("implementing agency"), blank=True, default="", db_default="")
+    competent_agency = models.TextField(_("competent agency"), blank=True, default="", db_default="")
     applicants = models.TextField(_("who may apply"), blank=True)
     steps = models.TextField(_("steps"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
@@ -152,6 +192,15 @@ class Procedure(models.Model):
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    status = models.CharField(
+        _("review status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        db_default=Status.PUBLISHED,
+    )
+    # What an import could not read: [{"field", "message", "source"}].
+    review_problems = models.JSONField(_("review problems"), default=list, db_default=[], blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     # Folded for search without diacritics (search.fold): the names in every
     # language with the code; and those with the result and the sector.
@@ -165,8 +214,12 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["code"]
-        # The catalogue lists active procedures of a sector.
-        indexes = [models.Index(fields=["sector", "is_active"], name="procedure_sector_active")]
+        indexes = [
+            # The catalogue lists active procedures of a sector.
+            models.Index(fields=["sector", "is_active"], name="procedure_sector_active"),
+            # The review queue: the procedures in review.
+            models.Index(fields=["status"], name="procedure_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -188,20 +241,70 @@ class Procedure(models.Model):
         return localised(self.name, self.name_en, self.name_th)
 
     @property
+    def is_offered(self) -> bool:
+        """In service and published: what the public pages, the counter, online
+        applications and the API may offer."""
+        return self.is_active and self.status == self.Status.PUBLISHED
+
+    @property
     def may_apply_online(self) -> bool:
         """Full or partial online service with an online channel."""
         return (
-            self.is_active
+            self.is_offered
             and self.online_level != self.OnlineLevel.OFFLINE
             and self.channel(Channel.ONLINE) is not None
         )
 
-    def channel(self, channel: str) -> ProcedureChannel | None:
-        return next((c for c in self.channels.all() if c.channel == channel), None)
+    def channel_rows(self, channel: str) -> list[ProcedureChannel]:
+        """Every time-limit row of `channel`, one per case, in order."""
+        return [c for c in self.channels.all() if c.channel == channel]
 
-    def fees_for(self, channel: str) -> list[Fee]:
-        """The fees charged on `channel` (none listed: not published)."""
-        return [fee for fee in self.fees.all() if fee.channel == channel]
+    def channel(self, channel: str, case: str | None = None) -> ProcedureChannel | None:
+        """The time-limit row of `channel` for `case`; by default the row
+        without a case, else the first."""
+        rows = self.channel_rows(channel)
+        if case is not None:
+            return next((row for row in rows if row.case_name == case), None)
+        return next((row for row in rows if not row.case_name), rows[0] if rows else None)
+
+    def fees_for(self, channel: str, on: dt.date | None = None) -> list[Fee]:
+        """The fees charged on `channel` (none listed: not published); with
+        `on`, only those in force that day (`fees.in_force`)."""
+        fees = [fee for fee in self.fees.all() if fee.channel == channel]
+        return fees if on is None else in_force(fees, on)
+
+    def publishing_problems(self) -> list[str]:
+        """What keeps the procedure from being offered: what a dossier needs
+        (a name, a sector, a channel, and a time limit on every channel row)."""
+        problems = []
+        if not self.name.strip():
+            problems.append(_("It has no name."))
+        if not self.sector_id:
+            problems.append(_("It has no sector."))
+        rows = list(self.channels.all())
+        if not rows:
+            problems.append(_("It has no channel with a time limit."))
+        for row in rows:
+            if row.time_limit is None:
+                problems.append(
+                    _("The %(channel)s row %(case)s has no time limit with a unit.")
+                    % {
+                        "channel": row.get_channel_display().lower(),
+                        "case": f"“{row.case_name}”" if row.case_name else "",
+                    }
+                )
+        return problems
+
+    def publish(self) -> None:
+        """Offer a procedure in review (ValidationError, naming what is
+        missing, while it lacks what a dossier needs). Its review problems
+        are taken as answered."""
+        problems = self.publishing_problems()
+        if problems:
+            raise ValidationError(problems)
+        self.status = self.Status.PUBLISHED
+        self.review_problems = []
+        self.save(update_fields=["status", "review_problems", "updated_at"])
 
     def stage_shares(self) -> dict[str, Decimal]:
         """Each stage's share of the time limit in percent; the default split
@@ -209,20 +312,41 @@ class Procedure(models.Model):
         shares = {stage.kind: stage.share_percent for stage in self.stages.all()}
         return shares or dict(DEFAULT_STAGE_SHARES)
 
-    def terms_for(self, channel: str, answers: Mapping[str, Any] | None = None) -> dict:
+    def terms_for(
+        self,
+        channel: str,
+        answers: Mapping[str, Any] | None = None,
+        *,
+        case: str | None = None,
+        on: dt.date | None = None,
+    ) -> dict:
         """The terms a dossier on `channel` is received under, as plain data to
-        keep with the dossier: time limit, fees, the questions about the
-        applicant's situation asked on that channel with `answers` to them,
-        the documents those answers call for (`checklist.checklist`; with no
-        answers, every document of the channel, the conditional ones marked
-        as such), stage shares. Answers that leave a question open, or
-        answer a question the procedure does not ask, raise ValidationError."""
-        option = self.channel(channel)
+        keep with the dossier: time limit (of `case`, by default the row
+        without a case, else the first), the fees in force `on` (default
+        today), the questions about the applicant's situation asked on that
+        channel with `answers` to them, the documents those answers call for
+        (`checklist.checklist`; with no answers, every document of the
+        channel, the conditional ones marked as such), stage shares. Answers
+        that leave a question open, or answer a question the procedure does
+        not ask, raise ValidationError."""
+        option = self.channel(channel, case)
+        if option is None and case is not None and self.channel_rows(channel):
+            raise ValidationError(
+                _("%(procedure)s has no time limit for the case “%(case)s” %(channel)s."),
+                params={"procedure": self.code, "case": case, "channel": Channel(channel).label.lower()},
+            )
         if option is None:
             raise ValidationError(
                 _("%(procedure)s cannot be submitted %(channel)s."),
                 params={"procedure": self.code, "channel": Channel(channel).label.lower()},
             )
+        limit = option.time_limit
+        if limit is None:
+            raise ValidationError(
+                _("%(procedure)s has no time limit %(channel)s yet."),
+                params={"procedure": self.code, "channel": Channel(channel).label.lower()},
+            )
+        day = on or timezone.localdate()
         questions = list(self.questions.all())
         keys = {question.pk: question.key for question in questions}
         documents = [
@@ -257,11 +381,8 @@ class Procedure(models.Model):
         return {
             "procedure": self.code,
             "channel": channel,
-            "time_limit": {"amount": str(option.time_limit_amount), "unit": option.time_limit_unit},
-            "fees": [
-                {"name": fee.name, "amount_vnd": fee.amount_vnd, "exemption_note": fee.exemption_note}
-                for fee in self.fees_for(channel)
-            ],
+            "time_limit": {"amount": str(limit.amount), "unit": str(limit.unit), "case": option.case_name},
+            "fees": [fee.as_terms() for fee in self.fees_for(channel, day)],
             "questions": asked,
             "answers": answers,
             "documents": checklist.checklist(documents, channel, answers),
@@ -270,54 +391,119 @@ class Procedure(models.Model):
 
 
 class ProcedureChannel(models.Model):
-    """One way to submit a procedure, with its own time limit (Cách thức thực hiện)."""
+    """One way to submit a procedure with its time limit (Cách thức thực
+    hiện); a channel may publish several time limits, one per case."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    case_name = models.CharField(
+        _("case"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Blank for the usual time limit; the case it applies to when the channel has several."),
+    )
+    # Empty only on a procedure in review: the record published no time
+    # limit, or a number without its unit.
     time_limit_amount = models.DecimalField(
         _("time limit"),
         max_digits=6,
         decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Fractions allowed: 0.5 working day = 4 working hours. Ignored for same day."),
     )
-    time_limit_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
+    time_limit_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("channel and time limit")
         verbose_name_plural = _("channels and time limits")
-        ordering = ["procedure", "channel"]
+        ordering = ["procedure", "channel", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "channel"], name="one_row_per_procedure_channel"),
+            models.UniqueConstraint(fields=["procedure", "channel", "case_name"], name="one_row_per_channel_case"),
             models.CheckConstraint(condition=Q(time_limit_amount__gte=0), name="time_limit_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()}: {self.time_limit}"
+        limit = self.time_limit
+        shown = str(limit) if limit is not None else str(_("no time limit"))
+        case = f" ({self.case_name})" if self.case_name else ""
+        return f"{self.get_channel_display()}{case}: {shown}"
 
     @property
-    def time_limit(self) -> TimeLimit:
+    def time_limit(self) -> TimeLimit | None:
+        """None while the row lacks an amount or a unit (in review)."""
+        if self.time_limit_amount is None or not self.time_limit_unit:
+            return None
         return TimeLimit(self.time_limit_amount, TimeUnit(self.time_limit_unit))
 
 
 class Fee(models.Model):
-    """A fee or charge (phí, lệ phí) for one channel, in whole VND."""
+    """A fee or charge (phí, lệ phí) for one channel as published: an amount
+    in whole units of its currency (VND nearly always), per unit ("bản",
+    "lần", blank for a flat fee), for a case or tier, and in force between
+    two dates when it is a dated change (a reduction until the end of 2026)."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     name = models.CharField(_("name"), max_length=300)
-    amount_vnd = models.BigIntegerField(_("amount (VND)"), validators=[MinValueValidator(0)])
+    amount = models.BigIntegerField(_("amount"), validators=[MinValueValidator(0)])
+    currency = models.CharField(
+        _("currency"), max_length=3, default="VND", db_default="VND", help_text=_("VND, or as published: USD.")
+    )
+    unit = models.CharField(
+        _("per"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("What the amount is charged per: bản, lần, trang; blank if flat."),
+    )
+    case_name = models.CharField(
+        _("case"), max_length=500, blank=True, default="", db_default="", help_text=_("The case or tier it applies to.")
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     exemption_note = models.TextField(_("exemptions and notes"), blank=True)
 
     class Meta:
         verbose_name = _("fee")
         verbose_name_plural = _("fees")
         ordering = ["procedure", "channel", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount_vnd__gte=0), name="fee_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="fee_valid_from_before_until",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.amount_vnd:,} VND"
+        return f"{self.name}: {self.amount:,} {self.currency}"
+
+    @property
+    def amount_vnd(self) -> int | None:
+        """The amount in VND; None for a fee charged in another currency."""
+        return self.amount if self.currency == "VND" else None
+
+    def as_terms(self) -> dict:
+        """The fee as a dossier keeps it."""
+        return {
+            "name": self.name,
+            "amount_vnd": self.amount_vnd,
+            "amount": self.amount,
+            "currency": self.currency,
+            "unit": self.unit,
+            "case": self.case_name,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "exemption_note": self.exemption_note,
+        }
 
 
 class Question(models.Model):

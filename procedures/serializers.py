@@ -28,18 +28,50 @@ class SectorRecordSerializer(serializers.Serializer):
 
 
 class FeeRecordSerializer(serializers.Serializer):
+    """A fee row: `amount_vnd` for a fee in VND, or `amount` with its
+    `currency`; per `unit` ("bản"), for a `case`, between two dates."""
+
     name = serializers.CharField(max_length=300)
-    amount_vnd = serializers.IntegerField(min_value=0)
+    amount_vnd = serializers.IntegerField(min_value=0, required=False)
+    amount = serializers.IntegerField(min_value=0, required=False)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="VND")
+    unit = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    case = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    valid_from = serializers.DateField(allow_null=True, required=False, default=None)
+    valid_until = serializers.DateField(allow_null=True, required=False, default=None)
     exemption_note = serializers.CharField(allow_blank=True, required=False, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        if ("amount_vnd" in attrs) == ("amount" in attrs):
+            raise serializers.ValidationError({"amount": _("Give either amount_vnd, or amount with its currency.")})
+        if "amount_vnd" in attrs:
+            if attrs["currency"] != "VND":
+                raise serializers.ValidationError({"currency": _("amount_vnd is in VND.")})
+            attrs["amount"] = attrs.pop("amount_vnd")
+        start, end = attrs["valid_from"], attrs["valid_until"]
+        if start and end and start > end:
+            raise serializers.ValidationError({"valid_until": _("A fee cannot end before it starts.")})
+        return attrs
 
 
 class TimeLimitRecordSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal(0))
-    unit = serializers.ChoiceField(choices=TimeUnit.choices)
+    """Amount and unit; both may be empty (or the unit alone) only on a
+    procedure in review."""
+
+    amount = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal(0), allow_null=True)
+    unit = serializers.ChoiceField(choices=TimeUnit.choices, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["unit"] and attrs["amount"] is None:
+            raise serializers.ValidationError({"amount": _("A unit needs an amount (0 for the same day).")})
+        if attrs["unit"] == TimeUnit.MONTHS and attrs["amount"] != int(attrs["amount"]):
+            raise serializers.ValidationError({"amount": _("A time limit in months is a whole number of months.")})
+        return attrs
 
 
 class ChannelRecordSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
+    case = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
     time_limit = TimeLimitRecordSerializer()
     description = serializers.CharField(allow_blank=True, required=False, default="")
     fees = FeeRecordSerializer(many=True, required=False, default=list)
@@ -79,13 +111,26 @@ class LegalDocumentRecordSerializer(serializers.Serializer):
     issued_on = serializers.DateField(allow_null=True, required=False, default=None)
 
 
+class ReviewProblemRecordSerializer(serializers.Serializer):
+    """What an import could not read: the field, a plain sentence, the source text."""
+
+    field = serializers.CharField(max_length=100)
+    message = serializers.CharField()
+    source = serializers.CharField(allow_blank=True, required=False, default="")
+
+
 class ProcedureRecordSerializer(serializers.Serializer):
     """One procedure. `context["sectors"]` holds the sector codes it may use."""
 
     code = serializers.CharField(max_length=20, validators=[procedure_code_validator])
-    name = serializers.CharField(max_length=1000)
+    name = serializers.CharField()
     sector = serializers.SlugField(max_length=120)
     level = serializers.ChoiceField(choices=Procedure.Level.choices)
+    levels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Procedure.Level.choices), required=False, default=list
+    )
+    implementing_agency = serializers.CharField(allow_blank=True, required=False, default="")
+    competent_agency = serializers.CharField(allow_blank=True, required=False, default="")
     online_level = serializers.ChoiceField(choices=Procedure.OnlineLevel.choices)
     applicants = serializers.CharField(allow_blank=True, required=False, default="")
     steps = serializers.CharField(allow_blank=True, required=False, default="")
@@ -95,6 +140,10 @@ class ProcedureRecordSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     is_location_independent = serializers.BooleanField(required=False, default=False)
     is_active = serializers.BooleanField(required=False, default=True)
+    status = serializers.ChoiceField(
+        choices=Procedure.Status.choices, required=False, default=Procedure.Status.PUBLISHED
+    )
+    review_problems = ReviewProblemRecordSerializer(many=True, required=False, default=list)
     source_url = serializers.URLField(max_length=500, allow_blank=True, required=False, default="")
     channels = ChannelRecordSerializer(many=True, allow_empty=True)
     questions = QuestionRecordSerializer(many=True, required=False, default=list)
@@ -111,9 +160,9 @@ class ProcedureRecordSerializer(serializers.Serializer):
         return value
 
     def validate_channels(self, value: list[dict]) -> list[dict]:
-        seen = [channel["channel"] for channel in value]
+        seen = [(channel["channel"], channel["case"]) for channel in value]
         if len(seen) != len(set(seen)):
-            raise serializers.ValidationError(_("Each channel may appear only once."))
+            raise serializers.ValidationError(_("Each channel may appear only once per case."))
         return value
 
     def validate_stages(self, value: list[dict]) -> list[dict]:
@@ -142,9 +191,18 @@ class ProcedureRecordSerializer(serializers.Serializer):
                     % {"keys": ", ".join(unknown)}
                 }
             )
+        if attrs["levels"] and attrs["level"] not in attrs["levels"]:
+            raise serializers.ValidationError({"levels": _("The main level must be one of the levels.")})
+        # A procedure in review may lack what a dossier needs; a published one may not.
+        if attrs["status"] != Procedure.Status.PUBLISHED:
+            return attrs
         if attrs["is_active"] and not attrs["channels"]:
             raise serializers.ValidationError(
                 {"channels": _("An active procedure needs at least one channel with a time limit.")}
+            )
+        if any(not option["time_limit"]["unit"] for option in attrs["channels"]):
+            raise serializers.ValidationError(
+                {"channels": _("A published procedure needs a time limit with its unit on every channel.")}
             )
         return attrs
 

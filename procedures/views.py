@@ -23,7 +23,9 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         sector = self.fields["sector"]
-        sector.queryset = Sector.objects.filter(procedures__is_active=True).distinct()
+        sector.queryset = Sector.objects.filter(
+            procedures__is_active=True, procedures__status=Procedure.Status.PUBLISHED
+        ).distinct()
         sector.label_from_instance = lambda item: item.display_name
         sector.empty_label = _("All sectors")
         self.fields["level"].choices = [("", _("Any level")), *Procedure.Level.choices]
@@ -73,8 +75,15 @@ def _procedure_page(request, code: str, template: str):
     cases: dict[str, list[RequiredDocument]] = {}
     for document in sorted(procedure.documents.all(), key=lambda document: document.reading_order):
         cases.setdefault(document.case_name, []).append(document)
-    channels = [{"option": option, "fees": procedure.fees_for(option.channel)} for option in procedure.channels.all()]
-    context = {"procedure": procedure, "cases": cases, "channels": channels}
+    # One row per channel: its time limits (one per case) and its fees as published.
+    channels: dict[str, dict] = {}
+    for option in procedure.channels.all():
+        row = channels.setdefault(
+            option.channel, {"channel": option, "limits": [], "fees": procedure.fees_for(option.channel)}
+        )
+        row["limits"].append(option)
+    levels = [Procedure.Level(level).label for level in procedure.levels or [procedure.level]]
+    context = {"procedure": procedure, "cases": cases, "channels": list(channels.values()), "levels": levels}
     return render(request, template, context)
 
 

@@ -120,7 +120,7 @@ class ProcedureFactory(DjangoModelFactory):
             ProcedureChannel.objects.create(
                 procedure=procedure, channel=channel, time_limit_amount=3, time_limit_unit="working_days"
             )
-        Fee.objects.create(procedure=procedure, channel="in_person", name="Lệ phí", amount_vnd=8000)
+        Fee.objects.create(procedure=procedure, channel="in_person", name="Lệ phí", amount=8000)
         RequiredDocument.objects.create(procedure=procedure, position=1, name="Tờ khai", originals=1)
         RequiredDocument.objects.create(
             procedure=procedure, position=2, name="Giấy ủy quyền (nếu có)", originals=1, is_mandatory=False
@@ -185,6 +185,10 @@ def change_form_data(procedure: Procedure) -> dict:
         "level": procedure.level,
         "online_level": procedure.online_level,
         "is_active": "on",
+        "status": procedure.status,
+        "levels": "[]",
+        "implementing_agency": "",
+        "competent_agency": "",
         "applicants": "",
         "conditions": "",
         "steps": "",
@@ -197,9 +201,13 @@ def change_form_data(procedure: Procedure) -> dict:
         (
             "channels",
             procedure.channels.all(),
-            ["channel", "time_limit_amount", "time_limit_unit", "description"],
+            ["channel", "case_name", "time_limit_amount", "time_limit_unit", "description"],
         ),
-        ("fees", procedure.fees.all(), ["channel", "name", "amount_vnd", "exemption_note"]),
+        (
+            "fees",
+            procedure.fees.all(),
+            ["channel", "name", "case_name", "amount", "currency", "unit", "exemption_note"],
+        ),
         ("questions", procedure.questions.all(), ["position", "key", "text", "text_en", "text_th", "help_text"]),
         (
             "documents",

@@ -44,7 +44,20 @@ def test_anyone_reads_a_procedure_with_its_documents_fees_and_time_limit(api, pr
         (1, "Tờ khai", True),
         (2, "Giấy ủy quyền (nếu có)", False),
     ]
-    assert body["fees"] == [{"name": "Lệ phí", "amount_vnd": 8000, "channel": "in_person", "exemption_note": ""}]
+    assert body["fees"] == [
+        {
+            "name": "Lệ phí",
+            "amount_vnd": 8000,
+            "amount": 8000,
+            "currency": "VND",
+            "unit": "",
+            "case": "",
+            "valid_from": None,
+            "valid_until": None,
+            "channel": "in_person",
+            "exemption_note": "",
+        }
+    ]
     assert {s["kind"] for s in body["stages"]} == {"receive", "appraise", "approve", "stamp", "return"}
 
 

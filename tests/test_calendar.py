@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.calendar import Calendar, ClosedPeriod, TimeLimit, TimeUnit, WorkingWeek
+from portal.calendar import Calendar, ClosedPeriod, TimeLimit, TimeUnit, WorkingWeek, add_months
 from portal.models import CalendarDay
 from portal.public_holidays import public_days
 from tests.factories import OfficeFactory
@@ -148,6 +148,39 @@ def test_calendar_days_never_end_on_a_day_off():
     assert VN.deadline(at("22/04/2026", "10:00"), limit(8, TimeUnit.CALENDAR_DAYS)).due_at == at("04/05/2026", "17:00")
 
 
+@pytest.mark.parametrize(
+    ("received", "months", "due"),
+    [
+        # Mon 12/01 + 1 month: Thu 12/02, a working day before Tết.
+        (("12/01/2026", "10:00"), 1, ("12/02/2026", "17:00")),
+        # 30/01 + 1 month: February has no 30th, so 28/02, a Saturday: Monday 02/03.
+        (("30/01/2026", "10:00"), 1, ("02/03/2026", "17:00")),
+        # 15/01 + 1 month: Sunday 15/02, then Tết 16/02–20/02 and a weekend: Monday 23/02.
+        (("15/01/2026", "09:00"), 1, ("23/02/2026", "17:00")),
+        # 31/03 + 2 months: May has a 31st, a Sunday: Monday 01/06.
+        (("31/03/2026", "08:00"), 2, ("01/06/2026", "17:00")),
+        # Received Friday 30/01 after closing: the clock starts Monday 02/02, so Monday 02/03.
+        (("30/01/2026", "18:00"), 1, ("02/03/2026", "17:00")),
+        # 29/05 + 3 months: Saturday 29/08, then Sunday and National Day 31/08–02/09: Thursday 03/09.
+        (("29/05/2026", "14:00"), 3, ("03/09/2026", "17:00")),
+    ],
+)
+def test_months_end_on_the_same_date_or_the_last_day_of_a_shorter_month(received, months, due):
+    assert VN.deadline(at(*received), limit(months, TimeUnit.MONTHS)).due_at == at(*due)
+
+
+def test_adding_months_keeps_the_date_or_takes_the_last_day():
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 12, 15), 12) == dt.date(2027, 12, 15)
+
+
+def test_months_are_whole():
+    with pytest.raises(ValueError, match="whole number of months"):
+        limit("1.5", TimeUnit.MONTHS)
+
+
 def test_saturday_morning_counts_where_the_office_opens():
     calendar = vietnam(saturday_morning=True)
     # Fri 16:00: 1 h; Sat 10/01 07:00–11:30: 4.5 h; Mon 07:00 + 2.5 h.
@@ -180,6 +213,8 @@ def test_a_time_limit_reads_as_people_say_it():
     assert str(limit("1.50")) == "1.5 working days"
     assert str(limit(8, TimeUnit.WORKING_HOURS)) == "8 working hours"
     assert str(limit(15, TimeUnit.CALENDAR_DAYS)) == "15 calendar days"
+    assert str(limit(1, TimeUnit.MONTHS)) == "1 month"
+    assert str(limit(3, TimeUnit.MONTHS)) == "3 months"
 
 
 # The calendar of an office, from the database --------------------------------

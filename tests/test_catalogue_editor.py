@@ -297,7 +297,7 @@ def test_the_page_shows_help_under_fields_not_in_tooltips(editor):
 def test_a_fee_typed_with_or_without_thousands_separators_is_fifty_thousand_dong(editor, language, typed):
     procedure = ProcedureFactory()
     data = change_form_data(procedure)
-    data["fees-0-amount_vnd"] = typed
+    data["fees-0-amount"] = typed
     assert post(editor, procedure, data, language).status_code == 302
     assert procedure.fees.get().amount_vnd == 50000
 
@@ -306,7 +306,7 @@ def test_a_fee_typed_with_or_without_thousands_separators_is_fifty_thousand_dong
 def test_a_fee_with_decimals_is_refused(editor, typed):
     procedure = ProcedureFactory()
     data = change_form_data(procedure)
-    data["fees-0-amount_vnd"] = typed
+    data["fees-0-amount"] = typed
     response = post(editor, procedure, data, "en")
     assert "An amount in dong is a whole number" in response.content.decode()
     assert procedure.fees.get().amount_vnd == 8000
@@ -315,10 +315,10 @@ def test_a_fee_with_decimals_is_refused(editor, typed):
 def test_a_fee_is_shown_grouped_the_readers_way(editor):
     procedure = ProcedureFactory()
     assert (
-        input_value(editor.get(change_page(procedure), HTTP_ACCEPT_LANGUAGE="vi").content.decode(), "fees-0-amount_vnd")
+        input_value(editor.get(change_page(procedure), HTTP_ACCEPT_LANGUAGE="vi").content.decode(), "fees-0-amount")
         == "8.000"
     )
     assert (
-        input_value(editor.get(change_page(procedure), HTTP_ACCEPT_LANGUAGE="en").content.decode(), "fees-0-amount_vnd")
+        input_value(editor.get(change_page(procedure), HTTP_ACCEPT_LANGUAGE="en").content.decode(), "fees-0-amount")
         == "8,000"
     )

@@ -96,7 +96,17 @@ def test_a_file_imports_with_every_part():
     assert birth.stage_shares()["appraise"] == Decimal(50)
     assert LegalDocument.objects.get(procedure=birth).issued_on.isoformat() == "2014-11-20"
     assert Procedure.objects.get(code="1.004222").terms_for("online")["fees"] == [
-        {"name": "Lệ phí", "amount_vnd": 10000, "exemption_note": ""}
+        {
+            "name": "Lệ phí",
+            "amount_vnd": 10000,
+            "amount": 10000,
+            "currency": "VND",
+            "unit": "",
+            "case": "",
+            "valid_from": None,
+            "valid_until": None,
+            "exemption_note": "",
+        }
     ]
 
 
@@ -313,7 +323,7 @@ def test_a_fee_for_a_channel_not_offered_is_refused_in_the_admin(client, mai):
     client.login(username="mai", password=PASSWORD)
     data = change_form_data(procedure)
     data["channels-2-DELETE"] = "on"  # stop offering "post"
-    data.update({"fees-TOTAL_FORMS": "2", "fees-1-channel": "post", "fees-1-name": "Phí", "fees-1-amount_vnd": "5"})
+    data.update({"fees-TOTAL_FORMS": "2", "fees-1-channel": "post", "fees-1-name": "Phí", "fees-1-amount": "5"})
     response = client.post(f"/admin/procedures/procedure/{procedure.pk}/change/", data)
     assert "The procedure is not offered on this channel" in response.content.decode()
     assert procedure.channels.count() == 3

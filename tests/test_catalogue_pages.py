@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def birth():
     procedure = ProcedureFactory(code="1.001193", name="Thủ tục đăng ký khai sinh")
-    Fee.objects.filter(procedure=procedure).update(amount_vnd=20000, exemption_note="Miễn cho hộ nghèo")
+    Fee.objects.filter(procedure=procedure).update(amount=20000, exemption_note="Miễn cho hộ nghèo")
     return procedure
 
 
@@ -136,7 +136,7 @@ def test_a_fee_the_source_does_not_publish_never_reads_free(client, birth):
     # the national record says "Không có thông tin".
     page = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.count("Not published") == 2 and ">Free<" not in page and "free" not in page.lower()
-    Fee.objects.create(procedure=birth, channel="online", name="Lệ phí", amount_vnd=0, exemption_note="")
+    Fee.objects.create(procedure=birth, channel="online", name="Lệ phí", amount=0, exemption_note="")
     page = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.count("Not published") == 1 and "Lệ phí: free" in page
     checklist = client.get("/procedures/1.001193/checklist/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()

@@ -42,7 +42,7 @@ CHANNELS = ("online", "in_person", "post")
 def imported(*codes: str) -> dict[str, Procedure]:
     completions = {code: {"channels": [_channel(c) for c in CHANNELS]} for code in codes}
     result = import_national([real(code) for code in codes], completions)
-    assert not result.none, [(r.code, r.problems) for r in result.none]
+    assert not result.left_out, [(r.code, r.problems) for r in result.left_out]
     return {procedure.code: procedure for procedure in Procedure.objects.filter(code__in=codes)}
 
 

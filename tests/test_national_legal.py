@@ -82,7 +82,7 @@ def test_legal_basis_pairs_and_duplicates():
         ("43/2024/QH15", "Luật số 43/2024/QH15 ngày 29/6/2024"),
         ("Nghị định 101/2024/NĐ-CP", "Nghị định 101/2024/NĐ-CP"),
     ]
-    assert parsed.outcome == "full", parsed.problems
+    assert parsed.outcome == "complete", parsed.problems
 
 
 def test_legal_basis_without_numbers_is_reported():
@@ -91,4 +91,4 @@ def test_legal_basis_without_numbers_is_reported():
     assert parsed.problems == [
         "legal basis: no document number found in 'Quyết định của Ủy ban nhân dân tỉnh'; left out"
     ]
-    assert parse_record(raw(can_cu_phap_ly="Không có thông tin")).outcome == "full"
+    assert parse_record(raw(can_cu_phap_ly="Không có thông tin")).outcome == "complete"

@@ -47,6 +47,7 @@ def raw(**fields) -> dict:
         "ten_thu_tuc": "Thủ tục   thử\nnghiệm",
         "so_quyet_dinh": "1/QĐ-BTP",
         "linh_vuc": " Hộ tịch ",
+        "cap_thuc_hien": "Cấp xã",
         "doi_tuong_thuc_hien": "Công dân Việt Nam",
         "trinh_tu_thuc_hien": "Bước 1: nộp hồ sơ.",
         "cach_thuc_thuc_hien": f"{HEADER}Trực tiếp3 Ngày làm việcMiễn phíNộp tại UBND cấp xã",
@@ -89,8 +90,9 @@ def test_sector_code_is_at_most_120_characters():
 
 
 def test_birth_registration_is_same_day_and_free_on_all_three_channels():
+    # The fee cells say "Miễn phí": free, which is not the same as not published.
     parsed = real("1.001193")
-    assert parsed.outcome == "full", parsed.problems
+    assert parsed.outcome == "complete", parsed.problems
     record = parsed.record
     assert record["name"] == "Thủ tục đăng ký khai sinh"
     assert record["sector"] == "ho-tich"
@@ -103,7 +105,7 @@ def test_birth_registration_is_same_day_and_free_on_all_three_channels():
     assert {c["channel"] for c in record["channels"]} == {"online", "post", "in_person"}
     for name in ("online", "post", "in_person"):
         assert channel(parsed, name)["time_limit"] == {"amount": "0", "unit": "same_day"}
-        assert channel(parsed, name)["fees"] == []
+        assert [(fee["amount"], fee["currency"]) for fee in channel(parsed, name)["fees"]] == [(0, "VND")]
 
 
 # ---------------------------------------------------------------- every record
@@ -114,15 +116,12 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
     assert len(parsed) == 588
     assert len({p.code for p in parsed}) == 588
     outcomes = {p.outcome for p in parsed}
-    assert outcomes == {"full", "partial", "none"}
+    # Every bundled record is a procedure: none is left out.
+    assert outcomes == {"complete", "review"}
     for item in parsed:
-        importable = item.record is not None and item.record["channels"]
-        assert item.outcome == ("none" if not importable else ("partial" if item.problems else "full"))
-        assert all(isinstance(p, str) and p for p in item.problems)
-        if not importable:
-            assert item.problems, item.code
-        if item.record is None:
-            continue
+        assert item.outcome == ("review" if item.problems else "complete")
+        assert all(isinstance(p, str) and p and p.field and p.message for p in item.problems)
+        assert item.record is not None
         record = item.record
         assert tuple(record) == RECORD_KEYS
         assert set(record) == {
@@ -130,6 +129,9 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
             "name",
             "sector",
             "level",
+            "levels",
+            "implementing_agency",
+            "competent_agency",
             "applicants",
             "steps",
             "conditions",
@@ -139,6 +141,8 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
             "online_level",
             "is_location_independent",
             "is_active",
+            "status",
+            "review_problems",
             "source_url",
             "channels",
             "questions",
@@ -147,29 +151,45 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
             "legal_basis",
         }
         assert record["level"] == "commune"
+        assert "commune" in record["levels"]
+        assert record["status"] == ("in_review" if item.problems else "published")
+        assert record["review_problems"] == [problem.as_dict() for problem in item.problems]
         assert record["sector"] == sector_code(item.sector_name)
         assert record["online_level"] == (
-            "partial" if any(c["channel"] == "online" for c in record["channels"]) else "offline"
+            "partial"
+            if any(c["channel"] == "online" and c["time_limit"]["unit"] for c in record["channels"])
+            else "offline"
         )
         assert len(record["result_code"]) <= 200
-        seen = [c["channel"] for c in record["channels"]]
+        seen = [(c["channel"], c["case"]) for c in record["channels"]]
         assert len(seen) == len(set(seen))
         for option in record["channels"]:
-            assert set(option) == {"channel", "time_limit", "description", "fees"}
+            assert set(option) == {"channel", "case", "time_limit", "description", "fees"}
             assert option["channel"] in {"online", "in_person", "post"}
-            assert option["time_limit"]["unit"] in {
-                "working_days",
-                "working_hours",
-                "calendar_days",
-                "same_day",
-            }
+            unit = option["time_limit"]["unit"]
+            assert unit in {"working_days", "working_hours", "calendar_days", "months", "same_day", ""}
+            if not unit:
+                # No unit: in review, with the number (if any) in the problem.
+                assert item.problems
+                if option["time_limit"]["amount"] is not None:
+                    assert any(f"number {option['time_limit']['amount']} is kept" in p for p in item.problems)
+                continue
             amount = Decimal(option["time_limit"]["amount"])
             assert amount >= 0
-            assert (amount == 0) == (option["time_limit"]["unit"] == "same_day")
+            assert (amount == 0) == (unit == "same_day")
             for fee in option["fees"]:
-                assert set(fee) == {"name", "amount_vnd", "exemption_note"}
-                assert type(fee["amount_vnd"]) is int
-                assert fee["amount_vnd"] >= 0
+                assert set(fee) == {
+                    "name",
+                    "amount",
+                    "currency",
+                    "unit",
+                    "case",
+                    "valid_from",
+                    "valid_until",
+                    "exemption_note",
+                }
+                assert type(fee["amount"]) is int
+                assert fee["amount"] >= 0
                 assert 0 < len(fee["name"]) <= 300
         for document in record["documents"]:
             assert set(document) == {
@@ -198,12 +218,15 @@ def test_every_line_parses_into_records_of_the_catalogue_shape():
 
 def test_minimal_record_has_exactly_the_catalogue_values():
     parsed = parse_record(raw())
-    assert parsed.outcome == "full", parsed.problems
+    assert parsed.outcome == "complete", parsed.problems
     assert parsed.record == {
         "code": "9.000001",
         "name": "Thủ tục thử nghiệm",
         "sector": "ho-tich",
         "level": "commune",
+        "levels": ["commune"],
+        "implementing_agency": "",
+        "competent_agency": "",
         "applicants": "Công dân Việt Nam",
         "steps": "Bước 1: nộp hồ sơ.",
         "conditions": "",
@@ -213,13 +236,27 @@ def test_minimal_record_has_exactly_the_catalogue_values():
         "online_level": "offline",
         "is_location_independent": False,
         "is_active": True,
+        "status": "published",
+        "review_problems": [],
         "source_url": "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/test",
         "channels": [
             {
                 "channel": "in_person",
+                "case": "",
                 "time_limit": {"amount": "3", "unit": "working_days"},
                 "description": "Nộp tại UBND cấp xã",
-                "fees": [],
+                "fees": [
+                    {
+                        "name": "Lệ phí",
+                        "amount": 0,
+                        "currency": "VND",
+                        "unit": "",
+                        "case": "",
+                        "valid_from": None,
+                        "valid_until": None,
+                        "exemption_note": "",
+                    }
+                ],
             }
         ],
         "questions": [],
@@ -258,20 +295,25 @@ def test_minimal_record_has_exactly_the_catalogue_values():
 )
 def test_bad_records_never_raise(bad):
     parsed = parse_record(bad)
-    assert parsed.outcome == "none"
+    # Without a procedure code it cannot be a procedure; with one it waits in review.
+    assert parsed.outcome == ("review" if bad.get("ma_thu_tuc") == "1.000001" else "left_out")
     assert parsed.problems
 
 
 def test_not_a_dict_never_raises():
     parsed = parse_record(["not", "a", "record"])  # type: ignore[arg-type]
-    assert parsed.outcome == "none"
+    assert parsed.outcome == "left_out"
     assert parsed.problems == ["record: not a JSON object; not imported"]
 
 
-def test_bad_code_name_or_sector_refuses_the_record():
-    assert parse_record(raw(ma_thu_tuc="TTHC-01")).outcome == "none"
-    assert parse_record(raw(ten_thu_tuc="   ")).outcome == "none"
-    assert parse_record(raw(linh_vuc="")).outcome == "none"
+def test_bad_code_refuses_the_record_and_a_missing_name_or_sector_waits_in_review():
+    assert parse_record(raw(ma_thu_tuc="TTHC-01")).outcome == "left_out"
+    # A record with a code enters the catalogue in review, whatever else it lacks.
+    nameless = parse_record(raw(ten_thu_tuc="   "))
+    assert nameless.outcome == "review" and nameless.record["name"] == ""
+    assert [(p.field, p.message) for p in nameless.problems] == [("name", "none published")]
+    unsorted = parse_record(raw(linh_vuc=""))
+    assert unsorted.outcome == "review" and unsorted.record["sector"] == "chua-co-linh-vuc"
 
 
 def test_parse_file_gives_one_result_per_line(tmp_path):
@@ -280,7 +322,7 @@ def test_parse_file_gives_one_result_per_line(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     parsed = parse_file(path)
     assert [p.code for p in parsed] == ["9.000001", "", "9.000002"]
-    assert [p.outcome for p in parsed] == ["full", "none", "full"]
+    assert [p.outcome for p in parsed] == ["complete", "left_out", "complete"]
     assert parsed[1].problems[0].startswith("line 3: not valid JSON")
 
 
@@ -288,4 +330,4 @@ def test_parse_file_reads_gzipped_files(tmp_path):
     path = tmp_path / "records.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as target:
         target.write(json.dumps(raw(), ensure_ascii=False) + "\n")
-    assert [p.outcome for p in parse_file(path)] == ["full"]
+    assert [p.outcome for p in parse_file(path)] == ["complete"]

@@ -77,9 +77,21 @@ def test_a_walk_in_dossier_is_received_at_once_with_its_deadline(procedure, offi
     ]
     # The terms are a snapshot: editing the procedure later changes nothing.
     assert (dossier.time_limit_amount, dossier.time_limit_unit) == (3, "working_days")
-    assert dossier.fees == [{"name": "Lệ phí", "amount_vnd": 8000, "exemption_note": ""}]
+    assert dossier.fees == [
+        {
+            "name": "Lệ phí",
+            "amount_vnd": 8000,
+            "amount": 8000,
+            "currency": "VND",
+            "unit": "",
+            "case": "",
+            "valid_from": None,
+            "valid_until": None,
+            "exemption_note": "",
+        }
+    ]
     procedure.channels.update(time_limit_amount=10)
-    procedure.fees.update(amount_vnd=50000)
+    procedure.fees.update(amount=50000)
     dossier.refresh_from_db()
     assert dossier.time_limit_amount == 3 and dossier.fees[0]["amount_vnd"] == 8000
 

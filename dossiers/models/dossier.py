@@ -166,6 +166,14 @@ class Dossier(FSMModelMixin, models.Model):
     # The terms received under (a snapshot: later catalogue edits do not apply).
     time_limit_amount = models.DecimalField(_("time limit"), max_digits=6, decimal_places=2)
     time_limit_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
+    time_limit_case = models.CharField(
+        _("time limit case"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The case whose time limit applies, when the procedure publishes several for the channel."),
+    )
     fees = models.JSONField(_("fees"), default=list, blank=True)
     stage_shares = models.JSONField(_("stage shares"), default=dict, blank=True)
     # The applicant's answers to the procedure's questions ({key: yes/no}),
@@ -268,7 +276,8 @@ class Dossier(FSMModelMixin, models.Model):
 
     @property
     def fee_total_vnd(self) -> int:
-        return sum(fee["amount_vnd"] for fee in self.fees)
+        # A fee charged in another currency (USD at a mission abroad) is not in VND.
+        return sum(fee.get("amount_vnd") or 0 for fee in self.fees)
 
     def timeliness(self, on: dt.date | None = None) -> Timeliness:
         """Early, on time, late, within the deadline or overdue, on the day

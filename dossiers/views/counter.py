@@ -242,6 +242,7 @@ def intake(request, procedure_code: str):
                 answers=form.answers(),
                 actor=request.user,
                 receive=True,
+                time_limit_case=data.get("time_limit_case"),
             )
         except ActionError as error:
             form.add_error(None, error.message)
@@ -257,11 +258,13 @@ def intake(request, procedure_code: str):
             )
             return redirect(dossier.get_absolute_url())
     ticked = {int(value) for value in request.POST.getlist("documents") if value.isdigit()}
-    if request.method == "POST" and refresh:
-        form.is_valid()  # the answers given so far choose the list; nothing is received
-        form.errors.clear()
+    if request.method == "POST":
+        form.is_valid()  # the answers given so far choose the list
+    if refresh:
+        form.errors.clear()  # nothing is received: no errors to show
     answers = form.answers() if request.method == "POST" else None
-    terms = procedure.terms_for(Channel.IN_PERSON, answers)
+    case = form.cleaned_data.get("time_limit_case") if form.is_bound else None
+    terms = procedure.terms_for(Channel.IN_PERSON, answers, case=case)
     checklist = DossierDocument.from_terms(None, terms["documents"], ticked)
     questions = {question["key"]: question for question in terms["questions"]}
     for document, listed in zip(checklist, terms["documents"], strict=True):
@@ -272,7 +275,7 @@ def intake(request, procedure_code: str):
         "procedure": procedure,
         "form": form,
         "terms": terms,
-        "time_limit": procedure.channel(Channel.IN_PERSON).time_limit,
+        "time_limit": procedure.channel(Channel.IN_PERSON, case).time_limit,
         "documents": checklist,
     }
     if form.errors and status == 200:

@@ -2,20 +2,26 @@
 (dichvucong.gov.vn, one JSON object a line) into the catalogue's own import
 records: the portal's flattened tables (channels with time limits and fees,
 documents grouped by case, legal basis, results) are split back into rows,
-and whatever cannot be read with confidence is reported, one plain sentence
-a thing, instead of being guessed. A channel is imported only with a certain
-time limit, and a record without any such channel is not imported at all
-(its record is still built, with no channels, for completions to fill). A
-fee cell saying "Không có thông tin" gives no fee rows and no problem: the
+and whatever cannot be read with confidence is reported as a `Problem` (the
+field, a plain sentence, the source text) instead of being guessed.
+
+Every record that has a procedure code becomes a catalogue record: one read
+in full is published; one with problems is imported *in review*, carrying
+its problems, and is offered to no one until a catalogue administrator
+completes and publishes it. Only a line that is not JSON, or has no
+procedure code, is left out.
+
+A fee cell saying "Không có thông tin" gives no fee rows and no problem: the
 catalogue then shows the fee as not published, which is exactly what the
-portal says. "Miễn phí" with a note gives a zero fee carrying the note (a note
-of nothing, such as "Không", counts as no note). Document rows counted
-"0 bản chính" with no copies are notes to the applicant, not papers to bring,
-and are left out without a problem: 840 such rows in 112 of the 588 commune
-records. Nothing here raises on a bad record, and nothing here knows about
-Django: the records go through the catalogue serializer afterwards. The
-tables are read in `channels`, `documents`, `legal` and `results`, with the
-text helpers they share in `text`; this module builds the record from them.
+portal says; "Miễn phí" gives a zero fee (free), with its note when the note
+says something. Document rows counted "0 bản chính" with no copies are notes
+to the applicant, not papers to bring, and are left out without a problem.
+The levels ("Cấp Bộ, Cấp Tỉnh, Cấp Xã, Cơ quan khác") are all kept, the one
+nearest the citizen being the main level. Nothing here raises on a bad
+record, and nothing here knows about Django: the records go through the
+catalogue serializer afterwards. The tables are read in `channels`,
+`documents`, `legal` and `results`, with the text helpers they share in
+`text`; this module builds the record from them.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
@@ -31,11 +38,12 @@ from procedures.national.channels import _channels
 from procedures.national.documents import _documents
 from procedures.national.legal import _legal_basis
 from procedures.national.results import _results
-from procedures.national.text import _collapse, _guarded, _published, _quote, _text, sector_code
+from procedures.national.text import Problem, _collapse, _guarded, _published, _quote, _text, sector_code
 
 __all__ = [
     "RECORD_KEYS",
     "ParsedRecord",
+    "Problem",
     "load_completions",
     "online_level",
     "parse_file",
@@ -48,6 +56,9 @@ RECORD_KEYS = (
     "name",
     "sector",
     "level",
+    "levels",
+    "implementing_agency",
+    "competent_agency",
     "applicants",
     "steps",
     "conditions",
@@ -57,6 +68,8 @@ RECORD_KEYS = (
     "online_level",
     "is_location_independent",
     "is_active",
+    "status",
+    "review_problems",
     "source_url",
     "channels",
     "questions",
@@ -67,27 +80,37 @@ RECORD_KEYS = (
 
 # The serializer's limits (procedures/serializers.py).
 MAX_DECISION_NUMBER = 100
-MAX_NAME = 1000
 MAX_URL = 500
+
+# "Cấp thực hiện" as the catalogue's levels, nearest the citizen last.
+LEVELS = {"cấp bộ": "ministry", "cấp tỉnh": "province", "cấp xã": "commune", "cơ quan khác": "other"}
+NEAREST_FIRST = ("commune", "province", "ministry", "other")
+
+# A record without a sector waits in review under this one.
+UNSORTED_SECTOR = ("chua-co-linh-vuc", "Chưa có lĩnh vực")
+
+# Causes the importer counts records left out by.
+NOT_JSON = "not JSON"
+NO_CODE = "no procedure code"
 
 
 @dataclass
 class ParsedRecord:
     """One line of the portal file: the catalogue record built from it (None
-    when it cannot be imported) and what could not be read with confidence."""
+    when it cannot be a procedure at all) and what could not be read with
+    confidence."""
 
     code: str
     record: dict[str, Any] | None
     sector_name: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def outcome(self) -> str:
-        # A record without a channel is kept (so that an administrator's
-        # completions can add one) but is not importable as it stands.
-        if self.record is None or not self.record["channels"]:
-            return "none"
-        return "partial" if self.problems else "full"
+        """ "complete", "review" (imported in review) or "left_out"."""
+        if self.record is None:
+            return "left_out"
+        return "review" if self.problems else "complete"
 
 
 def parse_record(raw: dict[str, Any]) -> ParsedRecord:
@@ -97,13 +120,18 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     unreadable table costs that table (reported), not the whole record.
     """
     if not isinstance(raw, dict):
-        return ParsedRecord(code="", record=None, sector_name="", problems=["record: not a JSON object; not imported"])
-    problems: list[str] = []
+        problem = Problem("record", "not a JSON object; not imported", "", NOT_JSON)
+        return ParsedRecord(code="", record=None, sector_name="", problems=[problem])
+    problems: list[Any] = []
     code = _text(raw.get("ma_thu_tuc")).strip()
-    sector_name = _text(raw.get("linh_vuc")).strip()
+    sector_name = _collapse(_text(raw.get("linh_vuc")))
     name = _collapse(_text(raw.get("ten_thu_tuc")))
     sector = sector_code(sector_name)
     steps = _published(_text(raw.get("trinh_tu_thuc_hien")))
+
+    if not re.fullmatch(r"\d+\.\d+", code) or len(code) > 20:
+        problem = Problem("code", f"{_quote(code or '(empty)')} is not a procedure code; not imported", code, NO_CODE)
+        return ParsedRecord(code=code, record=None, sector_name=sector_name, problems=[problem])
 
     channels: list[dict[str, Any]] = _guarded(
         problems,
@@ -121,33 +149,35 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     result, result_code = _guarded(
         problems, "result", lambda: _results(_text(raw.get("ket_qua_xu_ly")), problems), ("", "")
     )
+    level, levels = _levels(_text(raw.get("cap_thuc_hien")), problems)
 
     decision = _collapse(_text(raw.get("so_quyet_dinh")))
     if len(decision) > MAX_DECISION_NUMBER:
-        problems.append(f"decision number: longer than {MAX_DECISION_NUMBER} characters; left out")
+        problems.append(
+            Problem("decision number", f"longer than {MAX_DECISION_NUMBER} characters; left out", decision[:200])
+        )
         decision = ""
     source_url = _text(raw.get("detail_url")).strip()
     if source_url and (not re.match(r"https?://\S+$", source_url) or len(source_url) > MAX_URL):
-        problems.append(f"source URL: {_quote(source_url)} is not a usable address; left out")
+        problems.append(Problem("source URL", f"{_quote(source_url)} is not a usable address; left out", source_url))
         source_url = ""
-
-    refusals = []
-    if not re.fullmatch(r"\d+\.\d+", code):
-        refusals.append(f"code: {_quote(code or '(empty)')} is not a procedure code; record not imported")
     if not name:
-        refusals.append("name: none published; record not imported")
-    elif len(name) > MAX_NAME:
-        refusals.append(f"name: longer than {MAX_NAME} characters; record not imported")
+        problems.append(Problem("name", "none published", _text(raw.get("ten_thu_tuc"))))
     if not sector:
-        refusals.append("sector: none published; record not imported")
-    if refusals:
-        return ParsedRecord(code=code, record=None, sector_name=sector_name, problems=problems + refusals)
+        problems.append(Problem("sector", "none published; filed under “Chưa có lĩnh vực”", _text(raw.get("linh_vuc"))))
+        sector, sector_name = UNSORTED_SECTOR
+    if not channels:
+        problems.append(Problem("channels", "no channel at all; an administrator adds them", "", "no channel"))
 
+    found = [Problem.read(problem) for problem in problems]
     record = {
         "code": code,
         "name": name,
         "sector": sector,
-        "level": "commune",
+        "level": level,
+        "levels": levels,
+        "implementing_agency": _agency(raw.get("co_quan_thuc_hien")),
+        "competent_agency": _agency(raw.get("co_quan_co_tham_quyen")),
         "applicants": _published(_text(raw.get("doi_tuong_thuc_hien"))),
         "steps": steps,
         "conditions": _published(_text(raw.get("yeu_cau_dieu_kien"))),
@@ -157,6 +187,8 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
         "online_level": online_level(channels),
         "is_location_independent": False,
         "is_active": True,
+        "status": "in_review" if found else "published",
+        "review_problems": [problem.as_dict() for problem in found],
         "source_url": source_url,
         "channels": channels,
         "questions": questions,
@@ -164,15 +196,36 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
         "stages": [],
         "legal_basis": legal,
     }
-    if not channels:
-        problems.append("channels: no channel with a certain time limit; record not imported")
-    return ParsedRecord(code=code, record=record, sector_name=sector_name, problems=problems)
+    return ParsedRecord(code=code, record=record, sector_name=sector_name, problems=found)
+
+
+def _agency(value: Any) -> str:
+    # Some records spell agencies with combining marks (NFD): stored composed.
+    return unicodedata.normalize("NFC", _published(_collapse(_text(value))))
+
+
+def _levels(text: str, problems: list[Any]) -> tuple[str, list[str]]:
+    """ "Cấp Bộ, Cấp Tỉnh, Cấp Xã" → ("commune", ["ministry", "province", "commune"])."""
+    levels: list[str] = []
+    for part in re.split(r"\s*[,;]\s*", _collapse(text)):
+        if not part:
+            continue
+        level = LEVELS.get(part.lower())
+        if level is None:
+            problems.append(Problem("level", f"{_quote(part)} is not a level the catalogue knows; left out", text))
+        elif level not in levels:
+            levels.append(level)
+    if not levels:
+        if not _collapse(text):
+            problems.append(Problem("level", "none published; taken as commune", text))
+        return "commune", []
+    return next(level for level in NEAREST_FIRST if level in levels), levels
 
 
 def online_level(channels: list[dict[str, Any]]) -> str:
     """The records do not say full or partial online: "partial" when an
     online channel is offered, else "offline"; an administrator raises it."""
-    return "partial" if any(c["channel"] == "online" for c in channels) else "offline"
+    return "partial" if any(c["channel"] == "online" and c["time_limit"]["unit"] for c in channels) else "offline"
 
 
 def load_completions(path: str | PathLike[str]) -> dict[str, dict[str, Any]]:
@@ -201,14 +254,8 @@ def parse_file(path: str | PathLike[str]) -> list[ParsedRecord]:
             try:
                 raw = json.loads(line)
             except ValueError as error:
-                parsed.append(
-                    ParsedRecord(
-                        code="",
-                        record=None,
-                        sector_name="",
-                        problems=[f"line {number}: not valid JSON ({error}); not imported"],
-                    )
-                )
+                problem = Problem(f"line {number}", f"not valid JSON ({error}); not imported", line[:200], NOT_JSON)
+                parsed.append(ParsedRecord(code="", record=None, sector_name="", problems=[problem]))
                 continue
             parsed.append(parse_record(raw))
     return parsed

@@ -1,21 +1,46 @@
 """The channels table (cách thức thực hiện) of a portal record, which the
 portal flattens into one string: each row a channel name glued to its time
 cell, its fee cell and its description. The rows are split back out and read
-into channels with a time limit and fees. Only the first row of a channel is
-imported, a row charged in a currency other than VND is dropped, and a channel is
-kept only with a certain time limit: a unit the catalogue has, or a bare
-number that the steps or the description state as working days or as the
-15:00 same-day rule. Whatever is left out is reported.
+into time-limit rows and fee rows, as published:
+
+- A channel may have several rows. Rows with the same time limit are one
+  time-limit row; rows with different time limits are kept each with its
+  case (the case sentence of its description), and the record is reviewed,
+  because the table does not say whether they are alternatives or steps.
+- Units: "Ngày làm việc" (working days), "Giờ" (working hours; more than 8
+  is reviewed, as it may mean clock hours), "Ngày" (calendar days, unless the
+  same number is stated as working days), "Tháng" (months). A bare number is
+  read only where the record itself states its unit (the same number as
+  working days in the steps or the description, or "1" with the 15:00
+  same-day rule); otherwise the row keeps the number without a unit and the
+  record is reviewed. No unit is guessed.
+- A row without a time limit ("Không có thông tin") is kept without one, its
+  fees too, and the record is reviewed.
+- Fees keep their currency (USD at missions abroad), their unit ("/bản",
+  "đồng/lần"), their tiers ("Thẻ tạm trú … không quá 02 năm: 145 USD/thẻ")
+  and their dated reductions ("áp dụng mức phí 400.000 đồng/hồ sơ kể từ ngày
+  01/7/2025 đến hết ngày 31/12/2026"). An amount in a fee note that none of
+  the rows read accounts for is reported, so nothing differs silently.
+
+Whatever is not read with confidence becomes a `Problem` naming the field,
+the sentence and the source text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from procedures.national.text import QUOTE_LENGTH, _balanced, _collapse, _published, _quote, _truncate, _unwrap, _vnd
+from procedures.national.fees import _CURRENCY, FEE_UNREAD, _Fee, _fees, _money_text, _read_fee, _unique
+from procedures.national.text import (
+    Problem,
+    _collapse,
+    _published,
+    _quote,
+    _truncate,
+)
 
 CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 
@@ -23,10 +48,15 @@ CHANNELS = {"Trực tuyến": "online", "Trực tiếp": "in_person", "Dịch v�
 CHANNEL_LABELS = {"online": "online", "in_person": "in-person", "post": "post"}
 
 # The serializer's limits (procedures/serializers.py).
-MAX_FEE_NAME = 300
+MAX_CASE = 300
 MAX_TIME_AMOUNT = Decimal("9999.99")
 
-DEFAULT_FEE_NAME = "Lệ phí"
+
+# Causes the importer counts by.
+NO_TIME_LIMIT = "no time limit published"
+NO_UNIT = "number without a unit"
+SEVERAL_LIMITS = "several time limits"
+HOURS = "more than 8 hours"
 
 _NO_TIME = (
     r"Không có thông tin|Không quy định|Không phải trả kết quả(?: cho người nộp thuế)?"
@@ -42,36 +72,14 @@ _TIME_CELL = re.compile(
     rf"(?P<none>{_NO_TIME})"
     r"|(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>(?i:ngày làm việc|ngày|giờ|tháng|tuần|phút))?"
 )
-_CURRENCY = r"Việt Nam Đồng|VNĐ|VND|Đồng|đồng|USD|EUR"
-_VND_WORDS = {"việt nam đồng", "vnđ", "vnd", "đồng"}
-_FEE_CELL = re.compile(
-    r"(?P<free>Miễn phí)|(?P<none>Không có thông tin)"
-    r"|(?:(?P<label>(?:Lệ phí|Phí)[^:()\d]{0,80}?)\s*:\s*)?"
-    rf"(?P<amount>\d+(?:[.,]\d{{3}})*)\s*(?P<currency>{_CURRENCY})"
-)
+_UNITS = {"ngày làm việc": "working_days", "giờ": "working_hours", "tháng": "months"}
 # Customs cells glue a unitless time to the fee: "Trực tuyến120 VNĐ" may be
 # 1 + 20 VNĐ or 12 + 0 VNĐ, so neither is taken.
 _GLUED_FEE = re.compile(rf"\s*(?:{_CURRENCY})")
-_NOTE_VND = re.compile(
-    r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:việt nam đồng|vnđ|vnd|đồng|đ(?![a-zà-ỹ]))",
-    re.IGNORECASE,
-)
-_NOTE_FOREIGN = re.compile(r"(?<![\d.,])\d[\d.,]*\s*(USD|EUR)\b")
-_TRIVIAL_NOTES = {"", "không", "không có", "không quy định", "chưa quy định", "không thu", "không thu phí"}
-_FEE_NAME_IN_NOTE = re.compile(r"^\s*((?:lệ phí|phí)\b[^:;()\d.]*)", re.IGNORECASE)
+
 _CUTOFF_AFTER_15 = re.compile(r"sau\s+15\s*(?:giờ|h\b)", re.IGNORECASE)
 _NEXT_WORKING_DAY = re.compile(r"ngày làm việc tiếp theo", re.IGNORECASE)
-
-
-@dataclass
-class _Fee:
-    kind: str  # "free", "none", "amount" or "unknown"
-    text: str = ""
-    amount: int = 0
-    currency: str = "VND"
-    name: str = DEFAULT_FEE_NAME
-    note: str = ""
-    note_closed: bool = True
+_CASE_START = re.compile(r"(?:Đối với |Trong )?[Tt]rường hợp\b")
 
 
 @dataclass
@@ -84,46 +92,7 @@ class _Row:
     glued_fee: bool
     fee: _Fee
     description: str
-
-
-def _read_fee(text: str) -> tuple[_Fee, int]:
-    """The fee cell at the start of `text` and where the description begins."""
-    match = _FEE_CELL.match(text)
-    if not match:
-        return _Fee(kind="unknown", text=text[:QUOTE_LENGTH]), 0
-    end = match.end()
-    note, closed = "", True
-    if not match.group("none") and text[end : end + 1] == "(":
-        note, note_end, closed = _balanced(text, end)
-        if not closed and text[end + 1 : end + 2] == "(":
-            # "100,000 VNĐ((Phí Thẩm tra, thẩm định )": one opening too many.
-            note, note_end, closed = _balanced(text, end + 1)
-        end = note_end
-        note = _unwrap(note)
-    cell = text[: end if note else match.end()]
-    if match.group("free"):
-        return _Fee(kind="free", text=cell, note=note, note_closed=closed), end
-    if match.group("none"):
-        return _Fee(kind="none", text=cell), end
-    currency = match.group("currency")
-    name = DEFAULT_FEE_NAME
-    if match.group("label"):
-        name = _collapse(match.group("label"))
-    elif named := _FEE_NAME_IN_NOTE.match(note):
-        name = _collapse(named.group(1)).rstrip(" ,-")
-    name = name[:1].upper() + name[1:]
-    return (
-        _Fee(
-            kind="amount",
-            text=cell,
-            amount=int(re.sub(r"[.,]", "", match.group("amount"))),
-            currency="VND" if currency.lower() in _VND_WORDS else currency.upper(),
-            name=name or DEFAULT_FEE_NAME,
-            note=note,
-            note_closed=closed,
-        ),
-        end,
-    )
+    time_limit: dict[str, Any] = field(default_factory=dict)
 
 
 def _read_row(channel: str, body: str) -> _Row:
@@ -157,19 +126,21 @@ def _read_row(channel: str, body: str) -> _Row:
     )
 
 
-def _split_rows(text: str, problems: list[str]) -> list[_Row]:
+def _split_rows(text: str, problems: list[Any]) -> list[_Row]:
     text = text.strip()
     if text.startswith(CHANNEL_HEADER):
         text = text[len(CHANNEL_HEADER) :]
     starts = list(_ROW_START.finditer(text))
     if not starts:
         if _published(text):
-            problems.append(f"channels: no channel row recognised in {_quote(text)}; no channel imported")
+            problems.append(
+                Problem("channels", f"no channel row recognised in {_quote(text)}", text[:200], NO_TIME_LIMIT)
+            )
         else:
-            problems.append("channels: none published; no channel imported")
+            problems.append(Problem("channels", "none published", "", NO_TIME_LIMIT))
         return []
     if lead := text[: starts[0].start()].strip():
-        problems.append(f"channels: text before the first row ignored ({_quote(lead)})")
+        problems.append(Problem("channels", f"text before the first row ignored ({_quote(lead)})", lead[:200]))
     rows = []
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
@@ -194,41 +165,68 @@ def _states_cutoff(*texts: str) -> bool:
     return any(_CUTOFF_AFTER_15.search(text) and _NEXT_WORKING_DAY.search(text) for text in texts)
 
 
-def _time_limit(row: _Row, steps: str, problems: list[str]) -> dict[str, str] | None:
+def _time_limit(row: _Row, steps: str, problems: list[Any]) -> dict[str, Any]:
+    """The row's time limit {"amount", "unit"}: both None/"" when none is
+    published or it cannot be told from the fee, the amount alone when the
+    unit is not known. Each such case is reported."""
     label = CHANNEL_LABELS[row.channel]
+    where = f"{label} channel"
+    unknown: dict[str, Any] = {"amount": None, "unit": ""}
     if row.glued_fee:
         problems.append(
-            f"{label} channel: time and fee cells run together ({_quote(row.fee.text or row.time_text)}), "
-            "so the time limit cannot be told from the fee; channel not imported"
+            Problem(
+                where,
+                f"time and fee cells run together ({_quote(row.fee.text or row.time_text)}), so the time limit "
+                "cannot be told from the fee; the row is kept without a time limit or fee",
+                row.fee.text or row.time_text,
+                NO_UNIT,
+            )
         )
-        return None
+        return unknown
     if row.no_time or row.amount is None:
-        problems.append(f"{label} channel: no time limit published ({_quote(row.time_text)}); channel not imported")
-        return None
+        problems.append(
+            Problem(where, f"no time limit published ({_quote(row.time_text)})", row.time_text, NO_TIME_LIMIT)
+        )
+        return unknown
     amount = row.amount
     shown = _format_amount(amount)
     if amount <= 0:
-        problems.append(f"{label} channel: time limit of {shown} ({_quote(row.time_text)}); channel not imported")
-        return None
+        problems.append(
+            Problem(where, f"time limit of {shown} ({_quote(row.time_text)}); kept without one", row.time_text)
+        )
+        return unknown
     if amount > MAX_TIME_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        problems.append(f"{label} channel: time limit {shown} does not fit the catalogue; channel not imported")
-        return None
-    if row.unit == "ngày làm việc":
-        unit = "working_days"
-    elif row.unit == "giờ":
-        unit = "working_hours"
-        if amount > 8:
-            # Every "Giờ" limit seen so far is a part of one working day.
-            problems.append(f"{label} channel: {shown} hours is more than a working day; imported as working hours")
+        problems.append(Problem(where, f"time limit {shown} does not fit the catalogue", row.time_text))
+        return unknown
+    if row.unit in _UNITS:
+        unit = _UNITS[row.unit]
+        if unit == "working_hours" and amount > 8:
+            problems.append(
+                Problem(
+                    where,
+                    f"{shown} hours is more than a working day; imported as working hours, "
+                    "check whether clock hours are meant",
+                    row.time_text,
+                    HOURS,
+                )
+            )
+        if unit == "months" and amount != int(amount):
+            problems.append(Problem(where, f"{shown} months is not a whole number of months", row.time_text))
+            return {"amount": shown, "unit": ""}
     elif row.unit == "ngày":
         # "Ngày" is calendar days unless the same number is stated as working days.
         unit = "working_days" if _states_working_days(amount, row.description, steps) else "calendar_days"
     elif row.unit:
         problems.append(
-            f"{label} channel: time limit in {row.unit} ({_quote(row.time_text)}) has no catalogue unit; "
-            "channel not imported"
+            Problem(
+                where,
+                f"time limit in {row.unit} ({_quote(row.time_text)}) has no catalogue unit; "
+                f"the number {shown} is kept without a unit",
+                row.time_text,
+                NO_UNIT,
+            )
         )
-        return None
+        return {"amount": shown, "unit": ""}
     elif amount == 1 and _states_cutoff(steps, row.description):
         # Civil-status records publish "1" and describe the 15:00 cut-off in the steps.
         return {"amount": "0", "unit": "same_day"}
@@ -236,87 +234,97 @@ def _time_limit(row: _Row, steps: str, problems: list[str]) -> dict[str, str] | 
         unit = "working_days"
     else:
         problems.append(
-            f"{label} channel: time limit '{shown}' has no unit and neither the steps nor the description "
-            "state it; channel not imported"
+            Problem(
+                where,
+                f"time limit '{shown}' has no unit and neither the steps nor the description state it; "
+                f"the number {shown} is kept without a unit",
+                row.time_text,
+                NO_UNIT,
+            )
         )
-        return None
+        return {"amount": shown, "unit": ""}
     return {"amount": shown, "unit": unit}
 
 
-def _note_amounts(note: str) -> list[int]:
-    amounts = []
-    for match in _NOTE_VND.finditer(note):
-        value = int(re.sub(r"[.,]", "", match.group(1)))
-        if value not in amounts:
-            amounts.append(value)
-    return amounts
+# Channels -------------------------------------------------------------------
 
 
-def _fees(row: _Row, problems: list[str]) -> list[dict[str, Any]]:
-    label = CHANNEL_LABELS[row.channel]
-    fee = row.fee
-    if fee.kind == "none":
-        return []
-    if fee.kind == "unknown":
-        problems.append(f"fee for {label}: fee cell not recognised ({_quote(fee.text)}); no fee imported")
-        return []
-    if not fee.note_closed:
-        problems.append(f"fee for {label}: the note's parenthesis is not closed; the rest of the row is kept as note")
-    note = fee.note.strip()
-    cell_amount = 0 if fee.kind == "free" else fee.amount
-    cell_words = "says free" if fee.kind == "free" else f"says {_vnd(cell_amount)}"
-    others = [amount for amount in _note_amounts(note) if amount != cell_amount]
-    if others:
-        mentioned = " and ".join(f"{amount:,}" for amount in others)
-        problems.append(f"fee for {label}: cell {cell_words}, its note mentions {mentioned} VND; check")
-    if foreign := _NOTE_FOREIGN.search(note):
-        problems.append(f"fee for {label}: cell {cell_words}, its note mentions {foreign.group(1)}; check")
-    if fee.kind == "free":
-        if note.lower().rstrip(". ") in _TRIVIAL_NOTES:
-            return []
-        return [{"name": DEFAULT_FEE_NAME, "amount_vnd": 0, "exemption_note": note}]
-    name = fee.name
-    if len(name) > MAX_FEE_NAME:
-        problems.append(f"fee for {label}: fee name longer than {MAX_FEE_NAME} characters; shortened")
-        name = _truncate(name, MAX_FEE_NAME)
-    return [{"name": name, "amount_vnd": fee.amount, "exemption_note": note}]
+def _case(row: _Row) -> str:
+    """The case a row's time limit applies to: the sentence of its
+    description that names a case ("Trường hợp …"), else its description."""
+    text = _collapse(row.description)
+    found = _CASE_START.search(text)
+    if found:
+        text = text[found.start() :]
+    return _truncate(text or row.time_text, MAX_CASE)
 
 
-def _row_summary(row: _Row) -> str:
-    fee = row.fee.text if row.fee.kind != "unknown" else ""
-    return _quote(f"{row.time_text} {fee}".strip(), 40)
+def _limit_text(limit: dict[str, Any]) -> str:
+    if limit["amount"] is None:
+        return "none"
+    if limit["unit"] == "same_day":
+        return "same day"
+    return f"{limit['amount']} {limit['unit'].replace('_', ' ') or '(no unit)'}"
 
 
-def _channels(text: str, steps: str, problems: list[str]) -> list[dict[str, Any]]:
+def _channels(text: str, steps: str, problems: list[Any]) -> list[dict[str, Any]]:
     rows = _split_rows(text, problems)
-    kept: dict[str, _Row] = {}
+    by_channel: dict[str, list[_Row]] = {}
     for row in rows:
-        label = CHANNEL_LABELS[row.channel]
-        if row.fee.kind == "amount" and row.fee.currency != "VND":
-            # 2.000815: the same channel at a mission abroad, charged in USD.
-            problems.append(
-                f"{label} channel: a row with a fee in {row.fee.currency} "
-                f"({_quote(row.fee.text)}) was dropped; only VND fees are imported"
-            )
-            continue
-        if row.channel in kept:
-            problems.append(
-                f"{label} channel: a further row ({_row_summary(row)}) was dropped; "
-                "only the first row per channel is imported"
-            )
-            continue
-        kept[row.channel] = row
+        row.time_limit = _time_limit(row, steps, problems)
+        by_channel.setdefault(row.channel, []).append(row)
+
     channels = []
-    for row in kept.values():
-        time_limit = _time_limit(row, steps, problems)
-        if time_limit is None:
-            continue
-        channels.append(
-            {
-                "channel": row.channel,
-                "time_limit": time_limit,
-                "description": row.description,
-                "fees": _fees(row, problems),
-            }
-        )
+    for channel, channel_rows in by_channel.items():
+        label = CHANNEL_LABELS[channel]
+        limits: dict[tuple[Any, ...], list[_Row]] = {}
+        for row in channel_rows:
+            limits.setdefault((row.time_limit["amount"], row.time_limit["unit"]), []).append(row)
+        fees: list[dict[str, Any]] = []
+        for row in channel_rows:
+            for fee in _fees(row.fee, label, problems):
+                if fee not in fees:
+                    fees.append(fee)
+        untold = [fee for fee in fees if not fee["case"] and not fee["valid_until"]]
+        if len({(f["amount"], f["currency"], f["unit"]) for f in untold}) > 1 and len(channel_rows) > 1:
+            shown = "; ".join(_money_text(f["amount"], f["currency"]) for f in untold)
+            problems.append(
+                Problem(
+                    f"fee for {label}",
+                    f"{len(channel_rows)} rows publish different fees ({shown}) without saying for which case; check",
+                    " | ".join(row.fee.text for row in channel_rows)[:300],
+                    FEE_UNREAD,
+                )
+            )
+        several = len(limits) > 1
+        if several:
+            shown = "; ".join(_limit_text(rows_[0].time_limit) for rows_ in limits.values())
+            problems.append(
+                Problem(
+                    f"{label} channel",
+                    f"{len(limits)} time limits published ({shown}); each is kept with the case its row describes, "
+                    "check the cases and which one applies by default",
+                    " | ".join(row.time_text for row in channel_rows),
+                    SEVERAL_LIMITS,
+                )
+            )
+        cases: list[str] = []
+        for index, same in enumerate(limits.values()):
+            case = _case(same[0]) if several else ""
+            if case in cases:
+                case = _truncate(f"{case} ({same[0].time_text})", MAX_CASE)
+            if case in cases:
+                case = _truncate(case, MAX_CASE - 5) + f" #{index + 1}"
+            cases.append(case)
+            descriptions = _unique(row.description for row in same if row.description)
+            channels.append(
+                {
+                    "channel": channel,
+                    "case": case,
+                    "time_limit": dict(same[0].time_limit),
+                    "description": "\n".join(descriptions),
+                    # A channel's fees are listed once, on its first row.
+                    "fees": fees if index == 0 else [],
+                }
+            )
     return channels

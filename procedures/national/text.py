@@ -97,3 +97,40 @@ def sector_code(name: str) -> str:
     words joined by '-'. 'Hộ tịch' -> 'ho-tich'; max 120 chars."""
     slug = "-".join(re.findall(r"[a-z0-9]+", fold(_text(name))))
     return slug[:120].strip("-")
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+class Problem(str):
+    """What could not be read with confidence: the field it concerns, a plain
+    sentence, the source text it came from, and a short cause the importer
+    counts by. It is also the sentence "field: message", so the table
+    readers that report plain "field: message" strings fit in the same list.
+    """
+
+    field: str
+    message: str
+    source: str
+    cause: str
+
+    def __new__(cls, field: str, message: str, source: str = "", cause: str = "") -> Problem:
+        problem = super().__new__(cls, f"{field}: {message}")
+        problem.field, problem.message, problem.source = field, message, _collapse(source)
+        problem.cause = cause or field
+        return problem
+
+    @classmethod
+    def read(cls, text: str) -> Problem:
+        """A "field: message" sentence as a Problem; the first quoted text in
+        it is taken as its source."""
+        if isinstance(text, Problem):
+            return text
+        field, _, message = text.partition(": ")
+        if not message:
+            field, message = "record", text
+        quoted = _QUOTED.search(message)
+        return cls(field, message, quoted.group(1).rstrip("…") if quoted else "")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message, "source": self.source}

@@ -202,7 +202,7 @@ class Command(BaseCommand):
         result = import_national(records, completions)
         load_names()
         self.stdout.write(
-            f"National catalogue: {len(result.full)} procedures imported fully, "
-            f"{len(result.partial)} partly, "
-            f"{len(result.none)} not at all ({result.summary})."
+            f"National catalogue: {len(result.complete)} procedures published, "
+            f"{len(result.in_review)} in review, "
+            f"{len(result.left_out)} left out ({result.summary})."
         )

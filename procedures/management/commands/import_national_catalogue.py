@@ -10,10 +10,16 @@ from procedures.national import load_completions, parse_file
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "commune-procedures.jsonl.gz"
 
 
+def causes(records) -> Counter[str]:
+    """How many records have each cause among their problems (a record counts
+    once per cause)."""
+    return Counter(cause for record in records for cause in {problem.cause for problem in record.problems})
+
+
 class Command(BaseCommand):
     help = (
-        "Import the national portal's procedure records (JSON lines, optionally gzipped): "
-        "what parses with confidence is imported, the rest is reported record by record."
+        "Import the national portal's procedure records (JSON lines, optionally gzipped): every record with a "
+        "procedure code enters the catalogue, published when read in full, in review with its problems otherwise."
     )
 
     def add_arguments(self, parser):
@@ -34,23 +40,32 @@ class Command(BaseCommand):
         result = import_national(parsed, extra)
 
         if not quiet:
-            for outcome in ("partial", "none"):
-                for record in getattr(result, outcome):
-                    self.stdout.write(f"{record.code} [{outcome}]")
+            for outcome, records in (("in review", result.in_review), ("left out", result.left_out)):
+                for record in records:
+                    self.stdout.write(f"{record.code or '-'} [{outcome}]")
                     for problem in record.problems:
                         self.stdout.write(f"    {problem}")
-        reasons = Counter(problem.split(":")[0] for record in result.none for problem in record.problems)
+            for record in result.kept:
+                self.stdout.write(f"{record.code} [kept as published; read with {len(record.problems)} problem(s)]")
         self.stdout.write(
-            f"{len(parsed)} records: {len(result.full)} imported fully, {len(result.partial)} partly, "
-            f"{len(result.none)} not at all ({result.summary})."
+            f"{len(parsed)} records: {len(result.complete)} complete, {len(result.in_review)} in review, "
+            f"{len(result.left_out)} left out, {len(result.kept)} kept as an administrator published them "
+            f"({result.summary})."
         )
-        if result.none and not quiet:
-            self.stdout.write(
-                "Not imported, by first reason: " + ", ".join(f"{r} ×{n}" for r, n in reasons.most_common(5))
-            )
+        for label, records in (("In review", result.in_review), ("Left out", result.left_out)):
+            if records:
+                counted = ", ".join(f"{cause} ×{count}" for cause, count in causes(records).most_common())
+                self.stdout.write(f"{label}, by cause: {counted}")
         if report:
             data = {
-                outcome: [{"code": r.code, "problems": r.problems} for r in getattr(result, outcome)]
-                for outcome in ("full", "partial", "none")
+                outcome: [
+                    {"code": r.code, "problems": [{**p.as_dict(), "cause": p.cause} for p in r.problems]}
+                    for r in getattr(result, outcome)
+                ]
+                for outcome in ("complete", "in_review", "left_out", "kept")
+            }
+            data["causes"] = {
+                "in_review": dict(causes(result.in_review).most_common()),
+                "left_out": dict(causes(result.left_out).most_common()),
             }
             Path(report).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
