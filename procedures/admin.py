@@ -324,10 +324,21 @@ class ProcedureAdmin(admin.ModelAdmin):
             .order_by("-used", "code")
         )
         page = Paginator(procedures, 50).get_page(request.GET.get("page"))
+        # Offered already, with proposals of the import to confirm or reword
+        # (questions about the applicant's situation, groups of alternatives).
+        to_confirm = (
+            Procedure.objects.filter(status=Procedure.Status.PUBLISHED)
+            .exclude(review_problems=[])
+            .select_related("sector")
+            .annotate(used=Count("dossiers", filter=Q(dossiers__received_at__gte=since)))
+            .order_by("-used", "code")
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Procedures in review"),
             "page": page,
+            "to_confirm": to_confirm[:50],
+            "to_confirm_count": to_confirm.count(),
             "opts": self.model._meta,
             "may_publish": self.has_change_permission(request),
         }

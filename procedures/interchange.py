@@ -523,9 +523,11 @@ def import_national(parsed_records, completions: dict[str, dict] | None = None) 
                 record["online_level"] = online_level(record["channels"])
             answered = tuple(prefix for key in completion for prefix in _ANSWERED_BY.get(key, ()))
             problems = [problem for problem in problems if not problem.field.startswith(answered or ("\0",))]
-        record["status"] = Procedure.Status.IN_REVIEW if problems else Procedure.Status.PUBLISHED
+        # Proposals to confirm are listed for review but hold nothing back.
+        holding = [problem for problem in problems if not problem.to_confirm]
+        record["status"] = Procedure.Status.IN_REVIEW if holding else Procedure.Status.PUBLISHED
         record["review_problems"] = [problem.as_dict() for problem in problems]
-        if problems and parsed.code in published:
+        if holding and parsed.code in published:
             report.kept.append(parsed)
             continue
         with transaction.atomic():
@@ -542,5 +544,5 @@ def import_national(parsed_records, completions: dict[str, dict] | None = None) 
                 continue
             outcome = save_record(serializer.validated_data)
         getattr(report.summary, outcome).append(parsed.code)
-        (report.in_review if problems else report.complete).append(parsed)
+        (report.in_review if holding else report.complete).append(parsed)
     return report

@@ -74,6 +74,29 @@ def test_the_review_queue_lists_the_most_used_first_with_their_problems(client, 
     assert in_review.status == "in_review"
 
 
+def test_proposals_to_confirm_leave_a_procedure_offered_and_are_confirmed_from_the_queue(client, mai):
+    proposed = ProcedureFactory(code="1.004222", name="Đăng ký thường trú")
+    proposed.review_problems = [
+        {
+            "field": "documents",
+            "message": "proposed the question 'Có phải trường hợp người khuyết tật không?'",
+            "source": "Giấy xác nhận khuyết tật đối với trường hợp người khuyết tật",
+            "to_confirm": True,
+        }
+    ]
+    proposed.save()
+    assert Procedure.objects.active().filter(pk=proposed.pk).exists()
+    client.login(username="mai", password=PASSWORD)
+    page = client.get("/admin/procedures/procedure/review/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 published procedure has proposals to confirm" in page
+    assert "Có phải trường hợp người khuyết tật không?" in page
+    client.post(f"/admin/procedures/procedure/{proposed.pk}/publish/")
+    proposed.refresh_from_db()
+    assert proposed.status == "published" and proposed.review_problems == []
+    page = client.get("/admin/procedures/procedure/review/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "proposals to confirm" not in page
+
+
 def test_the_admin_refuses_to_publish_a_channel_without_a_time_limit(client, mai, in_review):
     from tests.factories import change_form_data
 

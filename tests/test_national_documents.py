@@ -173,12 +173,24 @@ def test_documents_cases_conditions_notes_and_duplicates():
     ] == [
         ("hand_in", "Tờ khai theo Mẫu số 01", 1, 0, True),
         ("hand_in", "Văn bản ủy quyền (nếu có)", 0, 1, False),
-        ("show", "Nếu là người nước ngoài: hộ chiếu", 1, 1, False),
+        ("show", "Nếu là người nước ngoài: hộ chiếu", 1, 1, True),
     ]
-    # A condition it cannot phrase as a question is reported, not guessed.
-    assert parsed.problems == [
-        "documents: cannot tell when 'Nếu là người nước ngoài: hộ chiếu' is needed; listed as brought if it applies"
+    # The situation it opens with is proposed as a question, to confirm.
+    assert parsed.record["questions"] == [
+        {"key": "la-nguoi-nuoc-ngoai", "text": "Có phải trường hợp là người nước ngoài không?"}
     ]
+    assert [problem.cause for problem in parsed.problems] == ["to confirm"]
+    assert parsed.outcome == "complete"
+
+
+def test_a_condition_the_reader_cannot_phrase_holds_the_procedure_in_review():
+    text = f"--{DOCS}- Trừ trường hợp quy định tại khoản 1 Điều 12, bản sao giấy phép1 bản sao"
+    parsed = parse_record(raw(thanh_phan_ho_so=text))
+    (document,) = parsed.record["documents"]
+    assert document["is_mandatory"] is False
+    assert [problem.cause for problem in parsed.problems] == ["documents"]
+    assert "cannot tell when" in parsed.problems[0]
+    assert parsed.outcome == "review"
 
 
 def test_count_phrase_inside_a_name_is_not_a_count():

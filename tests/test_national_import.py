@@ -103,14 +103,15 @@ def test_the_command_reports_complete_in_review_and_left_out_by_cause(tmp_path):
         stdout=out,
     )
     text = out.getvalue()
-    assert "12 records: 0 complete, 12 in review, 0 left out" in text
+    assert "12 records: 1 complete, 11 in review, 0 left out" in text
     assert "In review, by cause: no time limit published ×11" in text
     assert "2.000815 [in review]" in text
-    # 2.000908 reads in full but for a question about the applicant's situation, proposed to confirm.
-    assert "2.000908 [in review]\n    documents: proposed the question" in text
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["complete"] == []
-    assert len(data["in_review"]) == 12 and all(r["problems"] for r in data["in_review"])
+    # Complete, with a question about the applicant's situation proposed to confirm.
+    assert [r["code"] for r in data["complete"]] == ["2.000908"]
+    assert [p["cause"] for p in data["complete"][0]["problems"]] == ["to confirm"]
+    assert Procedure.objects.get(code="2.000908").status == "published"
+    assert len(data["in_review"]) == 11 and all(r["problems"] for r in data["in_review"])
     assert set(data["in_review"][0]["problems"][0]) == {"field", "message", "source", "cause"}
     assert data["left_out"] == []
 

@@ -68,8 +68,9 @@ def test_a_name_over_a_thousand_characters_is_kept_whole():
     parsed = read("1.013980")
     assert len(parsed.record["name"]) > 1000
     assert parsed.record["name"] == " ".join(_records()["1.013980"]["ten_thu_tuc"].split())
-    # In review only for the questions its documents table proposes.
-    assert {problem.cause for problem in parsed.problems} == {"documents"}, parsed.problems
+    # Complete but for the questions its documents table proposes, to confirm.
+    assert {problem.cause for problem in parsed.problems} == {"to confirm"}, parsed.problems
+    assert parsed.outcome == "complete"
 
 
 @pytest.mark.parametrize(("code", "months"), [("1.001010", "6"), ("1.004030", "3")])

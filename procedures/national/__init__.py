@@ -110,7 +110,7 @@ class ParsedRecord:
         """ "complete", "review" (imported in review) or "left_out"."""
         if self.record is None:
             return "left_out"
-        return "review" if self.problems else "complete"
+        return "review" if any(not problem.to_confirm for problem in self.problems) else "complete"
 
 
 def parse_record(raw: dict[str, Any]) -> ParsedRecord:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from procedures.national.legal import _LEGAL_NUMBER
-from procedures.national.text import _collapse, _published, _quote, _truncate
+from procedures.national.text import TO_CONFIRM, Problem, _collapse, _published, _quote, _truncate
 from procedures.search import fold
 
 DOCUMENT_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
@@ -73,6 +73,10 @@ _SITUATION = re.compile(
     r"(?:^(?:\w\)\s*)?|\b(?:trong|đối với)\s)trường hợp\s+(?P<situation>[^.;:()]+?)"
     r"(?=\s+thì\b|(?<!không)\s+phải\b|[.;:,()]|$)",
     re.I,
+)
+# "Đối với Quân đội nhân dân: Giấy giới thiệu ...", "Nếu là người nước ngoài: hộ chiếu"
+_OPENING_SITUATION = re.compile(
+    r"^(?:\w\)\s*)?(?:nếu|đối với)\s+(?!trường hợp)(?P<situation>[^.;:()]{3,120}?)\s*[:,]", re.I
 )
 # Situations that are the office's, not the applicant's to answer.
 _OFFICE_SITUATION = re.compile(r"^(?:cơ quan|người tiếp nhận|ủy ban|ubnd|cán bộ|công chức)\b", re.I)
@@ -316,7 +320,7 @@ def _requirement(
     if named:
         # The row's condition is the channel itself.
         return kind, scope, True, ""
-    found = _SITUATION.search(first_sentence)
+    found = _SITUATION.search(first_sentence) or _OPENING_SITUATION.search(first_sentence)
     if found:
         situation = _collapse(found.group("situation"))
         if _OFFICE_SITUATION.match(situation):
@@ -331,8 +335,13 @@ def _requirement(
             text = f"Có phải trường hợp {situation} không?"
             questions[key] = {"key": key, "text": _truncate(text, MAX_QUESTION)}
             problems.append(
-                f"documents: proposed the question {_quote(questions[key]['text'])} for "
-                f"{_quote(name, 60)}; an administrator confirms or rewords it"
+                Problem(
+                    "documents",
+                    f"proposed the question {_quote(questions[key]['text'])} for "
+                    f"{_quote(name, 60)}; an administrator confirms or rewords it",
+                    name,
+                    TO_CONFIRM,
+                )
             )
         return kind, scope, True, key
     if _CONDITIONAL_START.match(name) or _CONDITIONAL_CLAUSE.search(name):
@@ -392,8 +401,13 @@ def _documents(text: str, problems: list[str]) -> tuple[list[dict[str, Any]], li
             in_group = group or heading.group
             if in_group:
                 problems.append(
-                    f"documents: {_quote(name, 60)} taken as one of the alternatives {_quote(in_group, 60)}; "
-                    "an administrator confirms the group"
+                    Problem(
+                        "documents",
+                        f"{_quote(name, 60)} taken as one of the alternatives {_quote(in_group, 60)}; "
+                        "an administrator confirms the group",
+                        name,
+                        TO_CONFIRM,
+                    )
                 )
             document = {
                 "name": name,

@@ -19,6 +19,8 @@ from procedures.search import fold
 T = TypeVar("T")
 
 NO_INFO = "Không có thông tin"
+# The cause of a proposal to confirm (Problem.to_confirm).
+TO_CONFIRM = "to confirm"
 QUOTE_LENGTH = 60
 
 
@@ -132,5 +134,15 @@ class Problem(str):
         quoted = _QUOTED.search(message)
         return cls(field, message, quoted.group(1).rstrip("…") if quoted else "")
 
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message, "source": self.source}
+    @property
+    def to_confirm(self) -> bool:
+        """A proposal read with confidence (a question about the applicant's
+        situation, a group of alternatives) that an administrator confirms
+        or rewords: it is listed for review but holds nothing back."""
+        return self.cause == TO_CONFIRM
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"field": self.field, "message": self.message, "source": self.source}
+        if self.to_confirm:
+            found["to_confirm"] = True
+        return found
