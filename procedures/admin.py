@@ -91,33 +91,49 @@ class ChannelInline(SectionInline):
     }
 
 
-class FeeInline(SectionInline):
+class FeeInline(admin.StackedInline):
+    """Too many columns for a table at 1,366 px: each fee is a block of
+    three lines (what, how much, the note)."""
+
     model = Fee
     formset = FeeFormSet
-    fields = [
-        "channel",
-        "name",
-        "case_name",
-        "amount",
-        "currency",
-        "unit",
-        "valid_from",
-        "valid_until",
-        "exemption_note",
+    template = "admin/procedures/edit_inline/stacked.html"
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("channel", "name", "case_name")]}),
+        (None, {"fields": [("amount", "currency", "unit", "valid_from", "valid_until")]}),
+        (None, {"fields": ["exemption_note"]}),
     ]
+    formfield_overrides = {
+        models.BigIntegerField: {"form_class": DongField, "widget": DongInput},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+    }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("name", "case_name"):
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 30})
+        if db_field.name in ("currency", "unit"):
+            kwargs["widget"] = forms.TextInput(attrs={"size": 8})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class QuestionInline(SectionInline):
+class QuestionInline(admin.StackedInline):
     """The yes/no questions about the applicant's situation: the documents
     conditional on one are asked for only when it is answered yes."""
 
     model = Question
     form = PositionedForm
     formset = PositionedFormSet
-    fields = ["position", "key", "text", "text_en", "text_th", "help_text"]
+    template = "admin/procedures/edit_inline/stacked.html"
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("position", "key", "text")]}),
+        (None, {"fields": [("text_en", "text_th")]}),
+        (None, {"fields": ["help_text"]}),
+    ]
     formfield_overrides = {
-        **SectionInline.formfield_overrides,
-        models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+        models.CharField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 40})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
     }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
