@@ -20,6 +20,7 @@ from api.rest import KeyScope, PublicThrottle
 from api.schema import ErrorSerializer
 from portal.calendar import TimeUnit
 from portal.models import Membership
+from procedures import eforms
 from procedures.interchange import catalogue_queryset, procedure_record, save_record
 from procedures.models import Channel, Procedure, RequiredDocument, Sector
 from procedures.serializers import ProcedureRecordSerializer
@@ -105,6 +106,22 @@ class LegalDocumentSerializer(serializers.Serializer):
     issued_on = serializers.DateField(allow_null=True)
 
 
+class EFormFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The key to send it by in `declaration`.")
+    group = serializers.CharField(help_text="Whose detail it is: child, mother, father, applicant, deceased, ...")
+    group_label = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField(help_text="False also for details given all together or not at all.")
+    kind = serializers.ChoiceField(choices=["text", "choice", "date", "year", "time", "id_number"])
+    choices = serializers.ListField(child=serializers.CharField(), help_text="The values a choice takes.")
+
+
+class EFormSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    fields = EFormFieldSerializer(many=True)
+
+
 class SectorSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -145,7 +162,20 @@ class ProcedureSerializer(serializers.Serializer):
     fees = FeeSerializer(many=True)
     stages = serializers.SerializerMethodField()
     legal_basis = LegalDocumentSerializer(many=True)
+    eform = serializers.SerializerMethodField(
+        help_text=(
+            "The declaration an online applicant fills in on the portal (send it as `declaration` when opening "
+            "a dossier), with its fields; null when the procedure has none."
+        )
+    )
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(EFormSerializer(allow_null=True))
+    def get_eform(self, procedure: Procedure) -> dict | None:
+        eform = eforms.for_procedure(procedure.code)
+        if eform is None:
+            return None
+        return {"key": eform.key, "title": str(eform.title), "fields": eform.describe()}
 
     def _main(self, procedure: Procedure):
         return next(filter(None, (procedure.channel(c) for c in MAIN_CHANNELS)), None)

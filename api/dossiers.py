@@ -176,6 +176,10 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise exceptions.ValidationError({"channel": [_("A clerk takes dossiers in in person or by post.")]})
         if "applicant" not in data:
             raise exceptions.ValidationError({"applicant": [_("Give the applicant's details.")]})
+        if "declaration" in data:
+            raise exceptions.ValidationError(
+                {"declaration": [_("The declaration is filled in online; at the counter the paper form is handed in.")]}
+            )
         return workflow.open_dossier(
             procedure=data["procedure"],
             receiving_office=data["office"],
@@ -207,6 +211,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             delivery_address=data["delivery_address"],
             answers=data["answers"],
             time_limit_case=data["time_limit_case"],
+            declaration=data.get("declaration"),
         )
 
     @extend_schema(

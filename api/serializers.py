@@ -19,6 +19,7 @@ from dossiers.timeliness import Timeliness
 from dossiers.workflow import available_actions
 from portal.models import Office
 from portal.phones import clean_id_number, clean_phone
+from procedures import eforms
 from procedures.models import Channel, Procedure
 from reports.periods import PeriodError, requested
 
@@ -94,6 +95,35 @@ class DossierCreateSerializer(serializers.Serializer):
             "lists it) whose time limit applies. Default: the one without a case, else the first."
         ),
     )
+
+    declaration = serializers.DictField(
+        required=False,
+        allow_empty=False,
+        help_text=(
+            "An online application for a procedure with an e-form (the catalogue's `eform`): the declaration's "
+            "fields by name, dates as YYYY-MM-DD or DD/MM/YYYY. It is laid out as the official form (PDF) and "
+            "attached to the dossier's e-form document, as the portal's own page does."
+        ),
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        declaration = attrs.get("declaration")
+        if declaration is not None:
+            eform = eforms.for_procedure(attrs["procedure"].code)
+            if eform is None:
+                raise serializers.ValidationError(
+                    {
+                        "declaration": [
+                            gettext_lazy("Procedure %(code)s has no declaration to fill in online.")
+                            % {"code": attrs["procedure"].code}
+                        ]
+                    }
+                )
+            answers, errors = eform.validated(declaration)
+            if answers is None:
+                raise serializers.ValidationError({"declaration": errors})
+            attrs["declaration"] = answers
+        return attrs
 
 
 class TransitionSerializer(serializers.Serializer):

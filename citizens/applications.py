@@ -21,30 +21,44 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from citizens import declarations
 from citizens.models import Draft, DraftFile, LifeEvent
 from dossiers import quotas, tasks, workflow
 from dossiers.errors import Invalid, NotPossible
 from dossiers.models import Attachment, Delivery, Dossier
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
 from portal.models import Office
+from procedures import eforms
+from procedures.eforms import EForm
 from procedures.models import Channel, Procedure
 
 # The pages of an application, in order.
-STEPS = ("office", "applicant", "situation", "documents", "delivery")
+STEPS = ("office", "applicant", "situation", "declaration", "documents", "delivery")
 
 
 def steps_for(draft: Draft) -> tuple[str, ...]:
     """The pages of this application: "situation" only when the procedure
-    asks questions about the applicant's situation online."""
-    if draft.questions():
-        return STEPS
-    return tuple(step for step in STEPS if step != "situation")
+    asks questions about the applicant's situation online; "declaration"
+    only when the documents asked for include the e-form and the portal
+    has one for the procedure (`Draft.eform`)."""
+    left_out = set()
+    if not draft.questions():
+        left_out.add("situation")
+    if draft.eform() is None:
+        left_out.add("declaration")
+    return tuple(step for step in STEPS if step not in left_out)
 
 
 def answer(draft: Draft, answers: dict[str, bool]) -> None:
     """Keep the applicant's answers: they choose the documents asked for."""
     draft.answers = answers
     draft.save(update_fields=["answers", "updated_at"])
+
+
+def declare(draft: Draft, answers: dict[str, Any]) -> None:
+    """Keep the declaration as filled in (valid: `EForm.validated`)."""
+    draft.declaration = answers
+    draft.save(update_fields=["declaration", "updated_at"])
 
 
 @dataclass(frozen=True)
@@ -156,10 +170,23 @@ def problems(draft: Draft) -> list[Problem]:
             found.append(
                 Problem("situation", _("Answer the question “%(question)s”.") % {"question": question["text"]})
             )
+    eform = draft.eform()
+    if eform is not None:
+        found += declaration_problems(eform, draft.declaration)
     for document in draft.missing_documents():
+        if eform is not None and document.kind == "eform":
+            continue  # filled in on the declaration page, not uploaded
         found.append(Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}))
     found += delivery_problems(draft.delivery, draft.delivery_address, draft.applicant_email)
     return found
+
+
+def declaration_problems(eform: EForm, declaration: dict[str, Any]) -> list[Problem]:
+    """What the declaration lacks: one line when nothing is filled in yet,
+    each field's message otherwise."""
+    if not declaration:
+        return [Problem("declaration", _("Fill in the declaration “%(title)s”.") % {"title": eform.title})]
+    return [Problem("declaration", message) for _name, message in eform.problems(declaration)]
 
 
 def applicant_problems(applicant: dict[str, str]) -> list[Problem]:
@@ -222,6 +249,7 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     citizen, office = draft.citizen, draft.office
     assert office is not None
     files = list(draft.files.all())
+    eform = draft.eform()
     dossier = open_online(
         procedure=draft.procedure,
         office=office,
@@ -232,6 +260,7 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
         answers=draft.answers,
         files=files,
         attached=attached,
+        declaration=draft.declaration if eform is not None else None,
     )
     # An application prepared from a life event is now a dossier.
     LifeEvent.objects.filter(draft=draft).update(dossier=dossier, confirmed_at=dossier.submitted_at)
@@ -255,12 +284,14 @@ def open_online(
     files: list[DraftFile] | None = None,
     attached: list[Attachment] | None = None,
     time_limit_case: str | None = None,
+    declaration: dict[str, Any] | None = None,
 ) -> Dossier:
     """A citizen's online application becomes a dossier in `submitted` at
     `office` (from a draft with its `files`, or from the API). Each file is attached to its document, which `attach`
     ticks as handed in for the clerk to confirm; `attached` collects the
     attachments, so that a caller whose transaction fails can delete their
-    files."""
+    files. A `declaration` (the procedure's e-form, filled in) is rendered
+    as the official form and attached to the dossier's e-form document."""
     if not procedure.may_apply_online:
         raise Invalid(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
     if not offices_for(procedure).filter(pk=office.pk).exists():
@@ -268,6 +299,11 @@ def open_online(
     found = applicant_problems(applicant) + delivery_problems(delivery, delivery_address, applicant.get("email", ""))
     if found:
         raise Invalid(found[0].message, [problem.message for problem in found])
+    eform = eforms.for_procedure(procedure.code) if declaration is not None else None
+    if declaration is not None:
+        if eform is None:
+            raise Invalid(_("Procedure %(code)s has no declaration to fill in online.") % {"code": procedure.code})
+        declarations.checked(eform, declaration)
     files = files or []
     attached = [] if attached is None else attached
     dossier = workflow.open_dossier(
@@ -296,6 +332,8 @@ def open_online(
             from_draft=True,
         )
         attached.append(attachment)
+    if eform is not None and declaration is not None:
+        attached.append(declarations.attach(dossier, eform, declaration, actor=citizen))
     # The counter hears of it in its clerks' next digest (dossiers.tasks).
     return dossier
 

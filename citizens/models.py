@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.models import Delivery, Dossier, DossierDocument, State, missing_of, private_storage
 from portal import codes
 from portal.models import Office
+from procedures import eforms
+from procedures.eforms import EForm
 from procedures.models import Channel, Procedure, localised
 
 
@@ -46,6 +48,9 @@ class Draft(models.Model):
     # Yes/no answers to the procedure's questions about the applicant's
     # situation, by question key; they choose the documents asked for.
     answers = models.JSONField(_("answers about the applicant's situation"), default=dict, blank=True)
+    # The procedure's e-form as filled in so far (procedures.eforms), by
+    # field name; rendered as the official declaration when it is sent.
+    declaration = models.JSONField(_("declaration"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     reminded_at = models.DateTimeField(_("reminded of its deletion at"), null=True, blank=True, editable=False)
@@ -127,10 +132,26 @@ class Draft(models.Model):
             document.files = [f for f in files if f.position == document.position]
         return documents
 
+    def eform(self) -> EForm | None:
+        """The portal's e-form for this application: when the documents
+        asked online include the declaration filled in as a form
+        (`RequiredDocument.Kind.EFORM`) and the portal has one for the
+        procedure."""
+        found = eforms.for_procedure(self.procedure.code)
+        if found is None or not any(doc.kind == "eform" for doc in self.documents()):
+            return None
+        return found
+
+    def is_filled_in(self, document: DossierDocument) -> bool:
+        """Whether `document` is the e-form and the declaration is complete."""
+        eform = self.eform() if document.kind == "eform" else None
+        return eform is not None and eform.is_complete(self.declaration)
+
     def missing_documents(self) -> list[DossierDocument]:
         """What is still to be uploaded: documents shown at the counter are
-        not uploaded (the original is shown when the result is collected)."""
-        return missing_of(self.documents(), lambda doc: doc.is_shown or bool(doc.files))
+        not uploaded (the original is shown when the result is collected),
+        and the e-form is filled in online, not uploaded."""
+        return missing_of(self.documents(), lambda doc: doc.is_shown or bool(doc.files) or self.is_filled_in(doc))
 
 
 class DraftFile(models.Model):

@@ -1,4 +1,7 @@
+import datetime as dt
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from portal.models import CalendarYear, Membership, Office, User
@@ -232,3 +235,33 @@ def change_form_data(procedure: Procedure) -> dict:
             if prefix == "documents" and row.condition_id:
                 data[f"{prefix}-{i}-condition"] = row.condition_id
     return data
+
+
+# The birth declaration (procedures/eforms/birth.py) a mother types for her
+# son, born three weeks ago, the father unknown.
+BIRTH_DECLARATION_BORN_ON = timezone.localdate() - dt.timedelta(days=21)
+BIRTH_DECLARATION = {
+    "child_name": "Nguyễn Hoàng Bảo Anh",
+    "child_sex": "male",
+    "child_birth_date": f"{BIRTH_DECLARATION_BORN_ON:%d/%m/%Y}",
+    "child_birth_place": "Bệnh viện Phụ sản Hà Nội, phường Láng, thành phố Hà Nội",
+    "child_ethnicity": "Kinh",
+    "child_nationality": "Việt Nam",
+    "child_home_town": "xã Đông Kết, tỉnh Hưng Yên",
+    "mother_name": "Nguyễn Thị Lan",
+    "mother_birth_year": "1995",
+    "mother_ethnicity": "Kinh",
+    "mother_nationality": "Việt Nam",
+    "mother_residence": "Số 1 phố Hàng Bạc, phường Hoàn Kiếm",
+    "mother_id_number": "001195012345",
+    "father_name": "",
+    "father_birth_year": "",
+    "father_ethnicity": "",
+    "father_nationality": "",
+    "father_residence": "",
+    "father_id_number": "",
+    "applicant_name": "Nguyễn Thị Lan",
+    "applicant_id_number": "001195012345",
+    "applicant_residence": "Số 1 phố Hàng Bạc, phường Hoàn Kiếm",
+    "applicant_relationship": "Mẹ",
+}

@@ -18,7 +18,7 @@ from procedures import checklist
 from procedures.interchange import import_national
 from procedures.models import Procedure
 from tests.conftest import error_of
-from tests.factories import PASSWORD, PDF, applicant
+from tests.factories import BIRTH_DECLARATION, PASSWORD, PDF, applicant
 from tests.test_national_parser import real
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -200,6 +200,9 @@ def test_online_the_answers_choose_what_is_uploaded_and_the_dossier_keeps_them(c
     response = client.post(
         f"/applications/{draft.pk}/situation/", {"abandoned-child": "no", "on-behalf": "yes", "surrogacy": "no"}
     )
+    # The e-form is the portal's own declaration page, next.
+    assert response.url == f"/applications/{draft.pk}/declaration/"
+    response = client.post(f"/applications/{draft.pk}/declaration/", BIRTH_DECLARATION)
     assert response.url == f"/applications/{draft.pk}/documents/"
     page = client.get(f"/applications/{draft.pk}/documents/").content.decode()
     assert "Văn bản ủy quyền" in page and "biên bản về việc trẻ bị bỏ rơi" not in page
@@ -207,7 +210,7 @@ def test_online_the_answers_choose_what_is_uploaded_and_the_dossier_keeps_them(c
     assert "Nothing to upload" in page and "Tờ khai đăng ký khai sinh theo mẫu" not in page
 
     positions = {" ".join(d.name.split()[:2]): d.position for d in Draft.objects.get().documents()}
-    for position in (positions["Văn bản"], positions["Giấy chứng"], positions["Mẫu hộ"]):
+    for position in (positions["Văn bản"], positions["Giấy chứng"]):
         client.post(
             f"/applications/{draft.pk}/documents/",
             {"position": position, "file": SimpleUploadedFile("scan.pdf", PDF)},

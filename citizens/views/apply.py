@@ -26,6 +26,7 @@ STEP_TITLES = {
     "office": gettext_lazy("Where to send it"),
     "applicant": gettext_lazy("Your details"),
     "situation": gettext_lazy("Your situation"),
+    "declaration": gettext_lazy("The declaration"),
     "documents": gettext_lazy("Upload your documents"),
     "delivery": gettext_lazy("Receiving the result"),
 }
@@ -92,6 +93,7 @@ def step(request, pk: int, name: str):
         "office": _office,
         "applicant": _applicant,
         "situation": _situation,
+        "declaration": _declaration,
         "documents": _documents,
         "delivery": _delivery,
     }[name]
@@ -104,7 +106,7 @@ def _render_step(request, draft: Draft, name: str, form, **extra):
         "procedure": draft.procedure,
         "form": form,
         "step": name,
-        "title": STEP_TITLES[name],
+        "title": extra.pop("title", STEP_TITLES[name]),
         "number": applications.steps_for(draft).index(name) + 1,
         "steps": len(applications.steps_for(draft)),
         "from_check": request.GET.get("from") == "check" or request.POST.get("from_check") == "1",
@@ -158,6 +160,36 @@ def _situation(request, draft: Draft):
     return _render_step(request, draft, "situation", form)
 
 
+def _declaration(request, draft: Draft):
+    """The procedure's e-form on one page, in fieldsets (the child, the
+    mother, the father, the person declaring); kept only when all of it is
+    valid. The applicant's details fill the declarant's lines at first."""
+    eform = draft.eform()
+    assert eform is not None  # steps_for offers the page only then
+    stored = draft.declaration or {
+        "applicant_name": draft.applicant_name,
+        "applicant_id_number": draft.applicant_id_number,
+        "applicant_residence": draft.applicant_address,
+    }
+    form = eform.form(request.POST or None, initial=stored)
+    if request.method == "POST" and form.is_valid():
+        applications.declare(draft, form.data_out())
+        return _after_save(request, draft, "declaration")
+    fieldsets = [(key, legend, [form[name] for name in names]) for key, legend, names in form.fieldsets]
+    summary = [
+        (
+            f"#{form[name].id_for_label or form[name].auto_id + '_0'}",
+            _("%(group)s: %(message)s") % {"group": legend, "message": error},
+        )
+        for _key, legend, names in form.fieldsets
+        for name in names
+        for error in form[name].errors
+    ]
+    return _render_step(
+        request, draft, "declaration", form, eform=eform, fieldsets=fieldsets, summary=summary, title=eform.title
+    )
+
+
 def _documents(request, draft: Draft):
     documents = draft.documents()
     form = UploadForm(documents=documents)
@@ -175,11 +207,12 @@ def _documents(request, draft: Draft):
                 url = reverse("citizen:step", args=[draft.pk, "documents"])
                 return redirect(f"{url}{back}#document-{stored.position}")
     elif request.method == "POST":
-        missing = draft.missing_documents()
+        missing = _to_upload(draft)
         if not missing:
             return _after_save(request, draft, "documents")
         incomplete = _("Upload a file for each document marked as needed: %(count)s missing.") % {"count": len(missing)}
-    missing = [document.position for document in draft.missing_documents()]
+    missing = [document.position for document in _to_upload(draft)]
+    eform = draft.eform()
     room = quotas.megabytes(quotas.room_left(applications.held_in(draft)))
     return _render_step(
         request,
@@ -191,7 +224,16 @@ def _documents(request, draft: Draft):
         incomplete=incomplete,
         room=room,
         most_files=settings.UPLOAD_MAX_FILES_PER_DOCUMENT,
+        eform=eform,
+        filled_in=eform is not None and eform.is_complete(draft.declaration),
     )
+
+
+def _to_upload(draft: Draft) -> list:
+    """The documents still to upload; the e-form is not one of them when
+    the portal has it (its own page fills it in)."""
+    eform = draft.eform()
+    return [doc for doc in draft.missing_documents() if eform is None or doc.kind != "eform"]
 
 
 @login_required
@@ -221,12 +263,16 @@ def _delivery(request, draft: Draft):
 def check(request, draft: Draft):
     """Check your answers: everything on one page, each with "Change"."""
     problems = applications.problems(draft)
+    eform = draft.eform()
     context = {
         "draft": draft,
         "procedure": draft.procedure,
         "documents": draft.documents(),
         "questions": draft.questions(),
         "problems": problems,
+        "eform": eform,
+        "declaration": eform.summary(draft.declaration) if eform and draft.declaration else [],
+        "filled_in": eform is not None and eform.is_complete(draft.declaration),
         "option": draft.procedure.channel(Channel.ONLINE),
         "fees": draft.procedure.fees_for(Channel.ONLINE),
     }
