@@ -81,7 +81,8 @@ class SituationForm(forms.Form):
                 choices=self.CHOICES,
                 widget=forms.RadioSelect,
                 help_text=question.get("help", ""),
-                error_messages={"required": _("Answer yes or no.")},
+                # Named, so that each line of the error summary says which question.
+                error_messages={"required": _("Answer yes or no: %(question)s") % {"question": text}},
             )
             if question.get("answer") is not None:
                 self.fields[question["key"]].initial = "yes" if question["answer"] else "no"

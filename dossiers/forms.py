@@ -71,7 +71,10 @@ class IntakeForm(ApplicantForm):
                 choices=[("yes", _("Yes")), ("no", _("No"))],
                 widget=forms.RadioSelect,
                 help_text=question["help"],
-                error_messages={"required": _("Ask the citizen and answer yes or no.")},
+                error_messages={
+                    "required": _("Ask the citizen and answer yes or no: %(question)s")
+                    % {"question": localised(question["text"], question["text_en"], question["text_th"])}
+                },
             )
         self.fields["documents"].choices = [
             (position, document) for position, document in enumerate(procedure.documents.all(), start=1)

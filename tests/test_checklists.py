@@ -193,7 +193,10 @@ def test_online_the_answers_choose_what_is_uploaded_and_the_dossier_keeps_them(c
     # Unanswered: a clear message, nothing kept.
     response = client.post(f"/applications/{draft.pk}/situation/", {"abandoned-child": "no"})
     assert response.status_code == 200
-    assert "Answer yes or no." in response.content.decode()
+    # Each question named in the error summary (in the reader's language: English here).
+    assert "Answer yes or no: Was the child abandoned?" not in response.content.decode()
+    assert "Answer yes or no: Are you applying on someone" in response.content.decode()
+    assert "Answer yes or no: Was the child born to a surrogate mother?" in response.content.decode()
     draft.refresh_from_db()
     assert draft.answers == {}
 
@@ -248,7 +251,7 @@ def test_the_clerk_asks_the_questions_and_must_tick_what_a_yes_adds(client, chi,
 
     unanswered = client.post(url, base)
     assert unanswered.status_code == 400
-    assert "Ask the citizen and answer yes or no." in unanswered.content.decode()
+    assert "Ask the citizen and answer yes or no: Was the child abandoned?" in unanswered.content.decode()
 
     # "Update the list" applies the answers and receives nothing.
     answers = {"answer-abandoned-child": "no", "answer-on-behalf": "yes", "answer-surrogacy": "no"}
