@@ -13,16 +13,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dossier',
             name='answers',
-            field=models.JSONField(blank=True, default=dict, verbose_name="answers about the applicant's situation"),
+            field=models.JSONField(
+                blank=True,
+                db_default=models.Value({}, output_field=models.JSONField()),
+                default=dict,
+                verbose_name="answers about the applicant's situation",
+            ),
         ),
         migrations.AddField(
             model_name='dossierdocument',
             name='group',
-            field=models.CharField(blank=True, max_length=100, verbose_name='one of the group'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='one of the group'),
         ),
         migrations.AddField(
             model_name='dossierdocument',
             name='kind',
-            field=models.CharField(default='hand_in', max_length=8, verbose_name='how it is given'),
+            field=models.CharField(db_default='hand_in', default='hand_in', max_length=8, verbose_name='how it is given'),
         ),
     ]

@@ -25,10 +25,10 @@ class DossierDocument(models.Model):
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     # How it is given (RequiredDocument.Kind): a document shown at the
     # counter is ticked when seen and handed back.
-    kind = models.CharField(_("how it is given"), max_length=8, default="hand_in")
+    kind = models.CharField(_("how it is given"), max_length=8, default="hand_in", db_default="hand_in")
     is_mandatory = models.BooleanField(_("mandatory"), default=True)
     # Alternatives: one of the documents of a group is enough.
-    group = models.CharField(_("one of the group"), max_length=100, blank=True)
+    group = models.CharField(_("one of the group"), max_length=100, blank=True, default="", db_default="")
     is_received = models.BooleanField(_("received"), default=False)
 
     class Meta:

@@ -178,7 +178,13 @@ class Dossier(FSMModelMixin, models.Model):
     stage_shares = models.JSONField(_("stage shares"), default=dict, blank=True)
     # The applicant's answers to the procedure's questions ({key: yes/no}),
     # which chose the documents the dossier needs (procedures/checklist.py).
-    answers = models.JSONField(_("answers about the applicant's situation"), default=dict, blank=True)
+    answers = models.JSONField(
+        _("answers about the applicant's situation"),
+        default=dict,
+        blank=True,
+        # Filled by the database too, for rows written without it (bulk loads).
+        db_default=models.Value({}, output_field=models.JSONField()),
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
