@@ -168,6 +168,10 @@ def test_a_new_version_changes_nothing_of_a_dossier_in_progress(vn_holidays, off
     dossier.refresh_from_db()
     assert (dossier.fees, sorted(dossier.documents.values_list("name", flat=True)), dossier.due_at) == before
     assert dossier.procedure_version == 1
+    editor.logout()
+    editor.login(username="chi", password=PASSWORD)
+    page = editor.get(dossier.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Version 1 of the procedure" in page
     assert received_dossier(Procedure.objects.get(pk=procedure.pk), office_a, chi).procedure_version == 2
 
 
