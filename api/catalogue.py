@@ -21,8 +21,8 @@ from api.schema import ErrorSerializer
 from portal.calendar import TimeUnit
 from portal.models import Membership
 from procedures import eforms
-from procedures.interchange import catalogue_queryset, procedure_record, save_record
-from procedures.models import Channel, Procedure, RequiredDocument, Sector
+from procedures.interchange import catalogue_queryset, procedure_record, record_version, save_record
+from procedures.models import Channel, Procedure, ProcedureVersion, RequiredDocument, Sector
 from procedures.serializers import ProcedureRecordSerializer
 
 # The channel whose time limit a procedure is known by.
@@ -168,7 +168,21 @@ class ProcedureSerializer(serializers.Serializer):
             "a dossier), with its fields; null when the procedure has none."
         )
     )
+    version = serializers.SerializerMethodField(
+        help_text="The number of the version in force (dossiers keep the one they were received under)."
+    )
+    in_force_since = serializers.SerializerMethodField(help_text="The day the version in force took effect.")
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_version(self, procedure: Procedure) -> int | None:
+        version = procedure.version_in_force()
+        return version.number if version else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_in_force_since(self, procedure: Procedure) -> str | None:
+        version = procedure.version_in_force()
+        return version.effective_from.isoformat() if version else None
 
     @extend_schema_field(EFormSerializer(allow_null=True))
     def get_eform(self, procedure: Procedure) -> dict | None:
@@ -294,7 +308,7 @@ class ProcedureViewSet(
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        procedures = catalogue_queryset()
+        procedures = catalogue_queryset().prefetch_related(ProcedureVersion.objects.prefetch_in_force())
         if not may_edit_catalogue(self.request.user):
             procedures = procedures.filter(is_active=True, status=Procedure.Status.PUBLISHED)
         return procedures.order_by("code")
@@ -325,6 +339,7 @@ class ProcedureViewSet(
         if procedure.is_active:
             procedure.is_active = False
             procedure.save(update_fields=["is_active", "updated_at"])
+            record_version(procedure, by=request.user)
         return Response(self.get_serializer(self._fresh(procedure.code)).data)
 
     def _validated(self, data) -> dict:
@@ -337,7 +352,7 @@ class ProcedureViewSet(
 
     def _saved(self, record: dict, status_code: int) -> Response:
         with transaction.atomic():
-            save_record(record)
+            save_record(record, by=self.request.user)
         return Response(self.get_serializer(self._fresh(record["code"])).data, status=status_code)
 
     def _fresh(self, code: str) -> Procedure:

@@ -351,6 +351,7 @@ def open_dossier(
     except ValidationError as error:
         raise Invalid(error.messages[0], error.messages) from None
     received_documents = received_documents or set()
+    version = procedure.version_in_force()
 
     with transaction.atomic():
         dossier = Dossier.objects.create(
@@ -366,6 +367,7 @@ def open_dossier(
             time_limit_unit=terms["time_limit"]["unit"],
             time_limit_case=terms["time_limit"]["case"],
             fees=terms["fees"],
+            procedure_version=version.number if version else None,
             stage_shares=terms["stages"],
             answers=terms["answers"],
             submitted_at=at,

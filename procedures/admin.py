@@ -3,7 +3,9 @@ stages and legal basis on one page (the catalogue editor: it fits a 1,366 px
 screen, lists every error at the top with a link to its field, and reads
 "1,5" and "1.5" alike; its forms are in procedures.forms); JSON export as an
 action, JSON import from the procedure list; the review queue of the
-procedures an import could not read in full, and publishing them."""
+procedures an import could not read in full, and publishing them. Each
+save of a published procedure is kept as a version (interchange.record_version),
+taking effect on the day the editor gives."""
 
 import datetime as dt
 import json
@@ -34,6 +36,7 @@ from procedures.forms import (
     FeeFormSet,
     PositionedForm,
     PositionedFormSet,
+    ProcedureForm,
     StageForm,
     StageFormSet,
     TimeLimitAmountInput,
@@ -44,6 +47,7 @@ from procedures.interchange import (
     catalogue_queryset,
     export_catalogue,
     import_catalogue,
+    record_version,
 )
 from procedures.models import (
     Fee,
@@ -210,6 +214,7 @@ class ImportForm(forms.Form):
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "sector", "level", "online_level", "is_location_independent", "is_active", "status"]
     list_display_links = ["code", "name"]
+    form = ProcedureForm
     list_filter = [
         "status",
         "is_active",
@@ -252,7 +257,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     fieldsets = [
-        (None, {"fields": ["code", "name", "sector", "level", "levels", "status", "is_active"]}),
+        (None, {"fields": ["code", "name", "sector", "level", "levels", "status", "is_active", "effective_from"]}),
         (_("Review"), {"fields": ["review_problems_list"]}),
         (
             _("Who and how"),
@@ -272,6 +277,20 @@ class ProcedureAdmin(admin.ModelAdmin):
     ]
 
     readonly_fields = ["review_problems_list"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        day = form.cleaned_data["effective_from"]
+        version = record_version(form.instance, by=request.user, effective_from=day)
+        if version is not None and version.is_pending:
+            messages.info(
+                request,
+                _(
+                    "Version %(number)s is recorded and takes effect on %(day)s; "
+                    "until then the procedure stays as it is in force."
+                )
+                % {"number": version.number, "day": day.strftime("%d/%m/%Y")},
+            )
 
     @admin.display(description=_("what the import could not read"))
     def review_problems_list(self, procedure: Procedure) -> str:

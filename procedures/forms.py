@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -128,6 +128,27 @@ class TimeLimitAmountInput(AmountInput):
     def render(self, name, value, attrs=None, renderer=None):
         box = super().render(name, value, attrs, renderer)
         return format_html('{}<span class="same-day-note">{}</span>', box, _("none: same day"))
+
+
+class ProcedureForm(forms.ModelForm):
+    """The procedure page's own fields, and the day the change takes effect:
+    a later day keeps the change waiting as a pending version."""
+
+    effective_from = forms.DateField(
+        label=_("Takes effect on"),
+        initial=timezone.localdate,
+        required=False,
+        help_text=_(
+            "Today (when left blank), or a later day: until then dossiers are received under the version in force, "
+            "and the change waits as a pending version. Applies to published procedures."
+        ),
+    )
+
+    def clean_effective_from(self):
+        day = self.cleaned_data["effective_from"] or timezone.localdate()
+        if day < timezone.localdate():
+            raise ValidationError(_("A change cannot take effect in the past: choose today or a later day."))
+        return day
 
 
 class ChannelForm(forms.ModelForm):

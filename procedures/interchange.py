@@ -18,18 +18,21 @@ record is checked before anything is written; one bad record and nothing of
 the file is imported, with every problem reported by position and rule.
 
 The national portal's records come in through `import_national`, into the
-same records. The module is long because it holds both ways in and the one
+same records. Every change a save makes to a published procedure is kept
+as a version of its record (`record_version`). The module is long because it holds both ways in and the one
 way out of the same record shape, which read best side by side.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import (
@@ -37,6 +40,7 @@ from procedures.models import (
     LegalDocument,
     Procedure,
     ProcedureChannel,
+    ProcedureVersion,
     Question,
     RequiredDocument,
     Sector,
@@ -45,6 +49,7 @@ from procedures.models import (
 from procedures.national import Problem as ReadingProblem
 from procedures.national import online_level
 from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
+from procedures.versions import changed_parts
 
 DOCUMENT_FIELDS = (
     "name",
@@ -89,6 +94,13 @@ class ImportSummary:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # What changed in each updated procedure (versions.CHANGE_LABELS keys).
+    changes: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, code: str, outcome: str, changes: list[str]) -> None:
+        getattr(self, outcome).append(code)
+        if outcome == "updated":
+            self.changes[code] = changes
 
     def __str__(self) -> str:
         return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
@@ -308,8 +320,7 @@ def import_catalogue(data: Any) -> ImportSummary:
         for sector in data.get("sectors", []):
             Sector.objects.update_or_create(code=sector["code"], defaults={"name": sector["name"]})
         for record in records:
-            outcome = save_record(record)
-            getattr(summary, outcome).append(record["code"])
+            summary.add(record["code"], *saved_record(record))
     return summary
 
 
@@ -334,17 +345,26 @@ _PROCEDURE_FIELDS = (
 )
 
 
-@transaction.atomic
-def save_record(record: dict) -> str:
-    """Create or update one procedure from a validated record.
+def save_record(record: dict, *, by: Any = None) -> str:
+    """Create or update one procedure from a validated record, and record
+    the change as a version when the procedure is published.
 
     Returns "created", "updated" or "unchanged". Children are replaced as a
     whole; an uploaded form template is carried over to the document of the
     same name.
     """
+    return saved_record(record, by=by)[0]
+
+
+@transaction.atomic
+def saved_record(record: dict, *, by: Any = None, as_version: bool = True) -> tuple[str, list[str]]:
+    """`save_record`, returning with the outcome what changed (the keys of
+    `versions.CHANGE_LABELS`). Without `as_version`, no version is recorded:
+    the record is that of a version already recorded."""
     procedure = catalogue_queryset().filter(code=record["code"]).first()
-    if procedure is not None and procedure_record(procedure) == _normalised(record):
-        return "unchanged"
+    before = procedure_record(procedure) if procedure is not None else None
+    if before is not None and before == _normalised(record):
+        return "unchanged", []
     sector = Sector.objects.get(code=record["sector"])
     values = {name: record[name] for name in _PROCEDURE_FIELDS}
     created = procedure is None
@@ -421,7 +441,69 @@ def save_record(record: dict) -> str:
         LegalDocument(procedure=procedure, position=position, **doc)
         for position, doc in enumerate(record["legal_basis"], start=1)
     )
-    return "created" if created else "updated"
+    if as_version:
+        record_version(procedure, by=by)
+    return ("created", []) if created else ("updated", changed_parts(before, _normalised(record)))
+
+
+# Versions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_version(
+    procedure: Procedure, *, by: Any = None, effective_from: dt.date | None = None
+) -> ProcedureVersion | None:
+    """Keep the published procedure's record, as its rows now hold it, as
+    its next version; nothing when it is not published or its record is
+    that of the version in force.
+
+    A version taking effect after today is pending: the record is kept in
+    it, and the procedure's rows go back to the version in force until the
+    daily task applies it (`apply_version`). A procedure with no version in
+    force has nothing to go back to: its record takes effect at once.
+    """
+    if procedure.status != Procedure.Status.PUBLISHED:
+        return None
+    Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+    record = procedure_record(catalogue_queryset().get(pk=procedure.pk))
+    in_force = procedure.versions.in_force().first()
+    if in_force is not None and in_force.record == record:
+        return None
+    today = timezone.localdate()
+    pending = in_force is not None and effective_from is not None and effective_from > today
+    last = procedure.versions.aggregate(last=Max("number"))["last"] or 0
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=last + 1,
+        record=record,
+        effective_from=effective_from if pending else today,
+        changes=changed_parts(in_force.record if in_force else None, record),
+        recorded_by=by,
+        applied_at=None if pending else timezone.now(),
+    )
+    if pending:
+        saved_record(validated(in_force.record), as_version=False)
+    return version
+
+
+def validated(record: dict) -> dict:
+    """A kept record (`procedure_record`) as `save_record` takes it."""
+    serializer = ProcedureRecordSerializer(data=record, context={"sectors": {record["sector"]}})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@transaction.atomic
+def apply_version(version: ProcedureVersion) -> bool:
+    """Give the procedure's rows the record of a pending version whose day
+    has come; False when it was applied already."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if version.applied_at is not None:
+        return False
+    saved_record(validated(version.record), as_version=False)
+    version.applied_at = timezone.now()
+    version.save(update_fields=["applied_at"])
+    return True
 
 
 def _normalised(record: dict) -> dict:
@@ -542,7 +624,7 @@ def import_national(parsed_records, completions: dict[str, dict] | None = None) 
                 report.left_out.append(parsed)
                 transaction.set_rollback(True)
                 continue
-            outcome = save_record(serializer.validated_data)
-        getattr(report.summary, outcome).append(parsed.code)
+            outcome, changes = saved_record(serializer.validated_data)
+        report.summary.add(parsed.code, outcome, changes)
         (report.in_review if holding else report.complete).append(parsed)
     return report

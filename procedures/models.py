@@ -10,6 +10,10 @@ A procedure imported from a record that could not be read in full waits *in
 review* with its problems, offered to no one (`active()`, `is_offered`),
 until a catalogue administrator completes and publishes it (`publish`).
 
+A published procedure changes by versions (`ProcedureVersion`): each change
+of its record is kept whole, numbered, with the day it takes effect and what
+changed; one that takes effect later waits as a pending version.
+
 The module is long because a procedure and its parts (channels, fees,
 questions, documents, stages, legal basis) are one record, imported,
 exported and edited together, and these rules belong on the models they
@@ -23,10 +27,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +42,7 @@ from portal.calendar import TimeLimit, TimeUnit, format_amount
 from procedures import checklist
 from procedures.fees import in_force
 from procedures.search import fold
+from procedures.versions import change_labels
 
 
 class Channel(models.TextChoices):
@@ -305,6 +311,17 @@ class Procedure(models.Model):
         self.status = self.Status.PUBLISHED
         self.review_problems = []
         self.save(update_fields=["status", "review_problems", "updated_at"])
+        # A version is a record (interchange), which is built from these models.
+        from procedures.interchange import record_version
+
+        record_version(self)
+
+    def version_in_force(self) -> ProcedureVersion | None:
+        """The latest version whose record the procedure's rows hold (none
+        for a procedure never published since versions were kept)."""
+        if hasattr(self, "versions_in_force"):  # prefetched: `ProcedureVersion.objects.prefetch_in_force()`
+            return next(iter(self.versions_in_force), None)
+        return self.versions.in_force().first()
 
     def stage_shares(self) -> dict[str, Decimal]:
         """Each stage's share of the time limit in percent; the default split
@@ -718,3 +735,65 @@ class LegalDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
+    def in_force(self) -> ProcedureVersionQuerySet:
+        """Applied versions, the one in force (applied last) first."""
+        return self.filter(applied_at__isnull=False).order_by("-applied_at", "-number")
+
+    @staticmethod
+    def prefetch_in_force() -> Prefetch:
+        """For a list of procedures: each one's version in force (`Procedure.version_in_force`)."""
+        return Prefetch("versions", queryset=ProcedureVersion.objects.in_force(), to_attr="versions_in_force")
+
+    def pending(self) -> ProcedureVersionQuerySet:
+        """Versions waiting for their day, in the order they take effect."""
+        return self.filter(applied_at__isnull=True).order_by("effective_from", "number")
+
+
+class ProcedureVersion(models.Model):
+    """One state of a published procedure's record, kept whole: numbered 1,
+    2, ..., with the day it takes effect and the parts of the record that
+    changed from the version before it. A version whose day has not come is
+    pending (`applied_at` empty): the procedure's rows still hold the version
+    in force until the daily task applies it (`versions.apply_due_versions`)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    record = models.JSONField(_("record"))
+    effective_from = models.DateField(_("takes effect on"))
+    # Record keys (and "fees", "time_limits" inside the channels): see versions.CHANGE_LABELS.
+    changes = models.JSONField(_("what changed"), default=list, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    objects = ProcedureVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        ordering = ["procedure", "number"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "number"], name="one_version_per_number")]
+        indexes = [
+            # The daily task: pending versions whose day has come.
+            models.Index(fields=["applied_at", "effective_from"], name="procedure_version_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.applied_at is None
+
+    def change_labels(self) -> list[str]:
+        return change_labels(self.changes)

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Procedure, RequiredDocument, Sector
+from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Sector
 
 
 class SearchForm(forms.Form):
@@ -66,6 +66,7 @@ def _procedure_page(request, code: str, template: str):
             "fees",
             "legal_basis",
             "questions",
+            ProcedureVersion.objects.prefetch_in_force(),
             Prefetch(
                 "documents", queryset=RequiredDocument.objects.select_related("condition").order_by("position", "pk")
             ),
@@ -83,7 +84,13 @@ def _procedure_page(request, code: str, template: str):
         )
         row["limits"].append(option)
     levels = [Procedure.Level(level).label for level in procedure.levels or [procedure.level]]
-    context = {"procedure": procedure, "cases": cases, "channels": list(channels.values()), "levels": levels}
+    context = {
+        "procedure": procedure,
+        "cases": cases,
+        "channels": list(channels.values()),
+        "levels": levels,
+        "version": procedure.version_in_force(),
+    }
     return render(request, template, context)
 
 

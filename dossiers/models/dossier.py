@@ -175,6 +175,9 @@ class Dossier(FSMModelMixin, models.Model):
         help_text=_("The case whose time limit applies, when the procedure publishes several for the channel."),
     )
     fees = models.JSONField(_("fees"), default=list, blank=True)
+    # The number of the procedure's version in force when it was received
+    # (none for a procedure without versions then).
+    procedure_version = models.PositiveIntegerField(_("procedure version"), null=True, blank=True)
     stage_shares = models.JSONField(_("stage shares"), default=dict, blank=True)
     # The applicant's answers to the procedure's questions ({key: yes/no}),
     # which chose the documents the dossier needs (procedures/checklist.py).

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from procedures.interchange import import_national
 from procedures.national import load_completions, parse_file
+from procedures.versions import change_labels
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "commune-procedures.jsonl.gz"
 
@@ -47,11 +48,17 @@ class Command(BaseCommand):
                         self.stdout.write(f"    {problem}")
             for record in result.kept:
                 self.stdout.write(f"{record.code} [kept as published; read with {len(record.problems)} problem(s)]")
+            for code, changes in sorted(result.summary.changes.items()):
+                self.stdout.write(f"{code} [changed] {', '.join(change_labels(changes))}")
         self.stdout.write(
             f"{len(parsed)} records: {len(result.complete)} complete, {len(result.in_review)} in review, "
             f"{len(result.left_out)} left out, {len(result.kept)} kept as an administrator published them "
             f"({result.summary})."
         )
+        changed = Counter(key for changes in result.summary.changes.values() for key in changes)
+        if changed:
+            counted = ", ".join(f"{change_labels([key])[0]} ×{count}" for key, count in changed.most_common())
+            self.stdout.write(f"Changed, by part: {counted}")
         for label, records in (("In review", result.in_review), ("Left out", result.left_out)):
             if records:
                 counted = ", ".join(f"{cause} ×{count}" for cause, count in causes(records).most_common())
