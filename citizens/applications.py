@@ -90,9 +90,7 @@ def offices_for(procedure: Procedure) -> QuerySet[Office]:
     counters = Office.objects.counters().select_related("parent").order_by("parent__name", "name")
     if procedure.is_location_independent:
         return counters
-    levels = set(procedure.levels or [procedure.level])
-    offered = [level for level in (Office.Level.PROVINCE, Office.Level.COMMUNE) if level in levels]
-    return counters.filter(level__in=offered)
+    return counters.filter(level__in=procedure.counter_levels)
 
 
 def add_file(draft: Draft, position: int, upload: Any) -> DraftFile:

@@ -383,6 +383,11 @@ def open_dossier(
 def _check_offices(procedure: Procedure, receiving: Office, competent: Office) -> None:
     if not procedure.is_offered:
         raise Invalid(_("Procedure %(code)s is not in service.") % {"code": procedure.code})
+    if not procedure.is_received_here:
+        raise Invalid(
+            _("Procedure %(code)s is handled by a ministry or another agency, not at the one-stop counters.")
+            % {"code": procedure.code}
+        )
     if competent == receiving:
         return
     if not procedure.is_location_independent:

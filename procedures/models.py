@@ -253,10 +253,27 @@ class Procedure(models.Model):
         return self.is_active and self.status == self.Status.PUBLISHED
 
     @property
+    def counter_levels(self) -> list[str]:
+        """The levels of the portal's counters that receive it: the province's
+        service centre and the communes, as the levels that handle it say (the
+        main level when none are listed). A procedure handled only by a
+        ministry or another agency has no counter here."""
+        levels = set(self.levels or [self.level])
+        return [level for level in (self.Level.PROVINCE, self.Level.COMMUNE) if level in levels]
+
+    @property
+    def is_received_here(self) -> bool:
+        """Whether a counter of the portal receives it (any counter, for one
+        any counter of the province may receive)."""
+        return self.is_location_independent or bool(self.counter_levels)
+
+    @property
     def may_apply_online(self) -> bool:
-        """Full or partial online service with an online channel."""
+        """Full or partial online service with an online channel, to a
+        counter of the portal."""
         return (
             self.is_offered
+            and self.is_received_here
             and self.online_level != self.OnlineLevel.OFFLINE
             and self.channel(Channel.ONLINE) is not None
         )

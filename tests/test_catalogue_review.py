@@ -13,10 +13,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from citizens.applications import offices_for
+from dossiers.errors import Invalid
+from dossiers.models import Dossier
+from dossiers.workflow import open_dossier
 from portal.models import Office
 from procedures.fees import fee_text, in_force
 from procedures.models import Fee, Procedure, ProcedureChannel
-from tests.factories import PASSWORD, ProcedureFactory, received_dossier
+from tests.factories import PASSWORD, ProcedureFactory, applicant, received_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +259,27 @@ def test_a_procedure_of_the_province_and_the_communes_is_offered_at_both(provinc
     assert set(offices_for(commune).values_list("level", flat=True)) == {Office.Level.COMMUNE}
     ministry = ProcedureFactory(level="ministry", levels=["ministry"])
     assert not offices_for(ministry).exists()
+
+
+def test_a_procedure_of_a_ministry_alone_is_neither_applied_for_here_nor_received_at_a_counter(
+    client, province, office_a, chi
+):
+    ministry = ProcedureFactory(level="ministry", levels=["ministry"], online_level="partial")
+    assert not ministry.may_apply_online
+    page = client.get(ministry.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "At the ministry or agency that handles it" in page
+    assert f"/apply/{ministry.code}/" not in page
+    with pytest.raises(Invalid) as refused:
+        open_dossier(
+            procedure=ministry,
+            receiving_office=office_a,
+            channel="in_person",
+            applicant=applicant(),
+            actor=chi,
+        )
+    assert "handled by a ministry or another agency" in refused.value.message
+    assert not Dossier.objects.exists()
+    # One of the province alone is received at the province's centre.
+    centre = ProcedureFactory(level="province", levels=["province"])
+    page = client.get(centre.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the province's public administration service centre" in page
