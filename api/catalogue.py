@@ -108,11 +108,13 @@ class LegalDocumentSerializer(serializers.Serializer):
 
 class EFormFieldSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The key to send it by in `declaration`.")
-    group = serializers.CharField(help_text="Whose detail it is: child, mother, father, applicant, deceased, ...")
+    group = serializers.CharField(
+        help_text="Whose detail it is: child, mother, father, applicant, deceased, woman, man, ..."
+    )
     group_label = serializers.CharField()
     label = serializers.CharField()
     required = serializers.BooleanField(help_text="False also for details given all together or not at all.")
-    kind = serializers.ChoiceField(choices=["text", "choice", "date", "year", "time", "id_number"])
+    kind = serializers.ChoiceField(choices=["text", "choice", "date", "year", "number", "time", "id_number"])
     choices = serializers.ListField(child=serializers.CharField(), help_text="The values a choice takes.")
 
 

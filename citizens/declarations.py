@@ -30,6 +30,7 @@ from dossiers.models import Attachment, Dossier
 from dossiers.uploads import CheckedFile
 from portal.models import Office
 from procedures.eforms import EForm
+from procedures.eforms.marriage import which_marriage
 from procedures.eforms.words import date_in_words
 
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "eforms" / "eform.css"
@@ -46,8 +47,8 @@ def checked(eform: EForm, declaration: dict[str, Any]) -> dict[str, Any]:
 
 
 def addressee(office: Office) -> str:
-    """Kính gửi: the commune's People's Committee, which registers births
-    and deaths, unless the office names its governing authority."""
+    """Kính gửi: the commune's People's Committee, which registers births,
+    deaths and marriages, unless the office names its governing authority."""
     if office.authority:
         return office.authority
     if office.level == Office.Level.COMMUNE:
@@ -67,6 +68,10 @@ def context(eform: EForm, answers: dict[str, Any], *, office: Office, at: dt.dat
         born_on = form.cleaned_data.get(name)
         if born_on:
             words[name] = date_in_words(born_on)
+    for name in ("woman_marriage_number", "man_marriage_number"):
+        number = form.cleaned_data.get(name)
+        if number:
+            words[name] = which_marriage(number)
     death_date = form.cleaned_data.get("death_date")
     death_time = form.cleaned_data.get("death_time")
     notice_issued_on = form.cleaned_data.get("notice_issued_on")

@@ -14,6 +14,10 @@ in one transaction; the slip and the notifications go out once it commits.
 A working calendar that is not loaded for a year it reaches refuses the
 whole action (503). The counter pages, the citizens' pages and the API all
 call it; nothing else changes a dossier's state.
+
+The module is long because it is that one path: opening a dossier with its
+checks (offices, answers, time-limit case), the transitions, and attaching
+files, each with the locking and the trail they share.
 """
 
 from __future__ import annotations

@@ -18,9 +18,17 @@ from citizens import applications, declarations
 from citizens.models import Draft
 from dossiers.models import Dossier
 from procedures import eforms
+from procedures.eforms.marriage import age_on
 from procedures.eforms.words import date_in_words, number_in_words
 from tests.conftest import error_of
-from tests.factories import BIRTH_DECLARATION, BIRTH_DECLARATION_BORN_ON, PASSWORD, PDF, applicant
+from tests.factories import (
+    BIRTH_DECLARATION,
+    BIRTH_DECLARATION_BORN_ON,
+    PASSWORD,
+    PDF,
+    ProcedureFactory,
+    applicant,
+)
 from tests.test_checklists import imported
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -386,6 +394,142 @@ def test_the_death_declaration_checks_its_dates_and_renders_the_official_form(of
         "do Bệnh viện Bạch Mai cấp ngày 03 tháng 03 năm 2026",
     ):
         assert words in text, words
+
+
+# The marriage declaration ----------------------------------------------------------------------
+
+
+def years_ago(years: int, *, days: int = 0) -> dt.date:
+    """The day `years` years before today, `days` later."""
+    today = timezone.localdate()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        day = today.replace(year=today.year - years, day=28)
+    return day + dt.timedelta(days=days)
+
+
+MARRIAGE = {
+    "woman_name": "Lò Thị Hương",
+    "woman_birth_date": "14/02/1998",
+    "woman_ethnicity": "Thái",
+    "woman_nationality": "Việt Nam",
+    "woman_residence": "Bản Mường Thanh, xã Thanh Minh, tỉnh Điện Biên",
+    "woman_id_number": "011198012345",
+    "woman_marriage_number": "1",
+    "man_name": "Nguyễn Đức Thắng",
+    "man_birth_date": "03/09/1994",
+    "man_ethnicity": "Kinh",
+    "man_nationality": "Việt Nam",
+    "man_residence": "Số 12 phố Hàng Gà, phường Hoàn Kiếm, thành phố Hà Nội",
+    "man_id_number": "001094067890",
+    "man_marriage_number": "2",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"woman_birth_date": f"{years_ago(18, days=1):%d/%m/%Y}"},
+            "woman_birth_date",
+            "The woman must be at least 18 years old on the day of the declaration.",
+        ),
+        (
+            {"man_birth_date": f"{years_ago(20, days=1):%d/%m/%Y}"},
+            "man_birth_date",
+            "The man must be at least 20 years old on the day of the declaration.",
+        ),
+        # A man of 19 is old enough to be the woman, not the man.
+        (
+            {"man_birth_date": f"{years_ago(19):%d/%m/%Y}"},
+            "man_birth_date",
+            "The man must be at least 20 years old on the day of the declaration.",
+        ),
+        (
+            {"woman_birth_date": f"{timezone.localdate() + dt.timedelta(days=1):%d/%m/%Y}"},
+            "woman_birth_date",
+            "The date cannot be in the future.",
+        ),
+        ({"man_birth_date": "31/02/1994"}, "man_birth_date", "Enter a real date as day/month/year, e.g. 25/03/2026."),
+        ({"woman_id_number": "12345"}, "woman_id_number", "Enter a 12-digit ID number"),
+        ({"man_id_number": ""}, "man_id_number", "Enter “Identity document number”."),
+        ({"man_id_number": "011198012345"}, "man_id_number", "The two parties cannot have the same identity"),
+        ({"woman_marriage_number": "0"}, "woman_marriage_number", "Enter a number: 1 for a first marriage"),
+        ({"man_marriage_number": "hai"}, "man_marriage_number", "Enter a number: 1 for a first marriage"),
+        ({"woman_name": ""}, "woman_name", "Enter “The woman's full name”."),
+    ],
+)
+def test_the_marriage_declaration_checks_age_dates_and_identity_numbers(changes, field, message):
+    eform = eforms.for_procedure("1.000894")
+    answers, errors = eform.validated({**MARRIAGE, **changes})
+    assert answers is None
+    assert any(text.startswith(message) for text in errors[field]), errors
+    assert set(errors) == {field}
+
+
+def test_the_parties_are_of_age_on_the_very_day_of_their_birthday():
+    eform = eforms.for_procedure("1.000894")
+    answers, errors = eform.validated(
+        {**MARRIAGE, "woman_birth_date": f"{years_ago(18):%d/%m/%Y}", "man_birth_date": f"{years_ago(20):%d/%m/%Y}"}
+    )
+    assert errors == {}
+    # Kept as plain data: the day in ISO form, which marriage a number.
+    assert answers["woman_birth_date"] == years_ago(18).isoformat()
+    assert answers["woman_marriage_number"] == 1
+    # Born on 29 February: of age on 1 March of a common year, not on 28 February.
+    assert age_on(dt.date(2008, 2, 29), dt.date(2026, 2, 28)) == 17
+    assert age_on(dt.date(2008, 2, 29), dt.date(2026, 3, 1)) == 18
+    # What each party lacks is named with their side of the form.
+    problems = eform.problems({**answers, "man_name": ""})
+    assert problems == [("man_name", "The man: Enter “The man's full name”.")]
+
+
+def test_the_marriage_declaration_renders_the_official_form_with_both_parties(office_a):
+    eform = eforms.for_procedure("1.000894")
+    answers, errors = eform.validated(MARRIAGE)
+    assert errors == {}
+    office_a.language = "vi"
+    content, pages = declarations.render_pdf(
+        eform, answers, office=office_a, at=dt.datetime(2026, 3, 26, 9, 30, tzinfo=dt.UTC)
+    )
+    assert pages == 1
+    text = text_of(content)
+    for words in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "TỜ KHAI ĐĂNG KÝ KẾT HÔN",
+        "Kính gửi: Ủy ban nhân dân Phường Ba Đình",
+        "Thông tin Bên nữ Bên nam",
+        "Họ, chữ đệm, tên Lò Thị Hương Nguyễn Đức Thắng",
+        "Ngày, tháng, năm sinh 14/02/1998 03/09/1994",
+        "Dân tộc Thái Kinh",
+        "Giấy tờ tùy thân 011198012345 001094067890",
+        "Kết hôn lần thứ mấy Lần thứ nhất Lần thứ hai",
+        "Chúng tôi cam đoan những lời khai trên đây là đúng sự thật, việc kết hôn của chúng tôi là tự nguyện, "
+        "không vi phạm quy định của Luật Hôn nhân và gia đình Việt Nam",
+        "Làm tại: Phường Ba Đình, ngày 26 tháng 03 năm 2026",
+        "16 giờ 30 phút, ngày 26/03/2026",
+    ):
+        assert words in text, words
+    # Both sign: the woman on the left, the man on the right, each named under their side.
+    signatures = text[text.index("Làm tại") :]
+    assert signatures.index("Bên nữ") < signatures.index("Bên nam")
+    assert signatures.index("Lò Thị Hương") < signatures.index("Nguyễn Đức Thắng")
+    assert "Người yêu cầu" not in text
+
+
+def test_the_catalogue_lists_the_marriage_declaration_and_its_fields(api, db):
+    ProcedureFactory(code="1.000894", name="Thủ tục đăng ký kết hôn")
+    described = api.get("/api/v1/procedures/1.000894/").json()["eform"]
+    assert described["key"] == "marriage"
+    assert described["title"] == "Marriage registration declaration"
+    assert [field["name"] for field in described["fields"]] == eforms.for_procedure("1.000894").field_names
+    assert {field["group"] for field in described["fields"]} == {"woman", "man"}
+    kinds = {field["name"]: field["kind"] for field in described["fields"]}
+    assert kinds["woman_birth_date"] == "date" and kinds["man_id_number"] == "id_number"
+    assert kinds["man_marriage_number"] == "number"
+    assert all(field["required"] for field in described["fields"])
 
 
 @pytest.mark.parametrize(

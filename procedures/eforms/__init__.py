@@ -12,8 +12,8 @@ submission and the API all go through `EForm`: `form` validates, `data`
 turns what it cleaned into plain JSON kept on the draft, `problems` says
 what stored answers lack, `summary` reads them back with their labels.
 
-The registry (`for_procedure`) knows the birth declaration (1.001193) and
-the death declaration (1.000656).
+The registry (`for_procedure`) knows the birth declaration (1.001193), the
+death declaration (1.000656) and the marriage declaration (1.000894).
 """
 
 from __future__ import annotations
@@ -181,9 +181,13 @@ class EForm:
         for key, legend, names in self.form_class.fieldsets:
             for name in names:
                 form_field = self.form_class.base_fields[name]
-                kind = {DateField: "date", YearField: "year", forms.TimeField: "time", IdNumberField: "id_number"}.get(
-                    type(form_field), "choice" if isinstance(form_field, forms.ChoiceField) else "text"
-                )
+                kind = {
+                    DateField: "date",
+                    YearField: "year",
+                    forms.IntegerField: "number",
+                    forms.TimeField: "time",
+                    IdNumberField: "id_number",
+                }.get(type(form_field), "choice" if isinstance(form_field, forms.ChoiceField) else "text")
                 described.append(
                     {
                         "name": name,
@@ -261,8 +265,9 @@ def display(form_field: forms.Field, value: Any) -> str:
 def _registry() -> dict[str, EForm]:
     from procedures.eforms.birth import BIRTH
     from procedures.eforms.death import DEATH
+    from procedures.eforms.marriage import MARRIAGE
 
-    return {eform.procedure_code: eform for eform in (BIRTH, DEATH)}
+    return {eform.procedure_code: eform for eform in (BIRTH, DEATH, MARRIAGE)}
 
 
 def for_procedure(code: str) -> EForm | None:
