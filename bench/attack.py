@@ -38,6 +38,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -108,22 +109,29 @@ class Portal:
             raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
         return done.stdout
 
+    def query(self, sql: str, *params: object) -> tuple:
+        """One row of the portal's own SQLite database, read directly: a
+        look at what the attack changed, without starting Django again."""
+        with sqlite3.connect(self.folder / "db.sqlite3") as database:
+            return database.execute(sql, params).fetchone()
+
     def shell(self, code: str) -> str:
         return self.manage("shell", "--no-imports", "-c", code).strip()
 
     def build(self) -> None:
-        # The portal's own static files (the probe opens no administration or
-        # API docs page: compressing their scripts would take 20 s).
-        self.manage(
-            "collectstatic", "--noinput", "--verbosity", "0",
-            "--ignore", "admin", "--ignore", "rest_framework", "--ignore", "drf_spectacular_sidecar",
-        )  # fmt: skip
-        self.manage("migrate", "--verbosity", "0")
-        # The demo accounts and offices; of the catalogue, only the procedure attacked.
-        self.manage("demo", "--dossiers", "0", "--only", BIRTH)
+        """The database, the static files, the demo accounts and the
+        attacker's own, in one process (each `manage.py` start costs a
+        second)."""
         _name, phone, password = STRANGER
-        # The stranger's account and the hospital's key, in one go.
         self.hospital_key = self.shell(
+            "from django.core.management import call_command; "
+            # The portal's own static files (the probe opens no administration
+            # or API docs page: compressing their scripts would take 20 s).
+            "call_command('collectstatic', interactive=False, verbosity=0, "
+            "ignore_patterns=['admin', 'rest_framework', 'drf_spectacular_sidecar']); "
+            "call_command('migrate', verbosity=0); "
+            # The demo accounts and offices; of the catalogue, only the procedure attacked.
+            f"call_command('demo', dossiers=0, only=[{BIRTH!r}], stdout=open(__import__('os').devnull, 'w')); "
             "from portal.models import ApiToken, User; "
             f"u = User.objects.create(username={phone!r}, phone={phone!r}, full_name='Mallory'); "
             f"u.set_password({password!r}); u.save(); "
@@ -211,7 +219,7 @@ def hijacked_birth(portal: Portal, guesses: int) -> None:
     )
     assert reply.status_code == 201, reply.text
     # Assume the worst: the link texted to the parent has leaked.
-    token = portal.shell("from citizens.models import LifeEvent; print(LifeEvent.objects.latest('pk').token)")
+    (token,) = portal.query("SELECT token FROM citizens_lifeevent ORDER BY id DESC LIMIT 1")
     _name, phone, password = STRANGER
     stranger = web_sign_in(portal, phone, password)
     web_post(
@@ -231,13 +239,13 @@ def hijacked_birth(portal: Portal, guesses: int) -> None:
         f"a code sent to the phone ending in {where.group(1) if where else '?'} (the parent's, not theirs)",
     )
     answers = [web_post(stranger, link, {"action": "verify", "code": f"{n:06d}"}).status_code for n in range(guesses)]
-    claimed = portal.shell(
-        "from citizens.models import LifeEvent, Draft; e = LifeEvent.objects.latest('pk'); "
-        "print(e.claimed_by_id, Draft.objects.filter(citizen__username=" + repr(phone) + ").count())"
+    (claimed_by,) = portal.query("SELECT claimed_by_id FROM citizens_lifeevent ORDER BY id DESC LIMIT 1")
+    (drafts,) = portal.query(
+        "SELECT count(*) FROM citizens_draft JOIN portal_user ON portal_user.id = citizen_id WHERE username = ?", phone
     )
     verdict(
         f"guess the code ({guesses} tries)",
-        claimed == "None 0",
+        claimed_by is None and drafts == 0,
         f"answers {sorted(set(answers))}; the birth is claimed by nobody and no application was prepared for them",
     )
 

@@ -30,6 +30,7 @@ import gzip
 import json
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
@@ -240,9 +241,10 @@ def load_completions(path: str | PathLike[str]) -> dict[str, dict[str, Any]]:
     }
 
 
-def parse_file(path: str | PathLike[str]) -> list[ParsedRecord]:
+def parse_file(path: str | PathLike[str], codes: Collection[str] | None = None) -> list[ParsedRecord]:
     """One ParsedRecord per non-blank line of a portal JSON-lines file, plain
-    or gzipped (recognised by its first bytes, whatever the file is called)."""
+    or gzipped (recognised by its first bytes, whatever the file is called);
+    with `codes`, only the records of those procedure codes are read."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     parsed = []
@@ -256,6 +258,8 @@ def parse_file(path: str | PathLike[str]) -> list[ParsedRecord]:
             except ValueError as error:
                 problem = Problem(f"line {number}", f"not valid JSON ({error}); not imported", line[:200], NOT_JSON)
                 parsed.append(ParsedRecord(code="", record=None, sector_name="", problems=[problem]))
+                continue
+            if codes is not None and (not isinstance(raw, dict) or raw.get("ma_thu_tuc") not in codes):
                 continue
             parsed.append(parse_record(raw))
     return parsed

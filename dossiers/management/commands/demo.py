@@ -196,9 +196,7 @@ class Command(BaseCommand):
 
     def catalogue(self, only: list[str] | None = None) -> None:
         completions = load_completions(DATA / "completions.json")
-        records = parse_file(DATA / "commune-procedures.jsonl.gz")
-        if only:
-            records = [record for record in records if record.code in set(only)]
+        records = parse_file(DATA / "commune-procedures.jsonl.gz", codes=set(only) if only else None)
         result = import_national(records, completions)
         load_names()
         self.stdout.write(
