@@ -87,6 +87,17 @@ def text(label: Promise, *, required: bool = True, max_length: int = 300, **kwar
     return forms.CharField(label=label, required=required, max_length=max_length, **kwargs)
 
 
+def declarant_fields(relationship: Promise, relationship_help: Promise) -> tuple[forms.Field, ...]:
+    """The person declaring, as every civil-status declaration asks: name,
+    identity paper, residence and `relationship` to the person registered."""
+    return (
+        text(_("Full name of the person declaring"), max_length=150),
+        IdNumberField(label=_("Identity document number")),
+        text(_("Place of residence")),
+        text(relationship, max_length=50, help_text=relationship_help),
+    )
+
+
 class DeclarationForm(forms.Form):
     """An e-form's fields. Subclasses list their `fieldsets` and name the
     fields `person_required` checks together (a parent's details are given

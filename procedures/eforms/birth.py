@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from procedures.eforms import DateField, DeclarationForm, EForm, IdNumberField, YearField, text
+from procedures.eforms import DateField, DeclarationForm, EForm, IdNumberField, YearField, declarant_fields, text
 
 SEX_CHOICES = [("male", _("Male")), ("female", _("Female"))]
 PARENT_FIELDS = ("name", "birth_year", "ethnicity", "nationality", "residence")
@@ -53,11 +53,8 @@ class BirthDeclarationForm(DeclarationForm):
             _("Father's full name"), _("Leave the father's details blank if there is no information.")
         ).values()
     )
-    applicant_name = text(_("Full name of the person declaring"), max_length=150)
-    applicant_id_number = IdNumberField(label=_("Identity document number"))
-    applicant_residence = text(_("Place of residence"))
-    applicant_relationship = text(
-        _("Relationship to the child"), max_length=50, help_text=_("E.g. mother, father, grandmother.")
+    applicant_name, applicant_id_number, applicant_residence, applicant_relationship = declarant_fields(
+        _("Relationship to the child"), _("E.g. mother, father, grandmother.")
     )
 
     fieldsets = (

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from procedures.eforms import DateField, DeclarationForm, EForm, IdNumberField, text
+from procedures.eforms import DateField, DeclarationForm, EForm, IdNumberField, declarant_fields, text
 from procedures.eforms.birth import SEX_CHOICES
 
 NOTICE_FIELDS = ("notice_number", "notice_issuer", "notice_issued_on")
@@ -39,11 +39,8 @@ class DeathDeclarationForm(DeclarationForm):
     notice_number = text(_("Death notice number"), required=False, max_length=50)
     notice_issuer = text(_("Issued by"), required=False, max_length=200)
     notice_issued_on = DateField(label=_("Date of issue"), required=False)
-    applicant_name = text(_("Full name of the person declaring"), max_length=150)
-    applicant_id_number = IdNumberField(label=_("Identity document number"))
-    applicant_residence = text(_("Place of residence"))
-    applicant_relationship = text(
-        _("Relationship to the deceased"), max_length=50, help_text=_("E.g. son, daughter, wife, husband.")
+    applicant_name, applicant_id_number, applicant_residence, applicant_relationship = declarant_fields(
+        _("Relationship to the deceased"), _("E.g. son, daughter, wife, husband.")
     )
 
     fieldsets = (
