@@ -66,7 +66,15 @@ def start(request, code: str):
 
 def _draft(request, pk: int) -> Draft:
     return get_object_or_404(
-        Draft.objects.select_related("procedure", "office").prefetch_related("procedure__channels"),
+        # A page asks the procedure's terms several times (its steps, its
+        # questions, its documents): their rows are read once.
+        Draft.objects.select_related("procedure", "office").prefetch_related(
+            "procedure__channels",
+            "procedure__fees",
+            "procedure__questions",
+            "procedure__documents",
+            "procedure__stages",
+        ),
         pk=pk,
         citizen=request.user,
     )
