@@ -219,7 +219,8 @@ def intake(request, procedure_code: str):
     if Role.CLERK not in request.user.roles_at(office):
         raise PermissionDenied(_("Only the counter's clerks take dossiers in."))
     procedure = get_object_or_404(
-        Procedure.objects.active().prefetch_related("documents", "channels"), code=procedure_code
+        Procedure.objects.active().prefetch_related("documents", "channels", "fees", "questions", "stages"),
+        code=procedure_code,
     )
     if procedure.channel(Channel.IN_PERSON) is None:
         messages.error(request, _("This procedure is not received in person."))
