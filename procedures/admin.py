@@ -224,7 +224,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         "is_location_independent",
         "channels__channel",
     ]
-    search_fields = ["search_text"]
+    search_fields = ["name", "code"]
     search_help_text = _("Code, name or result; diacritics optional.")
     list_select_related = ["sector"]
     list_per_page = 50

@@ -32,7 +32,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -41,7 +40,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.calendar import TimeLimit, TimeUnit, format_amount
 from procedures import checklist
 from procedures.fees import in_force
-from procedures.search import fold
 from procedures.versions import change_labels
 
 
@@ -71,10 +69,9 @@ class Sector(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        # The sector's names are searched with its procedures.
-        for procedure in self.procedures.all():
-            procedure.sector = self
-            procedure.save(update_fields=["search_text"])
+        # The sector's names are searched with its procedures: their search
+        # index is built again (procedures/search_index.py).
+        self.procedures.update(updated_at=timezone.now())
 
     @property
     def display_name(self) -> str:
@@ -97,29 +94,22 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
     def in_review(self) -> ProcedureQuerySet:
         return self.filter(status=Procedure.Status.IN_REVIEW)
 
-    def matching(self, words: str) -> ProcedureQuerySet:
-        """Procedures whose code, names (Vietnamese, English, Thai), result
-        or sector hold every word typed, with or without diacritics, best
-        first: the code itself, then the phrase in a name, then every word
-        in a name, then the rest; among equals the shorter (more general)
-        name first, so "dang ky khai sinh" puts "Đăng ký khai sinh" before
-        its variants with a foreign element."""
-        folded = fold(words)
-        queryset = self
-        for word in folded.split():
-            queryset = queryset.filter(search_text__contains=word)
-        in_names = Q()
-        for word in folded.split():
-            in_names &= Q(search_names__contains=word)
-        return queryset.annotate(
-            rank=Case(
-                When(code=words.strip(), then=Value(0)),
-                When(search_names__contains=folded, then=Value(1)),
-                When(in_names, then=Value(2)),
-                default=Value(3),
-            ),
-            name_length=Length("name"),
-        ).order_by("rank", "name_length", "code")
+    def matching(self, words: str, *, office=None) -> ProcedureQuerySet:
+        """The procedures of this queryset matching what was typed, best
+        first, as the e-handbook's search ranks them (procedures/search.py);
+        `office` ranks its most used procedures higher."""
+        from procedures import search_index  # it reads this module's models
+
+        return self.ranked(search_index.search(words, office=office).ids)
+
+    def ranked(self, ids: list[int]) -> ProcedureQuerySet:
+        """These procedures, in this order."""
+        if not ids:
+            return self.none()
+        order = Case(
+            *(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)), output_field=models.IntegerField()
+        )
+        return self.filter(pk__in=ids).annotate(rank=order).order_by("rank")
 
 
 procedure_code_validator = RegexValidator(
@@ -208,10 +198,6 @@ class Procedure(models.Model):
     # What an import could not read: [{"field", "message", "source"}].
     review_problems = models.JSONField(_("review problems"), default=list, db_default=[], blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
-    # Folded for search without diacritics (search.fold): the names in every
-    # language with the code; and those with the result and the sector.
-    search_names = models.TextField(editable=False, blank=True)
-    search_text = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProcedureQuerySet.as_manager()
@@ -229,15 +215,6 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_names = fold(f"{self.code} {self.name} {self.name_en} {self.name_th}")
-        sector = self.sector if self.sector_id else None
-        sector_names = f"{sector.name} {sector.name_en} {sector.name_th}" if sector else ""
-        self.search_text = fold(f"{self.search_names} {self.result} {self.result_code} {sector_names}")
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_names", "search_text"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("procedures:detail", args=[self.code])

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from procedures import search_index
 from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Sector
 
 
@@ -31,7 +32,11 @@ class SearchForm(forms.Form):
         self.fields["level"].choices = [("", _("Any level")), *Procedure.Level.choices]
         self.fields["online"].choices = [("", _("Online or not")), *Procedure.OnlineLevel.choices]
 
+    suggestion = ""
+
     def search(self):
+        """The procedures found, best first; `suggestion` is then the query
+        as the catalogue spells it, when a word was read as another."""
         procedures = Procedure.objects.active().select_related("sector")
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("sector"):
@@ -41,7 +46,9 @@ class SearchForm(forms.Form):
         if data.get("online"):
             procedures = procedures.filter(online_level=data["online"])
         if data.get("q", "").strip():
-            return procedures.matching(data["q"])
+            found = search_index.search(data["q"])
+            self.suggestion = found.suggestion
+            return procedures.ranked(found.ids)
         return procedures.order_by("sector__name", "code")
 
     def query_string(self) -> str:
@@ -52,9 +59,18 @@ class SearchForm(forms.Form):
 
 def procedure_list(request):
     form = SearchForm(request.GET or None)
-    page = Paginator(form.search(), 25).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": request.GET.get("q", "").strip(), "extra": form.query_string()}
-    return render(request, "procedures/procedure_list.html", context)
+    # A query no name could hold (too long) is answered with the form's error.
+    refused = form.is_bound and not form.is_valid()
+    found = Procedure.objects.none() if refused else form.search()
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": request.GET.get("q", "").strip(),
+        "suggestion": form.suggestion,
+        "extra": form.query_string(),
+    }
+    return render(request, "procedures/procedure_list.html", context, status=400 if refused else 200)
 
 
 def _procedure_page(request, code: str, template: str):

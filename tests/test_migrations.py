@@ -136,7 +136,7 @@ def test_every_row_of_the_old_layout_is_there_after_migrating(old_layout):
 @pytest.fixture
 def before_the_chain():
     """The schema with the chain's columns, not yet filled; the latest again afterwards."""
-    apps = migrate([("dossiers", "0013_trail_chain")])
+    apps = migrate([("dossiers", "0013_trail_chain"), ("procedures", "0009_pending_versions_schedule")])
     yield apps
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 

@@ -200,7 +200,7 @@ def intake_start(request):
     query = request.GET.get("q", "").strip()
     procedures = Procedure.objects.active().select_related("sector")
     if query:
-        results = list(procedures.matching(query).order_by("code")[:40])
+        results = list(procedures.matching(query, office=office)[:40])
     else:
         # The procedures this counter received most in the last three months.
         since = timezone.now() - dt.timedelta(days=90)
