@@ -277,6 +277,9 @@ def test_the_counter_puts_its_most_used_procedure_first(client, catalogue_rows, 
 def test_the_api_and_the_administration_search_the_same_way(client, catalogue_rows, mai):
     results = client.get("/api/v1/procedures/", {"search": "lam giay khai sinh"}).json()["results"]
     assert [item["code"] for item in results] == ["1.001193"]
+    # Ranked, not in code order: the shorter name first.
+    results = client.get("/api/v1/procedures/", {"search": "nuoi"}).json()["results"]
+    assert [item["code"] for item in results] == ["2.001263", "1.000253"]
     page = sign_in(client, mai).get("/admin/procedures/procedure/", {"q": "giay xac nhan doc than"}).content.decode()
     assert "1.004873" in page and "1.000894" not in page
 
