@@ -534,17 +534,23 @@ class Index:
         return bonus
 
     def _suggestion(self, concepts: list[Concept]) -> str:
-        """The query as the catalogue would spell it, when a word was read as
-        another; empty when nothing was corrected."""
+        """The query as the catalogue would spell it, tone marks and all,
+        when a word was read as another; empty when nothing was corrected."""
         if not any(concept.corrected for concept in concepts):
             return ""
         words = []
         for concept in concepts:
-            if concept.corrected:
-                words += [next(iter(self.spelt[key].most_common(1)), (key,))[0] for key in concept.corrected.split()]
-            else:
-                words.append(concept.typed)
+            typed = concept.corrected.split() if concept.corrected else concept.typed.split()
+            words += [self._spelt(word) for word in typed]
         return " ".join(words)
+
+    def _spelt(self, word: str) -> str:
+        """A word as the catalogue writes it most often, unless typed with its
+        marks."""
+        if _has_marks(word) or thai_runs(word):
+            return word
+        forms = self.spelt.get(spelling(fold(word)))
+        return forms.most_common(1)[0][0] if forms else word
 
 
 def _common(postings: Iterable[Collection[int]]) -> set[int]:
