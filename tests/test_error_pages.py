@@ -114,3 +114,12 @@ def test_an_unexpected_error_is_a_branded_500_that_names_no_one(lan, monkeypatch
     assert f"<h1>{heading}</h1>" in page
     assert "Nguyễn Thị Lan" not in page and "database went away" not in page
     assert all(way in page for way in WAYS_ON)
+
+
+def test_a_foreign_host_refused_before_any_session_exists_still_gets_the_branded_400(client, settings):
+    """The redirect to HTTPS reads the host before the session middleware
+    has run: the page renders without a session."""
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/", HTTP_HOST="not-this-portal.example")
+    assert response.status_code == 400
+    assert "<h1>Không đọc được yêu cầu</h1>" in response.content.decode()
