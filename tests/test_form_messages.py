@@ -8,6 +8,8 @@ from html import unescape
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils import translation
 
 from citizens.models import Draft
 from tests.factories import PASSWORD
@@ -174,3 +176,17 @@ def test_an_application_step_with_errors_names_its_fields_in_thai(client, lan, p
         assert THAI.search(label) and THAI.search(message), line
         assert not VIETNAMESE.search(line), line
     assert title(page).startswith("ข้อผิดพลาด: ")
+
+
+def test_setting_a_new_password_in_thai_says_every_rule_in_thai(lan):
+    """The page after the code (Django's own form): its labels, the rules
+    under the field and the mismatch are all Thai."""
+    with translation.override("th"):
+        form = SetPasswordForm(lan, {"new_password1": "12345678", "new_password2": "1234567"})
+        said = [str(form.fields[name].label) for name in form.fields] + [
+            str(error) for errors in form.errors.values() for error in errors
+        ]
+        said.append(str(form.fields["new_password1"].help_text))
+    assert "รหัสผ่านทั้งสองช่องไม่ตรงกัน" in said
+    for message in said:
+        assert THAI.search(message) and not VIETNAMESE.search(message), message
