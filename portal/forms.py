@@ -31,6 +31,17 @@ class SaysWhenLocked:
 
 
 class SignInForm(SaysWhenLocked, AuthenticationForm):
+    """Citizens sign in with the phone number or email address they
+    registered with (staff with a username too): a refusal speaks of those,
+    not of a "username" nor of letter case, which a phone number has none of."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The phone number, email or password is not right. Check what you typed and try again, "
+            "or set a new password if you have forgotten it."
+        ),
+    }
     username = forms.CharField(
         label=_("Phone number, email or username"),
         max_length=254,

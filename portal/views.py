@@ -148,6 +148,13 @@ def new_password_set(request):
     return render(request, "registration/new_password_set.html", {"form": form})
 
 
+def csrf_failure(request, reason=""):
+    """A form refused because it did not come from a page the portal had just
+    shown (CSRF_FAILURE_VIEW): most often a page left open past its session,
+    or cookies refused. Said in the reader's language, with where to go."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def _code_form(request, waiting: Waiting) -> CodeForm:
     bound = request.method == "POST" and request.POST.get("action") != "send"
     return CodeForm(request.POST if bound else None, by_email=waiting.by_email)

@@ -36,7 +36,10 @@ def signed_in(client) -> bool:
 def test_five_wrong_passwords_lock_the_account_even_to_the_right_one(client, settings):
     UserFactory(username="pao", phone="0987654321")
     for _ in range(settings.SIGN_IN_ACCOUNT_FAILURES):
-        assert "Please enter a correct" in sign_in(client, "0987654321", "wrong").content.decode()
+        assert (
+            "The phone number, email or password is not right"
+            in sign_in(client, "0987654321", "wrong").content.decode()
+        )
     page = sign_in(client, "0987654321", PASSWORD).content.decode()
     assert "Too many wrong passwords" in page and "Try again in 15 minutes" in page
     assert not signed_in(client)

@@ -1,5 +1,7 @@
 """The public catalogue pages, in the three languages."""
 
+import re
+
 import pytest
 
 from procedures.models import Fee
@@ -168,3 +170,26 @@ def test_a_procedure_page_leads_with_what_a_citizen_needs_and_folds_the_law(clie
     # A long name shows its first sentence; the rest is one click away.
     assert "Giấy ủy quyền có chứng thực." in page
     assert "<summary>More about this document</summary><p>Người thân không cần chứng thực.</p>" in page
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_an_english_or_thai_procedure_page_keeps_no_vietnamese_heading_of_its_own(client, birth, language):
+    """The portal's headings and the catalogue's recurring document headings
+    read in the reader's language; what stays Vietnamese is the procedure's
+    own wording, marked as Vietnamese and said to be so."""
+    birth.documents.all().delete()
+    birth.documents.create(position=1, case_name="Giấy tờ phải nộp:", name="Tờ khai đăng ký khai sinh")
+    birth.documents.create(position=2, case_name="Trường hợp ủy quyền thực hiện thủ tục", name="Văn bản ủy quyền")
+    birth.documents.create(position=3, case_name="Trẻ em sinh ra ở nước ngoài", name="Giấy tờ chứng minh")
+    page = client.get("/procedures/1.001193/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    headings = re.findall(r"<(h[1-4]|dt|th|summary)( lang=\"vi\")?[^>]*>(.*?)</\1>", page, re.S)
+    vietnamese = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+    own = [re.sub(r"<[^>]+>", "", body) for tag, marked, body in headings if marked]
+    portal = [re.sub(r"<[^>]+>", "", body) for tag, marked, body in headings if not marked]
+    assert not [heading for heading in portal if vietnamese.search(heading)]
+    assert "Trẻ em sinh ra ở nước ngoài" in own  # the procedure's own case, as published
+    expected = {
+        "en": ("Documents to hand in", "If someone else applies on your behalf", "are in Vietnamese"),
+        "th": ("เอกสารที่ต้องยื่น", "กรณีมอบอำนาจให้ผู้อื่นยื่นแทน", "เป็นภาษาเวียดนาม"),
+    }[language]
+    assert all(text in page for text in expected)

@@ -188,7 +188,7 @@ def test_a_citizen_signs_in_with_the_phone_in_any_spelling_or_the_email(client):
         assert response.status_code == 302, identifier
     client.logout()
     page = client.post("/accounts/login/", {"username": "0987654321", "password": "wrong"}).content.decode()
-    assert "Please enter a correct" in page
+    assert "The phone number, email or password is not right" in page
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_only_a_superuser_makes_a_superuser(client, ngoc, chi):
 
 def test_signing_in_and_out(client, chi):
     page = client.post("/accounts/login/", {"username": "chi", "password": "wrong"})
-    assert "Please enter a correct username and password" in page.content.decode()
+    assert "The phone number, email or password is not right" in page.content.decode()
     response = client.post("/accounts/login/", {"username": "chi", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").context["user"] == chi

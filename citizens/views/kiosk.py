@@ -10,7 +10,10 @@ KIOSK_SESSION_KEY = "kiosk"
 
 
 def is_kiosk(request) -> bool:
-    return settings.KIOSK_MODE or request.session.get(KIOSK_SESSION_KEY, False)
+    # An error page may be drawn for a request refused before the session
+    # middleware ran (a foreign Host header): no session, no kiosk.
+    session = getattr(request, "session", None)
+    return settings.KIOSK_MODE or (session is not None and bool(session.get(KIOSK_SESSION_KEY, False)))
 
 
 def kiosk(request):

@@ -1,6 +1,7 @@
 """Template filters shared by every page."""
 
 from django import template
+from django.forms import BaseForm, BaseFormSet
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -24,3 +25,15 @@ def vnd(amount) -> str:
 def get_item(mapping, key):
     """mapping|get_item:key — a dictionary lookup with a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    """ "Error: " before the page's title when a form on the page was
+    refused: the browser's tab and a screen reader say so first (GOV.UK)."""
+    for value in context.flatten().values():
+        if isinstance(value, BaseForm) and value.is_bound and value.errors:
+            return gettext("Error:") + " "
+        if isinstance(value, BaseFormSet) and value.is_bound and value.total_error_count():
+            return gettext("Error:") + " "
+    return ""
