@@ -194,3 +194,40 @@ class TrackForm(forms.Form):
 
 class ClaimCodeForm(CodeForm):
     """The code texted to the phone a hospital reported for a birth."""
+
+
+class AssistedForm(forms.Form):
+    """Applying on a citizen's behalf: who the applicant is, who helps, and
+    the applicant's consent, without which nothing starts."""
+
+    HELPERS = [
+        ("staff", _("I do, the member of staff signed in")),
+        ("volunteer", _("A volunteer, under my account")),
+    ]
+
+    applicant_name = forms.CharField(label=_("The applicant's full name"), max_length=150)
+    helper = forms.ChoiceField(label=_("Who helps"), choices=HELPERS, widget=forms.RadioSelect, initial="staff")
+    volunteer_name = forms.CharField(
+        label=_("The volunteer's full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Only when a volunteer helps."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The applicant named above agrees that the helper named here submits this application on their behalf."
+        ),
+        error_messages={"required": _("Ask the applicant, and tick the box only if they agree.")},
+    )
+
+    def clean_applicant_name(self) -> str:
+        return " ".join(self.cleaned_data["applicant_name"].split())
+
+    def clean(self):
+        data = super().clean()
+        data["volunteer_name"] = " ".join(data.get("volunteer_name", "").split())
+        if data.get("helper") == "volunteer" and not data["volunteer_name"]:
+            self.add_error("volunteer_name", _("Enter the volunteer's full name."))
+        if data.get("helper") == "staff":
+            data["volunteer_name"] = ""
+        return data
