@@ -197,8 +197,9 @@ class ClaimCodeForm(CodeForm):
 
 
 class AssistedForm(forms.Form):
-    """Applying on a citizen's behalf: who the applicant is, who helps, and
-    the applicant's consent, without which nothing starts."""
+    """Applying on a citizen's behalf, on two pages without JavaScript: who
+    the applicant is and who helps; then the consent, a sentence with both
+    names that the applicant agrees to, without which nothing starts."""
 
     HELPERS = [
         ("staff", _("I do, the member of staff signed in")),
@@ -214,11 +215,16 @@ class AssistedForm(forms.Form):
         help_text=_("Only when a volunteer helps."),
     )
     consent = forms.BooleanField(
-        label=_(
-            "The applicant named above agrees that the helper named here submits this application on their behalf."
-        ),
+        required=False,
         error_messages={"required": _("Ask the applicant, and tick the box only if they agree.")},
     )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        # The second page says it asked for the consent.
+        self.asks_consent = self.data.get("consent_shown") == "1"
+        self.fields["consent"].required = self.asks_consent
 
     def clean_applicant_name(self) -> str:
         return " ".join(self.cleaned_data["applicant_name"].split())
@@ -231,3 +237,15 @@ class AssistedForm(forms.Form):
         if data.get("helper") == "staff":
             data["volunteer_name"] = ""
         return data
+
+    @property
+    def names_are_valid(self) -> bool:
+        return not any(name in self.errors for name in ("applicant_name", "helper", "volunteer_name"))
+
+    def consent_sentence(self) -> str:
+        data = self.cleaned_data
+        helper = data.get("volunteer_name") or self.staff.get_full_name()
+        return _("%(applicant)s agrees that %(helper)s submits this application on their behalf.") % {
+            "applicant": data.get("applicant_name", ""),
+            "helper": helper,
+        }

@@ -18,8 +18,6 @@ from tests.test_citizen_apply import upload
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
-CONSENT = "The applicant named above agrees that the helper named here submits this application on their behalf."
-
 
 @pytest.fixture
 def as_chi(client, chi):
@@ -28,7 +26,14 @@ def as_chi(client, chi):
 
 
 def begin(client, procedure, **data):
-    fields = {"applicant_name": "Nguyễn Thị Lan", "helper": "staff", "volunteer_name": "", "consent": "on", **data}
+    fields = {
+        "applicant_name": "Nguyễn Thị Lan",
+        "helper": "staff",
+        "volunteer_name": "",
+        "consent_shown": "1",
+        "consent": "on",
+        **data,
+    }
     return client.post(f"/apply/{procedure.code}/on-behalf/", fields)
 
 
@@ -43,28 +48,44 @@ def send(client, draft, office):
     return client.post(f"/applications/{draft.pk}/submit/")
 
 
-def test_staff_see_the_door_and_the_consent_sentence(as_chi, procedure):
+def test_staff_name_the_applicant_then_read_them_the_consent_with_both_names(as_chi, procedure):
     assert 'href="/apply/1.000001/on-behalf/"' in as_chi.get("/procedures/1.000001/").content.decode()
-    page = as_chi.get("/apply/1.000001/on-behalf/").content.decode()
-    assert CONSENT in page and 'type="checkbox" name="consent"' in page
+    first = as_chi.get("/apply/1.000001/on-behalf/").content.decode()
+    assert 'name="applicant_name"' in first and 'name="consent"' not in first
+    second = as_chi.post(
+        "/apply/1.000001/on-behalf/", {"applicant_name": "  Nguyễn   Thị Lan ", "helper": "staff", "volunteer_name": ""}
+    )
+    page = second.content.decode()
+    assert second.status_code == 200 and not Draft.objects.exists()
+    assert "Nguyễn Thị Lan agrees that Trần Thị Chi submits this application on their behalf." in page
+    assert 'type="checkbox" name="consent"' in page and 'name="consent_shown" value="1"' in page
+    volunteer = as_chi.post(
+        "/apply/1.000001/on-behalf/",
+        {"applicant_name": "Nguyễn Thị Lan", "helper": "volunteer", "volunteer_name": "Phạm Thu Hà"},
+    ).content.decode()
+    assert "Nguyễn Thị Lan agrees that Phạm Thu Hà submits this application on their behalf." in volunteer
 
 
 def test_without_the_consent_nothing_starts(as_chi, procedure):
     response = begin(as_chi, procedure, consent="")
+    page = response.content.decode()
     assert response.status_code == 400
-    assert "Ask the applicant, and tick the box only if they agree." in response.content.decode()
+    assert "Ask the applicant, and tick the box only if they agree." in page
+    assert "Nguyễn Thị Lan agrees that Trần Thị Chi submits" in page  # asked again
     assert not Draft.objects.exists()
 
 
-def test_a_volunteer_must_be_named(as_chi, procedure):
-    response = begin(as_chi, procedure, helper="volunteer", volunteer_name="  ")
+@pytest.mark.parametrize("step", ["", "1"])
+def test_a_volunteer_must_be_named(as_chi, procedure, step):
+    response = begin(as_chi, procedure, helper="volunteer", volunteer_name="  ", consent_shown=step)
     assert response.status_code == 400 and "Enter the volunteer&#x27;s full name." in response.content.decode()
     assert not Draft.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["", "x" * 151])
 def test_the_applicant_must_be_named_within_reason(as_chi, procedure, name):
-    assert begin(as_chi, procedure, applicant_name=name).status_code == 400
+    response = begin(as_chi, procedure, applicant_name=name)
+    assert response.status_code == 400 and 'name="consent"' not in response.content.decode()
     assert not Draft.objects.exists()
 
 

@@ -72,8 +72,9 @@ def assisted(request, code: str):
     if not (request.user.is_office_staff or request.user.is_superuser):
         raise PermissionDenied
     procedure = get_object_or_404(Procedure.objects.active(), code=code)
-    form = AssistedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = AssistedForm(request.POST or None, staff=request.user)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and form.asks_consent:
         try:
             draft = applications.start_assisted(
                 request.user,
@@ -85,8 +86,10 @@ def assisted(request, code: str):
             messages.error(request, error.message)
             return redirect(procedure)
         return redirect("citizen:step", draft.pk, "office")
-    status = 400 if form.errors else 200
-    return render(request, "citizens/assisted.html", {"procedure": procedure, "form": form}, status=status)
+    # The names are right: ask the applicant's consent in a sentence with both.
+    asking = request.method == "POST" and form.names_are_valid
+    context = {"procedure": procedure, "form": form, "asking": asking}
+    return render(request, "citizens/assisted.html", context, status=400 if form.errors else 200)
 
 
 def _draft(request, pk: int) -> Draft:
