@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from citizens.models import LifeEvent
 from dossiers.actions import ACTIONS
-from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
+from dossiers.models import Assistance, Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
 from dossiers.timeliness import Timeliness
 from dossiers.workflow import available_actions
 from portal.models import Office
@@ -319,8 +319,20 @@ class DossierSummarySerializer(serializers.ModelSerializer):
         return dossier.timeliness(self.context.get("today")).value
 
 
+class AssistanceSerializer(serializers.ModelSerializer):
+    helper = serializers.CharField(help_text="Who sent it on the applicant's behalf, in words.")
+    staff = serializers.CharField(source="staff.username", help_text="The member of staff signed in.")
+
+    class Meta:
+        model = Assistance
+        fields = ["helper", "staff", "volunteer_name", "applicant_name", "consented_at"]
+
+
 class DossierSerializer(DossierSummarySerializer):
     applicant = ApplicantOutSerializer(source="*")
+    assistance = AssistanceSerializer(
+        read_only=True, allow_null=True, help_text="Sent by staff or a volunteer with the applicant's consent; or null."
+    )
     fee_total_vnd = serializers.IntegerField()
     documents = DossierDocumentSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
@@ -331,6 +343,7 @@ class DossierSerializer(DossierSummarySerializer):
         fields = [
             *DossierSummarySerializer.Meta.fields,
             "applicant",
+            "assistance",
             "delivery",
             "delivery_address",
             "fees",

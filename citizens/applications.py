@@ -19,13 +19,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens import declarations
 from citizens.models import Draft, DraftFile, LifeEvent
 from dossiers import quotas, tasks, workflow
-from dossiers.errors import Invalid, NotPossible
-from dossiers.models import Attachment, Delivery, Dossier
+from dossiers.errors import Invalid, NotAllowed, NotPossible
+from dossiers.models import Assistance, Attachment, Delivery, Dossier
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
 from portal.models import Office
 from procedures import eforms
@@ -76,6 +77,24 @@ def start(citizen: Any, procedure: Procedure) -> Draft:
         citizen=citizen,
         procedure=procedure,
         **{f"applicant_{key}": value for key, value in details.items()},
+    )
+
+
+def start_assisted(staff: Any, procedure: Procedure, *, applicant_name: str, volunteer_name: str = "") -> Draft:
+    """A new draft that `staff` (or a volunteer under their account) fills in
+    and sends for the applicant, who has just agreed to it: their consent is
+    recorded now, and carried onto the dossier (`Assistance`) when sent."""
+    if not procedure.may_apply_online:
+        raise NotPossible(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
+    if not (staff.is_office_staff or staff.is_superuser):
+        raise NotAllowed(_("Only counter staff apply on behalf of a citizen."))
+    return Draft.objects.create(
+        citizen=staff,
+        procedure=procedure,
+        applicant_name=applicant_name,
+        consent_name=applicant_name,
+        volunteer_name=volunteer_name,
+        consented_at=timezone.now(),
     )
 
 
@@ -163,6 +182,14 @@ def problems(draft: Draft) -> list[Problem]:
     if draft.office_id is None:
         found.append(Problem("office", _("Choose the counter to send the application to.")))
     found += applicant_problems(draft.applicant)
+    if draft.consented_at is not None and draft.applicant_name.strip() != draft.consent_name:
+        found.append(
+            Problem(
+                "applicant",
+                _("The applicant is %(name)s, who agreed to this application: to apply for someone else, start again.")
+                % {"name": draft.consent_name},
+            )
+        )
     for question in draft.questions():
         if question["answer"] is None:
             found.append(
@@ -248,11 +275,16 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
     assert office is not None
     files = list(draft.files.all())
     eform = draft.eform()
+    # An assisted application belongs to no account: the applicant follows
+    # it by its code and phone, and the helper is no party to it.
+    consented_at = draft.consented_at
+    assisted = consented_at is not None
     dossier = open_online(
         procedure=draft.procedure,
         office=office,
         applicant=draft.applicant,
-        citizen=citizen,
+        citizen=None if assisted else citizen,
+        actor=citizen,
         delivery=draft.delivery,
         delivery_address=draft.delivery_address,
         answers=draft.answers,
@@ -260,6 +292,14 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
         attached=attached,
         declaration=draft.declaration if eform is not None else None,
     )
+    if consented_at is not None:
+        Assistance.objects.create(
+            dossier=dossier,
+            staff=citizen,
+            volunteer_name=draft.volunteer_name,
+            applicant_name=draft.consent_name,
+            consented_at=consented_at,
+        )
     # An application prepared from a life event is now a dossier.
     LifeEvent.objects.filter(draft=draft).update(dossier=dossier, confirmed_at=dossier.submitted_at)
     draft.delete()
@@ -277,6 +317,7 @@ def open_online(
     applicant: dict[str, str],
     citizen: Any,
     delivery: str,
+    actor: Any = None,
     delivery_address: str = "",
     answers: dict[str, bool] | None = None,
     files: list[DraftFile] | None = None,
@@ -289,7 +330,9 @@ def open_online(
     ticks as handed in for the clerk to confirm; `attached` collects the
     attachments, so that a caller whose transaction fails can delete their
     files. A `declaration` (the procedure's e-form, filled in) is rendered
-    as the official form and attached to the dossier's e-form document."""
+    as the official form and attached to the dossier's e-form document.
+    `actor` sends it for `citizen` (by default the citizen themselves)."""
+    actor = actor or citizen
     if not procedure.may_apply_online:
         raise Invalid(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
     if not offices_for(procedure).filter(pk=office.pk).exists():
@@ -309,7 +352,7 @@ def open_online(
         receiving_office=office,
         channel=Channel.ONLINE,
         applicant=applicant,
-        actor=citizen,
+        actor=actor,
         citizen=citizen,
         delivery=delivery,
         delivery_address=delivery_address,
@@ -326,12 +369,12 @@ def open_online(
             name=draft_file.original_name,
             checked=CheckedFile(draft_file.content_type, draft_file.size, draft_file.sha256, draft_file.pages),
             document=documents.get(draft_file.position),
-            actor=citizen,
+            actor=actor,
             from_draft=True,
         )
         attached.append(attachment)
     if eform is not None and declaration is not None:
-        attached.append(declarations.attach(dossier, eform, declaration, actor=citizen))
+        attached.append(declarations.attach(dossier, eform, declaration, actor=actor))
     # The counter hears of it in its clerks' next digest (dossiers.tasks).
     return dossier
 

@@ -194,3 +194,58 @@ class TrackForm(forms.Form):
 
 class ClaimCodeForm(CodeForm):
     """The code texted to the phone a hospital reported for a birth."""
+
+
+class AssistedForm(forms.Form):
+    """Applying on a citizen's behalf, on two pages without JavaScript: who
+    the applicant is and who helps; then the consent, a sentence with both
+    names that the applicant agrees to, without which nothing starts."""
+
+    HELPERS = [
+        ("staff", _("I do, the member of staff signed in")),
+        ("volunteer", _("A volunteer, under my account")),
+    ]
+
+    applicant_name = forms.CharField(label=_("The applicant's full name"), max_length=150)
+    helper = forms.ChoiceField(label=_("Who helps"), choices=HELPERS, widget=forms.RadioSelect, initial="staff")
+    volunteer_name = forms.CharField(
+        label=_("The volunteer's full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Only when a volunteer helps."),
+    )
+    consent = forms.BooleanField(
+        required=False,
+        error_messages={"required": _("Ask the applicant, and tick the box only if they agree.")},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        # The second page says it asked for the consent.
+        self.asks_consent = self.data.get("consent_shown") == "1"
+        self.fields["consent"].required = self.asks_consent
+
+    def clean_applicant_name(self) -> str:
+        return " ".join(self.cleaned_data["applicant_name"].split())
+
+    def clean(self):
+        data = super().clean()
+        data["volunteer_name"] = " ".join(data.get("volunteer_name", "").split())
+        if data.get("helper") == "volunteer" and not data["volunteer_name"]:
+            self.add_error("volunteer_name", _("Enter the volunteer's full name."))
+        if data.get("helper") == "staff":
+            data["volunteer_name"] = ""
+        return data
+
+    @property
+    def names_are_valid(self) -> bool:
+        return not any(name in self.errors for name in ("applicant_name", "helper", "volunteer_name"))
+
+    def consent_sentence(self) -> str:
+        data = self.cleaned_data
+        helper = data.get("volunteer_name") or self.staff.get_full_name()
+        return _("%(applicant)s agrees that %(helper)s submits this application on their behalf.") % {
+            "applicant": data.get("applicant_name", ""),
+            "helper": helper,
+        }

@@ -54,6 +54,12 @@ class Draft(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     reminded_at = models.DateTimeField(_("reminded of its deletion at"), null=True, blank=True, editable=False)
+    # An assisted application (dossiers.models.Assistance): `citizen` is the
+    # member of staff who sends it for the applicant named here, who agreed
+    # at `consented_at`, helped by them or by the volunteer named.
+    consent_name = models.CharField(_("applicant who agreed"), max_length=150, blank=True)
+    volunteer_name = models.CharField(_("volunteer"), max_length=150, blank=True)
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("draft application")

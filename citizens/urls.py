@@ -5,6 +5,7 @@ from citizens.views import apply, dossiers, feedback
 app_name = "citizen"
 urlpatterns = [
     path("apply/<str:code>/", apply.start, name="apply"),
+    path("apply/<str:code>/on-behalf/", apply.assisted, name="apply_assisted"),
     path("applications/<int:pk>/submit/", apply.submit, name="submit"),
     path("applications/<int:pk>/discard/", apply.discard, name="discard"),
     path("applications/<int:pk>/keep/", apply.keep, name="keep"),

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dossiers.deadlines import STAGE_ORDER, PauseSpan, stage_deadlines
-from dossiers.models import Delivery, Dossier, DossierEvent, Slip
+from dossiers.models import Assistance, Delivery, Dossier, DossierEvent, Slip
 from dossiers.timeliness import Timeliness
 from portal.calendar import CalendarMissing
 from procedures.models import Channel, Stage
@@ -138,6 +138,13 @@ def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
         "actor": event.actor.get_full_name() if event.actor else "",
         "state": str(dossier.get_state_display()),
     }
+    assistance = Assistance.objects.filter(dossier=dossier).select_related("staff").first()
+    if assistance is not None:
+        context["assistance"] = {
+            "helper": str(assistance.helper),
+            "applicant": assistance.applicant_name,
+            "consented_at": moment(assistance.consented_at),
+        }
     if kind == Kind.SUPPLEMENT:
         context["missing"] = [doc.name for doc in dossier.missing_documents()]
         context["pauses_clock"] = dossier.received_at is not None

@@ -331,6 +331,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 # otherwise /kiosk/ turns it on for one browser.
 KIOSK_MODE = env_bool("KIOSK_MODE", False)
 KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 120)
+# The office (its code) whose counter a kiosk stands at: its start page shows
+# the procedures that counter receives most. /kiosk/?office=CODE sets it for
+# one terminal; without either, the dossiers of every office count.
+KIOSK_OFFICE = os.environ.get("KIOSK_OFFICE", "")
 # The birth registration a hospital's report of a birth prepares (citizens/life_events.py).
 BIRTH_REGISTRATION_PROCEDURE = os.environ.get("BIRTH_REGISTRATION_PROCEDURE", "1.001193")
 # An agency that will miss a due date may re-appoint this many times with an

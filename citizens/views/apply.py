@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citizens import applications
-from citizens.forms import CitizenApplicantForm, DeliveryForm, OfficeForm, SituationForm, UploadForm
+from citizens.forms import AssistedForm, CitizenApplicantForm, DeliveryForm, OfficeForm, SituationForm, UploadForm
 from citizens.models import Draft, DraftFile
 from dossiers import quotas
 from dossiers.errors import ActionError, NotPossible
@@ -62,6 +62,34 @@ def start(request, code: str):
         "drafts": drafts,
     }
     return render(request, "citizens/apply/start.html", context)
+
+
+@login_required
+def assisted(request, code: str):
+    """Apply on behalf of a citizen (at the kiosk or the counter): a member
+    of staff records who the applicant is, who helps and the applicant's
+    consent, then fills in the ordinary application for them."""
+    if not (request.user.is_office_staff or request.user.is_superuser):
+        raise PermissionDenied
+    procedure = get_object_or_404(Procedure.objects.active(), code=code)
+    form = AssistedForm(request.POST or None, staff=request.user)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and form.asks_consent:
+        try:
+            draft = applications.start_assisted(
+                request.user,
+                procedure,
+                applicant_name=form.cleaned_data["applicant_name"],
+                volunteer_name=form.cleaned_data["volunteer_name"],
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+            return redirect(procedure)
+        return redirect("citizen:step", draft.pk, "office")
+    # The names are right: ask the applicant's consent in a sentence with both.
+    asking = request.method == "POST" and form.names_are_valid
+    context = {"procedure": procedure, "form": form, "asking": asking}
+    return render(request, "citizens/assisted.html", context, status=400 if form.errors else 200)
 
 
 def _draft(request, pk: int) -> Draft:
@@ -300,6 +328,16 @@ def submit(request, pk: int):
         for message in error.errors:
             messages.error(request, message)
         return redirect("citizen:step", draft.pk, applications.first_step_to_do(draft))
+    if dossier.citizen_id is None:
+        messages.success(
+            request,
+            _(
+                "Dossier %(code)s is sent for %(name)s. "
+                "Give them the code: they follow it with the last 4 digits of their phone."
+            )
+            % {"code": dossier.code, "name": dossier.applicant_name},
+        )
+        return redirect(dossier)
     return redirect("citizen:submitted", dossier.code)
 
 

@@ -3,6 +3,7 @@ documents and files, its trail (pauses, audit events, code sequences), what
 it sends out (notifications, slips), and the report's rollups."""
 
 from dossiers.delivery import Delivery
+from dossiers.models.assistance import Assistance
 from dossiers.models.documents import Attachment, DossierDocument
 from dossiers.models.dossier import Dossier, DossierQuerySet, missing_of, private_storage
 from dossiers.models.outputs import CounterDigest, Notification, Slip
@@ -11,6 +12,7 @@ from dossiers.models.trail import CodeSequence, DossierEvent, EventQuerySet, Pau
 from dossiers.states import State
 
 __all__ = [
+    "Assistance",
     "Attachment",
     "BalancedMonth",
     "CodeSequence",

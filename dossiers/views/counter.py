@@ -55,7 +55,13 @@ def current_office(request) -> tuple[Office, list[Office]]:
 def visible_dossier(request, code: str) -> Dossier:
     return get_object_or_404(
         Dossier.objects.visible_to(request.user).select_related(
-            "procedure", "receiving_office", "competent_office", "received_by", "specialist", "approver"
+            "procedure",
+            "receiving_office",
+            "competent_office",
+            "received_by",
+            "specialist",
+            "approver",
+            "assistance__staff",
         ),
         code=code,
     )

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from dossiers.models import Dossier, State
 from dossiers.workflow import perform
 from portal.sms import MemoryBackend
-from tests.browser.test_counter_flow import act, sign_in, sign_out
+from tests.browser.test_counter_flow import act, open_menu, sign_in, sign_out
 from tests.factories import PDF, png, submitted_online
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vn_holidays")]
@@ -101,6 +101,7 @@ def test_from_search_to_a_received_dossier_and_its_receipt(page: Page, live_serv
     page.get_by_label("Phone number, email or username").fill("+84 987 654 321")
     page.get_by_label("Password").fill(SECRET)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    open_menu(page)
     page.get_by_role("link", name="My dossiers").first.click()
     page.get_by_role("link", name=code).click()
     expect(page.locator(".state")).to_have_text("Received, being appraised")

@@ -32,7 +32,15 @@ def sign_in(page: Page, base: str, username: str) -> None:
         page.locator("main").get_by_role("button", name=re.compile("sign in", re.IGNORECASE)).click()
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the header's menu folds behind "Menu"."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+
+
 def sign_out(page: Page) -> None:
+    open_menu(page)
     page.get_by_role("button", name=re.compile("Sign out")).click()
 
 
