@@ -11,14 +11,11 @@ of its name (without diacritics). The first event that matches wins.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Dossier
 from procedures.search import fold
 
 
@@ -69,7 +66,7 @@ class Group:
     used: int = 0
 
 
-def most_used(procedures: Iterable, uses: Counter, *, per_topic: int) -> list[Group]:
+def most_used(procedures: Iterable, uses: Mapping[int, int], *, per_topic: int) -> list[Group]:
     """The events with their procedures, the counter's most used first.
 
     `procedures` are catalogue entries (with `pk`, `code`, `name` and
@@ -89,18 +86,9 @@ def most_used(procedures: Iterable, uses: Counter, *, per_topic: int) -> list[Gr
     for group in groups.values():
         if not group.procedures:
             continue
-        group.used = sum(uses[procedure.pk] for procedure in group.procedures)
-        group.procedures.sort(key=lambda procedure: (-uses[procedure.pk], len(procedure.name), procedure.code))
+        group.used = sum(uses.get(procedure.pk, 0) for procedure in group.procedures)
+        group.procedures.sort(key=lambda procedure: (-uses.get(procedure.pk, 0), len(procedure.name), procedure.code))
         del group.procedures[per_topic:]
         kept.append(group)
     kept.sort(key=lambda group: (-group.used, order[group.topic.key]))
     return kept
-
-
-def uses_at(office, *, since) -> Counter:
-    """Dossiers received by `office` (every office when None) since `since`,
-    counted by procedure pk."""
-    dossiers = Dossier.objects.filter(submitted_at__gte=since)
-    if office is not None:
-        dossiers = dossiers.filter(receiving_office=office)
-    return Counter(dict(dossiers.values_list("procedure").annotate(count=Count("pk")).order_by()))

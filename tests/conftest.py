@@ -21,6 +21,7 @@ from dossiers.models import Attachment, Slip
 from dossiers.workflow import perform
 from portal.models import CalendarDay, CalendarYear, Membership
 from portal.sms import MemoryBackend
+from procedures import search_index
 from reports.models import Export
 from tests import factories
 from tests.factories import ProcedureFactory, SectorFactory, received_dossier, staff_member, submitted_online
@@ -94,6 +95,7 @@ def _fast_settings(settings, _static_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # rate limits start afresh in every test
+    search_index.forget()  # and the search's counts of use, kept an hour in production
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     settings.STORAGES = {
         **settings.STORAGES,

@@ -4,23 +4,20 @@ account links on a public terminal), a start page with what its counter
 receives most, and a reset to a clean start after a spell without use, so
 that the next person finds nothing of the last."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens import topics
 from portal.models import Office
+from procedures import search_index
 from procedures.models import Procedure
 
 KIOSK_SESSION_KEY = "kiosk"
 OFFICE_SESSION_KEY = "kiosk_office"
 # What "most used" looks back on, and how many procedures each event shows.
-USES_SINCE = dt.timedelta(days=365)
 PER_TOPIC = 4
 
 
@@ -78,7 +75,7 @@ def start(request):
     life events with the procedures this counter receives most, then the
     way to the whole catalogue."""
     office = kiosk_office(request)
-    uses = topics.uses_at(office, since=timezone.now() - USES_SINCE)
+    uses = search_index.usage(office)
     procedures = Procedure.objects.active().select_related("sector")
     context = {
         "office": office,
