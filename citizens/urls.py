@@ -8,7 +8,6 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", apply.submit, name="submit"),
     path("applications/<int:pk>/discard/", apply.discard, name="discard"),
     path("applications/<int:pk>/keep/", apply.keep, name="keep"),
-    path("applications/<int:pk>/files/<int:file_pk>/remove/", apply.remove_file, name="remove_file"),
     path("applications/<int:pk>/<slug:name>/", apply.step, name="step"),
     path("my/", dossiers.my_dossiers, name="my_dossiers"),
     path("my/dossiers/<str:code>/", dossiers.dossier_detail, name="dossier"),

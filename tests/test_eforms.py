@@ -64,7 +64,10 @@ def finish(client, draft):
     certificate = next(d for d in Draft.objects.get(pk=draft.pk).documents() if d.name.startswith("Giấy chứng sinh"))
     client.post(
         f"/applications/{draft.pk}/documents/",
-        {"position": certificate.position, "file": SimpleUploadedFile("giay-chung-sinh.pdf", PDF)},
+        {
+            "upload": certificate.position,
+            f"file-{certificate.position}": SimpleUploadedFile("giay-chung-sinh.pdf", PDF),
+        },
     )
     client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
 
