@@ -193,7 +193,7 @@ def declaration_problems(eform: EForm, declaration: dict[str, Any]) -> list[Prob
     each field's message otherwise."""
     if not declaration:
         return [Problem("declaration", _("Fill in the declaration “%(title)s”.") % {"title": eform.title})]
-    return [Problem("declaration", message) for _name, message in eform.problems(declaration)]
+    return [Problem("declaration", message, name) for name, message in eform.problems(declaration)]
 
 
 def applicant_problems(applicant: dict[str, str]) -> list[Problem]:

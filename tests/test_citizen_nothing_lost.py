@@ -266,3 +266,12 @@ def test_the_applicant_fields_tell_a_phone_which_keyboard_and_what_to_fill_in(ci
     assert 'autocomplete="name"' in re.search(r"<input[^>]*name=\"name\"[^>]*>", shown).group()
     assert 'autocomplete="email"' in re.search(r"<input[^>]*name=\"email\"[^>]*>", shown).group()
     assert 'autocomplete="street-address"' in re.search(r"<input[^>]*name=\"address\"[^>]*>", shown).group()
+
+
+def test_what_the_check_page_says_is_missing_links_to_the_very_field(citizen, draft):
+    Draft.objects.filter(pk=draft.pk).update(applicant_phone="", delivery="electronic")
+    check = page(citizen, draft, "check")
+    url = f"/applications/{draft.pk}"
+    assert f'<a href="{url}/applicant/?from=check#id_phone">Enter a phone number: the counter texts you' in check
+    assert f'<a href="{url}/documents/?from=check#file-1">Upload “Tờ khai”.</a>' in check
+    assert f'<a href="{url}/delivery/?from=check#id_delivery_0">Receiving the result electronically' in check

@@ -395,7 +395,7 @@ def check(request, draft: Draft):
         "procedure": draft.procedure,
         "documents": draft.documents(),
         "questions": draft.questions(),
-        "problems": problems,
+        "problems": [(_problem_url(draft, problem), problem.message) for problem in problems],
         "eform": eform,
         "declaration": eform.summary(draft.declaration) if eform and draft.declaration else [],
         "filled_in": eform is not None and eform.is_complete(draft.declaration),
@@ -403,6 +403,16 @@ def check(request, draft: Draft):
         "fees": draft.procedure.fees_for(Channel.ONLINE),
     }
     return render(request, "citizens/apply/check.html", context, status=200)
+
+
+def _problem_url(draft: Draft, problem: applications.Problem) -> str:
+    """The page of the step that lacks something, at the field that lacks it."""
+    url = reverse("citizen:step", args=[draft.pk, problem.step]) + "?from=check"
+    if not problem.field:
+        return url
+    if problem.step == "documents":
+        return f"{url}#{problem.field}"
+    return f"{url}#id_{problem.field}{'_0' if problem.field == 'delivery' else ''}"
 
 
 @login_required
