@@ -202,10 +202,17 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise exceptions.ValidationError({"competent_office": [_("The counter decides which office handles it.")]})
         user = self.request.user
         given = {key: value for key, value in data.get("applicant", {}).items() if value}
+        applicant = {**user.applicant, **given}
+        # What an online application must say of its applicant, the one rule the page applies too.
+        lacking = [problem for problem in applications.applicant_problems(applicant) if problem.field]
+        if lacking:
+            raise exceptions.ValidationError(
+                {"applicant": {problem.field: [problem.message] for problem in lacking}}, code="invalid"
+            )
         return applications.open_online(
             procedure=data["procedure"],
             office=data["office"],
-            applicant={**user.applicant, **given},
+            applicant=applicant,
             citizen=user,
             delivery=data["delivery"],
             delivery_address=data["delivery_address"],

@@ -66,7 +66,12 @@ class DossierCreateSerializer(serializers.Serializer):
         required=False,
         help_text="A citizen applies online; a clerk takes a dossier in in person (the default) or by post.",
     )
-    delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.COUNTER)
+    delivery = serializers.ChoiceField(
+        choices=Delivery.choices,
+        default=Delivery.COUNTER,
+        help_text="How the result comes back: only the ways offered (counter, post); an electronic result is "
+        "not offered yet.",
+    )
     delivery_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     received_documents = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=1000),
@@ -105,6 +110,12 @@ class DossierCreateSerializer(serializers.Serializer):
             "attached to the dossier's e-form document, as the portal's own page does."
         ),
     )
+
+    def validate_delivery(self, value: str) -> str:
+        refused = Delivery.not_offered(value)
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
 
     def validate(self, attrs: dict) -> dict:
         declaration = attrs.get("declaration")

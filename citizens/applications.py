@@ -21,9 +21,10 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from citizens import declarations
-from citizens.models import Draft, DraftFile, LifeEvent
+from citizens.models import Draft, DraftFile, LifeEvent, SentDraft
 from dossiers import quotas, tasks, workflow
 from dossiers.errors import Invalid, NotAllowed, NotPossible
 from dossiers.models import Assistance, Attachment, Delivery, Dossier
@@ -32,6 +33,10 @@ from portal.models import Office
 from procedures import eforms
 from procedures.eforms import EForm
 from procedures.models import Channel, Procedure
+
+PHONE_NEEDED = gettext_lazy(
+    "Enter a phone number: the counter texts you about your dossier, and tracking it asks for the last 4 digits."
+)
 
 # The pages of an application, in order.
 STEPS = ("office", "applicant", "situation", "declaration", "documents", "delivery")
@@ -66,6 +71,8 @@ def declare(draft: Draft, answers: dict[str, Any]) -> None:
 class Problem:
     step: str
     message: str
+    # The field of the step that lacks it, for a form or the API to point at.
+    field: str = ""
 
 
 def start(citizen: Any, procedure: Procedure) -> Draft:
@@ -201,7 +208,9 @@ def problems(draft: Draft) -> list[Problem]:
     for document in draft.missing_documents():
         if eform is not None and document.kind == "eform":
             continue  # filled in on the declaration page, not uploaded
-        found.append(Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}))
+        found.append(
+            Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}, f"file-{document.position}")
+        )
     found += delivery_problems(draft.delivery, draft.delivery_address, draft.applicant_email)
     return found
 
@@ -211,31 +220,41 @@ def declaration_problems(eform: EForm, declaration: dict[str, Any]) -> list[Prob
     each field's message otherwise."""
     if not declaration:
         return [Problem("declaration", _("Fill in the declaration “%(title)s”.") % {"title": eform.title})]
-    return [Problem("declaration", message) for _name, message in eform.problems(declaration)]
+    return [Problem("declaration", message, name) for name, message in eform.problems(declaration)]
 
 
 def applicant_problems(applicant: dict[str, str]) -> list[Problem]:
-    """What an online application must say of its applicant."""
+    """What an online application must say of its applicant. A phone
+    number is needed: the counter texts the applicant about the dossier,
+    and tracking a dossier without an account asks for the number's last
+    four digits (`citizens.tracking`)."""
     found = []
     if not applicant.get("name", "").strip():
-        found.append(Problem("applicant", _("Enter the applicant's full name.")))
+        found.append(Problem("applicant", _("Enter the applicant's full name."), "name"))
     if not applicant.get("id_number", "").strip():
-        found.append(Problem("applicant", _("Enter the applicant's ID card or passport number.")))
-    if not (applicant.get("phone") or applicant.get("email")):
-        found.append(Problem("applicant", _("Enter a phone number or an email address, so the counter can reach you.")))
+        found.append(Problem("applicant", _("Enter the applicant's ID card or passport number."), "id_number"))
+    if not applicant.get("phone", "").strip():
+        found.append(Problem("applicant", str(PHONE_NEEDED), "phone"))
     if not applicant.get("address", "").strip():
-        found.append(Problem("applicant", _("Enter the applicant's address.")))
+        found.append(Problem("applicant", _("Enter the applicant's address."), "address"))
     return found
 
 
 def delivery_problems(delivery: str, delivery_address: str, email: str) -> list[Problem]:
     """Whether the result can go where the applicant asked (`Delivery.needs`)."""
     if not delivery:
-        return [Problem("delivery", _("Choose how you want to receive the result."))]
+        return [Problem("delivery", _("Choose how you want to receive the result."), "delivery")]
+    refused = Delivery.not_offered(delivery)
+    if refused:
+        return [Problem("delivery", refused, "delivery")]
     lacking = Delivery.needs(delivery, delivery_address, email)
     if "email" in lacking:
-        return [Problem("delivery", _("An electronic result needs an email address: add one on the applicant page."))]
-    return [Problem("delivery", message) for message in lacking.values()]
+        return [
+            Problem(
+                "delivery", _("An electronic result needs an email address: add one on the applicant page."), "delivery"
+            )
+        ]
+    return [Problem("delivery", message, field) for field, message in lacking.items()]
 
 
 def first_step_to_do(draft: Draft) -> str:
@@ -300,6 +319,8 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
             applicant_name=draft.consent_name,
             consented_at=consented_at,
         )
+    # Its pages, opened again (the browser's Back), lead to the dossier.
+    SentDraft.objects.create(draft_number=draft.pk, citizen=citizen, dossier=dossier)
     # An application prepared from a life event is now a dossier.
     LifeEvent.objects.filter(draft=draft).update(dossier=dossier, confirmed_at=dossier.submitted_at)
     draft.delete()

@@ -4,6 +4,8 @@ supervisor's answer, and tracking a dossier."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,36 +36,82 @@ class OfficeForm(forms.Form):
         )
 
 
+def leniently(form: forms.Form) -> tuple[dict[str, Any], bool]:
+    """ "Save and come back later": the values of a bound form that are valid
+    each on its own (a field left blank counts, as blank), and whether
+    anything typed could not be kept. The rules between fields and what
+    must be filled in wait until the page is saved to go on; the form then
+    shows beside each field why its value was not kept."""
+    required = {name: field.required for name, field in form.fields.items()}
+    for field in form.fields.values():
+        field.required = False
+    form.clean = lambda: form.cleaned_data  # type: ignore[method-assign]
+    form.full_clean()
+    for name, field in form.fields.items():
+        field.required = required[name]
+    return dict(form.cleaned_data), bool(form.errors)
+
+
 class CitizenApplicantForm(ApplicantForm):
     """The applicant's details on an online application: all needed, since
-    no clerk sees the citizen."""
+    no clerk sees the citizen; the phone number too, as the counter texts
+    the applicant and tracking asks for its last digits. The browser may
+    fill them in from what it knows of its owner."""
 
     remember = forms.BooleanField(label=_("Save these details in my profile for next time"), required=False)
 
+    AUTOCOMPLETE = {"name": "name", "phone": "tel", "email": "email", "address": "street-address"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("id_number", "address"):
+        for name in ("id_number", "phone", "address"):
             self.fields[name].required = True
-        self.fields["phone"].help_text = _("The counter sends text messages about your dossier to this number.")
+        for name, token in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
+        phone = self.fields["phone"]
+        phone.widget.input_type = "tel"
+        phone.widget.attrs["inputmode"] = "tel"
+        phone.error_messages["required"] = applications.PHONE_NEEDED
+        phone.help_text = _(
+            "Needed: the counter texts you about your dossier at this number, "
+            "and you track the dossier with its last 4 digits."
+        )
+        self.fields["id_number"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
 
     def clean(self):
         data = super().clean()
         if not self.errors:
             # What an online application must say of its applicant, the one rule.
             for problem in applications.applicant_problems(self.applicant()):
-                self.add_error(None, problem.message)
+                self.add_error(problem.field or None, problem.message)
         return data
 
 
-class UploadForm(forms.Form):
-    """One file for one document of the application."""
-
-    position = forms.TypedChoiceField(label=_("Document"), coerce=int)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG; a photo taken with a phone is fine."))
+class DocumentsForm(forms.Form):
+    """The documents page, one form: a file input for each document to
+    upload (`file-<position>`), so that whichever button is pressed, every
+    file chosen is sent. Each file is checked and kept by
+    `applications.add_file`."""
 
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["position"].choices = [(doc.position, doc.name[:90]) for doc in documents]
+        self.documents = {}
+        for document in documents:
+            if document.is_shown:
+                continue  # shown at the counter, nothing to upload
+            name = f"file-{document.position}"
+            self.documents[name] = document
+            self.fields[name] = forms.FileField(
+                label=document.name[:90],
+                required=False,
+                widget=forms.FileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png", "id": name}
+                ),
+            )
+
+    def chosen(self) -> list[tuple[str, Any, Any]]:
+        """The files chosen, as (field name, document, file), in the page's order."""
+        return [(name, self.documents[name], self.files[name]) for name in self.documents if self.files.get(name)]
 
 
 class SituationForm(forms.Form):
@@ -92,6 +140,9 @@ class SituationForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
+    """How the result comes back: only the ways the offices can fulfil
+    (`Delivery.offered`)."""
+
     delivery = forms.ChoiceField(
         label=_("How do you want to receive the result?"), choices=Delivery.choices, widget=forms.RadioSelect
     )
@@ -105,6 +156,7 @@ class DeliveryForm(forms.Form):
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        self.fields["delivery"].choices = [(way.value, way.label) for way in Delivery.offered()]
 
     def clean(self):
         data = super().clean()

@@ -180,6 +180,20 @@ class DraftFile(models.Model):
         return self.original_name
 
 
+class SentDraft(models.Model):
+    """What became of a draft once sent: its dossier. The draft itself is
+    deleted, but a page of it opened again (the browser's Back button, an
+    old tab) still finds where the application went."""
+
+    draft_number = models.PositiveIntegerField(unique=True, help_text=_("The number the draft had."))
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.draft_number} → {self.dossier_id}"
+
+
 class Feedback(models.Model):
     """A citizen's word on a dossier: a rating of the service once the result
     is handed over, or feedback or a complaint at any time (a slow or rude

@@ -9,7 +9,6 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", apply.submit, name="submit"),
     path("applications/<int:pk>/discard/", apply.discard, name="discard"),
     path("applications/<int:pk>/keep/", apply.keep, name="keep"),
-    path("applications/<int:pk>/files/<int:file_pk>/remove/", apply.remove_file, name="remove_file"),
     path("applications/<int:pk>/<slug:name>/", apply.step, name="step"),
     path("my/", dossiers.my_dossiers, name="my_dossiers"),
     path("my/dossiers/<str:code>/", dossiers.dossier_detail, name="dossier"),
@@ -20,6 +19,7 @@ urlpatterns = [
     path("my/dossiers/<str:code>/rate/", dossiers.rate, name="rate"),
     path("my/dossiers/<str:code>/feedback/", dossiers.send_feedback, name="feedback"),
     path("my/dossiers/<str:code>/slips/<int:pk>/", dossiers.slip, name="slip"),
+    path("my/dossiers/<str:code>/files/<int:pk>/", dossiers.attachment, name="attachment"),
     path("track/", dossiers.track, name="track"),
     path("births/<str:token>/", dossiers.life_event, name="life_event"),
     # What citizens said, for the supervisors who answer it.

@@ -17,6 +17,25 @@ class Delivery(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronically")
 
     @classmethod
+    def offered(cls, keep: str = "") -> list[Delivery]:
+        """The ways the offices can hand a result over today, for a new
+        application at any door: at the counter or by post. An electronic
+        result is not offered: the counter has no way yet to attach a signed
+        electronic result, so it could never be delivered. A record that
+        already chose another way (`keep`) keeps showing it."""
+        ways = [cls.COUNTER, cls.POST]
+        if keep and keep not in ways and keep in cls.values:
+            ways.append(cls(keep))
+        return ways
+
+    @classmethod
+    def not_offered(cls, delivery: str) -> str:
+        """Why `delivery` cannot be chosen for a new application, or ""."""
+        if not delivery or delivery in cls.offered():
+            return ""
+        return str(_("Receiving the result electronically is not offered yet: choose at the counter or by post."))
+
+    @classmethod
     def needs(cls, delivery: str, address: str, email: str) -> dict[str, str]:
         """What the chosen delivery still lacks, by the field that lacks it:
         post needs an address, an electronic result an email address. The

@@ -63,6 +63,8 @@ class IntakeForm(ApplicantForm):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.office = office
+        # Only the ways the office can hand the result over.
+        self.fields["delivery"].choices = [(way.value, way.label) for way in Delivery.offered()]
         # The clerk asks the procedure's questions: the answers choose the documents.
         self.questions = procedure.terms_for(Channel.IN_PERSON)["questions"]
         for question in self.questions:

@@ -121,7 +121,7 @@ def test_the_parent_proves_the_phone_checks_and_sends(client, hospital, birth_re
         "001190012345",
         "0912345678",
     )
-    client.post(f"/applications/{draft.pk}/documents/", {"position": 1, "file": SimpleUploadedFile("t.pdf", PDF)})
+    client.post(f"/applications/{draft.pk}/documents/", {"upload": 1, "file-1": SimpleUploadedFile("t.pdf", PDF)})
     client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
     check = client.get(f"/applications/{draft.pk}/check/").content.decode()
     assert "Reported birth" in check and "Bệnh viện Đa khoa tỉnh" in check and "3100 g" in check

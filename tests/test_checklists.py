@@ -216,7 +216,7 @@ def test_online_the_answers_choose_what_is_uploaded_and_the_dossier_keeps_them(c
     for position in (positions["Văn bản"], positions["Giấy chứng"]):
         client.post(
             f"/applications/{draft.pk}/documents/",
-            {"position": position, "file": SimpleUploadedFile("scan.pdf", PDF)},
+            {"upload": position, f"file-{position}": SimpleUploadedFile("scan.pdf", PDF)},
         )
     client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
     check = client.get(f"/applications/{draft.pk}/check/").content.decode()

@@ -244,3 +244,42 @@ def test_only_staff_turn_kiosk_mode_off(client, chi):
     client.login(username="chi", password=PASSWORD)
     client.get("/kiosk/?off=1")
     assert 'class="kiosk' not in client.get("/").content.decode()
+
+
+# The citizen's own files ----------------------------------------------------------------------
+
+
+def test_the_citizen_downloads_again_the_files_they_sent_and_nobody_else_can(
+    as_lan, client, dossier, chi, django_user_model
+):
+    from dossiers.workflow import attach_upload
+
+    mine = attach_upload(
+        dossier, upload=SimpleUploadedFile("giay-khai-sinh.pdf", PDF), document=None, actor=dossier.citizen
+    )
+    scan = attach_upload(dossier, upload=SimpleUploadedFile("ban-scan-noi-bo.pdf", PDF), document=None, actor=chi)
+    page = page_of(as_lan, dossier)
+    url = f"/my/dossiers/{dossier.code}/files/{mine.pk}/"
+    assert f'href="{url}"' in page and "giay-khai-sinh.pdf" in page
+    # Staff's scans are not the citizen's to take, as in their timeline.
+    assert "ban-scan-noi-bo.pdf" not in page
+    response = as_lan.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="giay-khai-sinh.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == PDF
+    assert "/media/" not in page
+    assert as_lan.get(f"/my/dossiers/{dossier.code}/files/{scan.pk}/").status_code == 404
+    assert as_lan.get(f"/my/dossiers/{dossier.code}/files/999999/").status_code == 404
+
+    # Another citizen, and nobody signed in, get nothing.
+    UserFactory(username="minh")
+    as_lan.logout()
+    assert as_lan.get(url).status_code == 302
+    as_lan.login(username="minh", password=PASSWORD)
+    assert as_lan.get(url).status_code == 404
+    other = submitted_online(
+        dossier.procedure, dossier.receiving_office, django_user_model.objects.get(username="minh")
+    )
+    assert as_lan.get(f"/my/dossiers/{other.code}/files/{mine.pk}/").status_code == 404

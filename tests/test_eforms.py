@@ -64,7 +64,10 @@ def finish(client, draft):
     certificate = next(d for d in Draft.objects.get(pk=draft.pk).documents() if d.name.startswith("Giấy chứng sinh"))
     client.post(
         f"/applications/{draft.pk}/documents/",
-        {"position": certificate.position, "file": SimpleUploadedFile("giay-chung-sinh.pdf", PDF)},
+        {
+            "upload": certificate.position,
+            f"file-{certificate.position}": SimpleUploadedFile("giay-chung-sinh.pdf", PDF),
+        },
     )
     client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
 
@@ -551,3 +554,25 @@ def test_numbers_in_words_at_their_edges():
     assert number_in_words(2010) == "hai nghìn không trăm mười"
     assert number_in_words(2001) == "hai nghìn không trăm linh một"
     assert number_in_words(105) == "một trăm linh năm"
+
+
+def test_save_and_come_back_later_keeps_a_declaration_half_filled_in(citizen, birth, office_a):
+    draft = started(citizen, birth, office_a)
+    # Only the child's name and the father's name typed (the father's other details not yet):
+    # kept as typed, though "Save and continue" would refuse it.
+    half = {"child_name": "Nguyễn Hoàng Bảo Anh", "father_name": "Trần Văn Bình", "save_and_leave": "1"}
+    response = citizen.post(f"/applications/{draft.pk}/declaration/", half)
+    assert response.url == "/my/"
+    kept = Draft.objects.get().declaration
+    assert (kept["child_name"], kept["father_name"]) == ("Nguyễn Hoàng Bảo Anh", "Trần Văn Bình")
+    page = citizen.get(f"/applications/{draft.pk}/declaration/").content.decode()
+    assert 'value="Trần Văn Bình"' in page
+    check = citizen.get(f"/applications/{draft.pk}/check/").content.decode()
+    assert "“Year of birth” is missing" in check
+    # A value that is wrong in itself is not kept, and the page says so with the rest kept.
+    response = citizen.post(
+        f"/applications/{draft.pk}/declaration/", {**half, "child_name": "", "mother_birth_year": "abc"}
+    )
+    assert response.status_code == 200 and "could not be" in response.content.decode()
+    kept = Draft.objects.get().declaration
+    assert kept["child_name"] == "" and kept.get("mother_birth_year", "") == ""

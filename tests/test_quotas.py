@@ -35,7 +35,8 @@ def start(client, procedure) -> Draft:
 
 def upload(client, draft, position, content, name="scan.pdf"):
     return client.post(
-        f"/applications/{draft.pk}/documents/", {"position": position, "file": SimpleUploadedFile(name, content)}
+        f"/applications/{draft.pk}/documents/",
+        {"upload": position, f"file-{position}": SimpleUploadedFile(name, content)},
     )
 
 

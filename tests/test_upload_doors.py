@@ -47,7 +47,7 @@ def test_the_citizen_applying_online_is_told_and_nothing_is_kept(client, lan, pr
     client.post(f"/apply/{procedure.code}/")
     draft = Draft.objects.get()
     page = client.post(
-        f"/applications/{draft.pk}/documents/", {"position": 1, "file": SimpleUploadedFile(name, hostile(name))}
+        f"/applications/{draft.pk}/documents/", {"upload": 1, "file-1": SimpleUploadedFile(name, hostile(name))}
     ).content.decode()
     assert "There is a problem" in page and message in page
     assert not DraftFile.objects.exists() and stored_files(settings) == []

@@ -1,23 +1,37 @@
 """Applying online, one question per page: where, who, the files, how the
 result comes back, then "check your answers" and the confirmation. Each page
 saves what it was given, so a citizen on a weak connection loses nothing and
-may come back to the draft later."""
+may come back to the draft later: "Save and come back later" keeps what
+each page holds that is valid on its own, and says what it could not keep.
+(Long because each page saves two ways, to go on and to come back later.)"""
 
 from __future__ import annotations
+
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from citizens import applications
-from citizens.forms import AssistedForm, CitizenApplicantForm, DeliveryForm, OfficeForm, SituationForm, UploadForm
-from citizens.models import Draft, DraftFile
+from citizens.forms import (
+    AssistedForm,
+    CitizenApplicantForm,
+    DeliveryForm,
+    DocumentsForm,
+    OfficeForm,
+    SituationForm,
+    leniently,
+)
+from citizens.models import Draft, DraftFile, SentDraft
 from dossiers import quotas
 from dossiers.errors import ActionError, NotPossible
 from procedures.models import Channel, Procedure
@@ -108,6 +122,27 @@ def _draft(request, pk: int) -> Draft:
     )
 
 
+def draft_page(view):
+    """A page of a draft, which leads to the dossier once the draft is sent
+    (the browser's Back after sending, an old tab) instead of "not found"."""
+
+    @wraps(view)
+    def page(request, pk: int, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except Http404:
+            sent = SentDraft.objects.filter(draft_number=pk, citizen=request.user).select_related("dossier").first()
+            if sent is None:
+                raise
+        at = timezone.localtime(sent.dossier.submitted_at or sent.sent_at)
+        messages.info(
+            request, _("This application was sent on %(at)s: here is its dossier.") % {"at": f"{at:%H:%M %d/%m/%Y}"}
+        )
+        return redirect("citizen:dossier", sent.dossier.code)
+
+    return page
+
+
 def _after_save(request, draft: Draft, step: str):
     """Back to "check your answers" when the citizen came from there, on to
     the next page otherwise."""
@@ -118,7 +153,32 @@ def _after_save(request, draft: Draft, step: str):
     return redirect("citizen:step", draft.pk, following[0] if following else "check")
 
 
+def _leaving(request) -> bool:
+    """Whether "Save and come back later" was pressed."""
+    return request.method == "POST" and "save_and_leave" in request.POST
+
+
+def _leave(request, draft: Draft, form=None, refused: bool = False):
+    """After "Save and come back later" kept what it could: off to My
+    dossiers; or, if something typed could not be kept, the page again,
+    saying what (its typed values still in the form)."""
+    if refused:
+        if form is not None:
+            form.add_error(
+                None,
+                _("The rest is saved, but what is marked below could not be: correct it or clear it, then save again."),
+            )
+        return None
+    messages.success(
+        request,
+        _("Your application is saved. Continue it from My dossiers before %(day)s.")
+        % {"day": f"{draft.deletion_on:%d/%m/%Y}"},
+    )
+    return redirect("citizen:my_dossiers")
+
+
 @login_required
+@draft_page
 def step(request, pk: int, name: str):
     draft = _draft(request, pk)
     if name == "check":
@@ -168,6 +228,12 @@ def _office(request, draft: Draft):
         location_independent=draft.procedure.is_location_independent,
         initial={"office": draft.office_id},
     )
+    if _leaving(request):
+        kept, refused = leniently(form)
+        if "office" in kept:
+            draft.office = kept["office"]
+        draft.save(update_fields=["office", "updated_at"])
+        return _leave(request, draft, form, refused) or _render_step(request, draft, "office", form)
     if request.method == "POST" and form.is_valid():
         draft.office = form.cleaned_data["office"]
         draft.save(update_fields=["office", "updated_at"])
@@ -178,6 +244,15 @@ def _office(request, draft: Draft):
 def _applicant(request, draft: Draft):
     initial = {**draft.applicant, "remember": not request.user.id_number}
     form = CitizenApplicantForm(request.POST or None, initial=initial)
+    if _leaving(request):
+        kept, refused = leniently(form)
+        for key in draft.applicant:
+            if key in kept:
+                setattr(draft, f"applicant_{key}", kept[key])
+        draft.save()
+        if kept.get("remember") and not refused and not applications.applicant_problems(draft.applicant):
+            request.user.remember_applicant(draft.applicant)
+        return _leave(request, draft, form, refused) or _render_step(request, draft, "applicant", form)
     if request.method == "POST" and form.is_valid():
         for key, value in form.applicant().items():
             setattr(draft, f"applicant_{key}", value)
@@ -190,6 +265,11 @@ def _applicant(request, draft: Draft):
 
 def _situation(request, draft: Draft):
     form = SituationForm(request.POST or None, questions=draft.questions())
+    if _leaving(request):
+        kept, refused = leniently(form)
+        given = {key: value == "yes" for key, value in kept.items() if value}
+        applications.answer(draft, {**draft.answers, **given})
+        return _leave(request, draft, form, refused) or _render_step(request, draft, "situation", form)
     if request.method == "POST" and form.is_valid():
         applications.answer(draft, form.answers())
         return _after_save(request, draft, "situation")
@@ -199,7 +279,8 @@ def _situation(request, draft: Draft):
 def _declaration(request, draft: Draft):
     """The procedure's e-form on one page, in fieldsets (the child, the
     mother, the father, the person declaring); kept only when all of it is
-    valid. The applicant's details fill the declarant's lines at first."""
+    valid, or, on "Save and come back later", as far as it is. The
+    applicant's details fill the declarant's lines at first."""
     eform = draft.eform()
     assert eform is not None  # steps_for offers the page only then
     stored = draft.declaration or {
@@ -208,7 +289,14 @@ def _declaration(request, draft: Draft):
         "applicant_residence": draft.applicant_address,
     }
     form = eform.form(request.POST or None, initial=stored)
-    if request.method == "POST" and form.is_valid():
+    left = None
+    if _leaving(request):
+        _kept, refused = leniently(form)
+        applications.declare(draft, {**draft.declaration, **form.data_out()})
+        left = _leave(request, draft, form, refused)
+        if left is not None:
+            return left
+    elif request.method == "POST" and form.is_valid():
         applications.declare(draft, form.data_out())
         return _after_save(request, draft, "declaration")
     fieldsets = [(key, legend, [form[name] for name in names]) for key, legend, names in form.fieldsets]
@@ -227,27 +315,55 @@ def _declaration(request, draft: Draft):
 
 
 def _documents(request, draft: Draft):
-    documents = draft.documents()
-    form = UploadForm(documents=documents)
-    incomplete = ""
-    if request.method == "POST" and "file" in request.FILES:
-        form = UploadForm(request.POST, request.FILES, documents=documents)
-        if form.is_valid():
-            try:
-                stored = applications.add_file(draft, form.cleaned_data["position"], form.cleaned_data["file"])
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
-                back = "?from=check" if request.POST.get("from_check") == "1" else ""
-                url = reverse("citizen:step", args=[draft.pk, "documents"])
-                return redirect(f"{url}{back}#document-{stored.position}")
-    elif request.method == "POST":
-        missing = _to_upload(draft)
-        if not missing:
+    """One form for all the documents: whichever button is pressed (a
+    document's "Upload", "Remove" a file, "Save and continue", "Save and
+    come back later"), every file chosen is checked and kept first; a file
+    refused is named beside its document and changes nothing. Then
+    "Save and continue" names each document still missing."""
+    form = DocumentsForm(request.POST or None, request.FILES or None, documents=draft.documents())
+    missing_named: list[tuple[str, str]] = []
+    if request.method == "POST":
+        _keep_files(request, draft, form)
+        removed = _int(request.POST.get("remove"))
+        if removed is not None:
+            draft_file = get_object_or_404(DraftFile, draft=draft, pk=removed)
+            applications.remove_file(draft_file)
+            messages.success(request, _("“%(name)s” is removed.") % {"name": draft_file.original_name})
+        if form.errors:
+            return _documents_page(request, draft, form)
+        if _leaving(request):
+            return _leave(request, draft)
+        if request.POST.get("upload") or removed is not None:
+            back = "?from=check" if request.POST.get("from_check") == "1" else ""
+            where = request.POST.get("upload") or ""
+            url = reverse("citizen:step", args=[draft.pk, "documents"])
+            return redirect(f"{url}{back}#document-{where}" if where.isdigit() else f"{url}{back}")
+        missing_named = [(f"#{p.field}", p.message) for p in applications.problems(draft) if p.step == "documents"]
+        if not missing_named:
             return _after_save(request, draft, "documents")
-        incomplete = _("Upload a file for each document marked as needed: %(count)s missing.") % {"count": len(missing)}
-    missing = [document.position for document in _to_upload(draft)]
+    return _documents_page(request, draft, form, missing_named)
+
+
+def _keep_files(request, draft: Draft, form: DocumentsForm) -> None:
+    """Check and keep every file chosen on the documents page; the reason
+    for each one refused goes beside its document."""
+    if not form.is_valid():
+        return
+    for name, document, upload in form.chosen():
+        try:
+            stored = applications.add_file(draft, document.position, upload)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(name, _("“%(file)s” is not kept: %(reason)s") % {"file": upload.name, "reason": message})
+        else:
+            messages.success(request, _("“%(name)s” is uploaded.") % {"name": stored.original_name})
+
+
+def _documents_page(request, draft: Draft, form: DocumentsForm, missing_named=()):
+    documents = draft.documents()  # read again: files may have come or gone
+    for document in documents:
+        name = f"file-{document.position}"
+        document.upload = form[name] if name in form.fields else None
     eform = draft.eform()
     room = quotas.megabytes(quotas.room_left(applications.held_in(draft)))
     return _render_step(
@@ -256,8 +372,8 @@ def _documents(request, draft: Draft):
         "documents",
         form,
         documents=documents,
-        missing=missing,
-        incomplete=incomplete,
+        missing=[document.position for document in _to_upload(draft)],
+        missing_named=missing_named,
         room=room,
         most_files=settings.UPLOAD_MAX_FILES_PER_DOCUMENT,
         eform=eform,
@@ -272,14 +388,11 @@ def _to_upload(draft: Draft) -> list:
     return [doc for doc in draft.missing_documents() if eform is None or doc.kind != "eform"]
 
 
-@login_required
-@require_POST
-def remove_file(request, pk: int, file_pk: int):
-    draft = _draft(request, pk)
-    draft_file = get_object_or_404(DraftFile, draft=draft, pk=file_pk)
-    applications.remove_file(draft_file)
-    messages.success(request, _("“%(name)s” is removed.") % {"name": draft_file.original_name})
-    return redirect("citizen:step", draft.pk, "documents")
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _delivery(request, draft: Draft):
@@ -288,6 +401,12 @@ def _delivery(request, draft: Draft):
         email=draft.applicant_email,
         initial={"delivery": draft.delivery, "delivery_address": draft.delivery_address or draft.applicant_address},
     )
+    if _leaving(request):
+        kept, refused = leniently(form)
+        draft.delivery = kept.get("delivery", draft.delivery)
+        draft.delivery_address = kept.get("delivery_address", draft.delivery_address)
+        draft.save(update_fields=["delivery", "delivery_address", "updated_at"])
+        return _leave(request, draft, form, refused) or _render_step(request, draft, "delivery", form)
     if request.method == "POST" and form.is_valid():
         draft.delivery = form.cleaned_data["delivery"]
         draft.delivery_address = form.cleaned_data["delivery_address"]
@@ -305,7 +424,7 @@ def check(request, draft: Draft):
         "procedure": draft.procedure,
         "documents": draft.documents(),
         "questions": draft.questions(),
-        "problems": problems,
+        "problems": [(_problem_url(draft, problem), problem.message) for problem in problems],
         "eform": eform,
         "declaration": eform.summary(draft.declaration) if eform and draft.declaration else [],
         "filled_in": eform is not None and eform.is_complete(draft.declaration),
@@ -315,8 +434,19 @@ def check(request, draft: Draft):
     return render(request, "citizens/apply/check.html", context, status=200)
 
 
+def _problem_url(draft: Draft, problem: applications.Problem) -> str:
+    """The page of the step that lacks something, at the field that lacks it."""
+    url = reverse("citizen:step", args=[draft.pk, problem.step]) + "?from=check"
+    if not problem.field:
+        return url
+    if problem.step == "documents":
+        return f"{url}#{problem.field}"
+    return f"{url}#id_{problem.field}{'_0' if problem.field == 'delivery' else ''}"
+
+
 @login_required
 @require_POST
+@draft_page
 def submit(request, pk: int):
     draft = _draft(request, pk)
     try:
@@ -343,6 +473,7 @@ def submit(request, pk: int):
 
 @login_required
 @require_POST
+@draft_page
 def keep(request, pk: int):
     draft = _draft(request, pk)
     applications.keep(draft)
@@ -355,9 +486,14 @@ def keep(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@draft_page
 def discard(request, pk: int):
+    """Delete an unfinished application, once the citizen confirms it on
+    its own page."""
     draft = _draft(request, pk)
-    applications.discard(draft)
-    messages.success(request, _("The unfinished application is deleted."))
-    return redirect("citizen:my_dossiers")
+    if request.method == "POST":
+        applications.discard(draft)
+        messages.success(request, _("The unfinished application is deleted."))
+        return redirect("citizen:my_dossiers")
+    return render(request, "citizens/apply/discard.html", {"draft": draft, "procedure": draft.procedure})

@@ -26,6 +26,7 @@ from dossiers import slips, workflow
 from dossiers.actions import EVENT_LABELS
 from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, Slip, State
+from dossiers.uploads import as_download
 from portal.clients import client_address
 from portal.phones import last_digits
 
@@ -91,6 +92,7 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "events": timeline(dossier, request.user),
         "event_labels": EVENT_LABELS,
         "documents": dossier.documents.all(),
+        "files": dossier.files_for_citizen(),
         "may_supplement": "supplement" in actions,
         "supplement_request": dossier.events.filter(action="request_supplement").order_by("-at", "-pk").first(),
         "supplement_files": dossier.citizen_files_since_request(),
@@ -214,6 +216,14 @@ def send_feedback(request, code: str):
             messages.success(request, _("Sent. A supervisor of the office will answer you on this page."))
             return redirect("citizen:dossier", dossier.code)
     return dossier_detail(request, code, feedback_form=form, status=400)
+
+
+@login_required
+def attachment(request, code: str, pk: int):
+    """A file the citizen sent with their own dossier, to save again
+    (`Dossier.files_for_citizen`); 404 for anyone else's, or a staff scan."""
+    found = get_object_or_404(own_dossier(request, code).files_for_citizen(), pk=pk)
+    return as_download(found.file, content_type=found.content_type, filename=found.original_name)
 
 
 @login_required

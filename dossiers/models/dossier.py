@@ -334,6 +334,15 @@ class Dossier(FSMModelMixin, models.Model):
         the case it lacks least of."""
         return missing_of(self.documents.all(), lambda doc: doc.is_received)
 
+    def files_for_citizen(self) -> models.QuerySet[Attachment]:
+        """The files its citizen may download again: those they sent (with
+        the application, a supplement, or the declaration filled in online).
+        Staff's scans are left out, as from the trail they read
+        (`EventQuerySet.seen_by_citizen`)."""
+        if self.citizen_id is None:
+            return self.attachments.none()
+        return self.attachments.select_related("document").filter(uploaded_by=self.citizen_id)
+
     def citizen_files_since_request(self) -> list[Attachment]:
         """The files the citizen sent since the last supplement request."""
         asked = self.events.filter(action="request_supplement").order_by("-at", "-pk").first()
