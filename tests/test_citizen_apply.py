@@ -141,6 +141,7 @@ def test_the_application_cannot_be_sent_until_complete(citizen, procedure, offic
     # Continuing past the documents without the mandatory one is refused.
     page = citizen.post(f"/applications/{draft.pk}/documents/", {}).content.decode()
     assert "1 document is still missing:" in page and '<a href="#file-1">Upload “Tờ khai”.</a>' in page
+    assert "<title>Error: " in page
     # Post needs an address.
     page = citizen.post(f"/applications/{draft.pk}/delivery/", {"delivery": "post", "delivery_address": ""})
     assert "Give the address the result is posted to." in page.content.decode()

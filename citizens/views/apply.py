@@ -374,6 +374,7 @@ def _documents_page(request, draft: Draft, form: DocumentsForm, missing_named=()
         documents=documents,
         missing=[document.position for document in _to_upload(draft)],
         missing_named=missing_named,
+        refused=bool(missing_named),
         room=room,
         most_files=settings.UPLOAD_MAX_FILES_PER_DOCUMENT,
         eform=eform,

@@ -30,7 +30,10 @@ def get_item(mapping, key):
 @register.simple_tag(takes_context=True)
 def error_prefix(context) -> str:
     """ "Error: " before the page's title when a form on the page was
-    refused: the browser's tab and a screen reader say so first (GOV.UK)."""
+    refused (or the view says the page was, `refused`): the browser's tab
+    and a screen reader say so first (GOV.UK)."""
+    if context.get("refused"):
+        return gettext("Error:") + " "
     for value in context.flatten().values():
         if isinstance(value, BaseForm) and value.is_bound and value.errors:
             return gettext("Error:") + " "
