@@ -14,6 +14,7 @@ def test_an_empty_registration_in_thai_focuses_a_summary_that_names_the_fields(p
     settings.LANGUAGE_CODE = "vi"
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/register/")
+    page.locator(".menu-toggle").click()  # on a phone the language is in the folded menu
     page.get_by_label("Language").select_option("th")
     page.locator(".language-form button").click()
     expect(page.locator("html")).to_have_attribute("lang", "th")
