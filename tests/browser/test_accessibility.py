@@ -2,8 +2,9 @@
 screen-reader testers use) on a phone-sized screen in Vietnamese and Thai,
 and in English for a few: no serious or critical failure of the WCAG 2.0,
 2.1 and 2.2 A and AA rules. Beside axe, what it cannot judge: one main
-heading per page, the page's language declared as the one shown, and the
-keyboard reaching a form in the order it is read.
+heading per page, the page's language declared as the one shown, no id
+given to two elements, no sideways scrolling on the phone, and the keyboard
+reaching a form in the order it is read.
 
 axe-core is vendored under tests/browser/vendor/axe-core/ (version and
 licence there) and injected before each page loads, so nothing is fetched
@@ -129,6 +130,7 @@ PAGES = [
     ("track a dossier, found", "/track/", False, "track"),
     ("track a dossier, nothing matches", "/track/", False, "track a wrong code"),
     ("register", "/accounts/register/", False, None),
+    ("register, nothing filled in", "/accounts/register/", False, "send empty"),
     ("sign in", "/accounts/login/", False, None),
     ("sign in, wrong password", "/accounts/login/", False, "sign in wrongly"),
     ("my dossiers", "/my/", True, None),
@@ -137,14 +139,17 @@ PAGES = [
     ("apply: start", "/apply/{birth}/", True, None),
     ("apply: counter", "/applications/{draft}/office/", True, None),
     ("apply: applicant", "/applications/{draft}/applicant/", True, None),
+    ("apply: applicant, nothing filled in", "/applications/{draft}/applicant/", True, "send empty"),
     ("apply: situation", "/applications/{draft}/situation/", True, None),
     ("apply: declaration", "/applications/{draft}/declaration/", True, None),
+    ("apply: declaration, nothing filled in", "/applications/{draft}/declaration/", True, "send empty"),
     ("apply: documents", "/applications/{draft}/documents/", True, None),
     ("apply: delivery", "/applications/{draft}/delivery/", True, None),
     ("apply: check your answers", "/applications/{draft}/check/", True, None),
     ("apply: submitted", "/my/dossiers/{sent}/submitted/", True, None),
     ("feedback and rating", "/my/dossiers/{returned}/", True, "open feedback"),
     ("withdraw", "/my/dossiers/{sent}/withdraw/", True, None),
+    ("withdraw, no reason given", "/my/dossiers/{sent}/withdraw/", True, "send empty"),
 ]
 ENGLISH = {
     "home",
@@ -162,11 +167,22 @@ def prepare(page: Page, portal: Portal, action: str | None) -> None:
         page.locator("#id_phone_last4").fill("5678" if action == "track" else "0000")
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
+        assert page.locator("main .state").count() == (1 if action == "track" else 0)
     elif action == "sign in wrongly":
         page.locator("main input[name=username]").fill("lan")
         page.locator("main input[name=password]").fill("not-her-password")
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
+    elif action == "send empty":
+        form = page.locator("main form").last
+        form.evaluate(
+            """form => form.querySelectorAll('input:not([type=hidden]), textarea').forEach(field => {
+                 if (field.type === 'radio' || field.type === 'checkbox') field.checked = false; else field.value = '';
+               })"""
+        )
+        form.locator("button[type=submit]").first.click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").count() == 1
     elif action == "open feedback":
         page.locator("main details summary").first.click()
 
@@ -219,6 +235,8 @@ def check_pages(browser: Browser, portal: Portal, contexts, language: str, names
         response = page.goto(portal.url(path))
         assert response is not None and response.ok, f"{name}: {response and response.status}"
         prepare(page, portal, action)
+        if name == "search results":
+            assert page.locator(f"main a[href='/procedures/{portal.birth}/']").count() == 1
         problems += [f"{name}: {problem}" for problem in findings(page, language)]
         page.context.close()
     assert not problems, f"{len(problems)} problems in {language}:\n" + "\n".join(problems)
