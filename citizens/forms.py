@@ -221,6 +221,12 @@ class FeedbackForm(forms.Form):
         help_text=_("Say when and at which step; a supervisor of the office reads it and answers you here."),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the dossier's page beside the rating form, which has a
+        # comment too: ids of its own, so each label finds its own box.
+        kwargs.setdefault("auto_id", "feedback_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
