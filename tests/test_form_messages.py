@@ -190,3 +190,16 @@ def test_setting_a_new_password_in_thai_says_every_rule_in_thai(lan):
     assert "รหัสผ่านทั้งสองช่องไม่ตรงกัน" in said
     for message in said:
         assert THAI.search(message) and not VIETNAMESE.search(message), message
+
+
+def test_a_field_in_error_is_described_by_its_message_and_its_hint(client, lan, procedure):
+    # A screen reader on the input hears the message beside it, then the hint.
+    client.login(username="lan", password=PASSWORD)
+    client.post(f"/apply/{procedure.code}/")
+    draft = Draft.objects.latest("pk")
+    page = in_language(client, "en").post(f"/applications/{draft.pk}/applicant/", {"phone": "12"}).content.decode()
+    phone = re.search(r"<input[^>]*id=\"id_phone\"[^>]*>", page).group(0)
+    assert 'aria-describedby="id_phone_error id_phone_helptext"' in phone and 'aria-invalid="true"' in phone
+    assert re.search(r'<span id="id_phone_error"><span class="field-error">', page)
+    # A field without an error is described by nothing else.
+    assert "_error" not in re.search(r"<input[^>]*id=\"id_email\"[^>]*>", page).group(0)

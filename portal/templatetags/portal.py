@@ -40,3 +40,13 @@ def error_prefix(context) -> str:
         if isinstance(value, BaseFormSet) and value.is_bound and value.total_error_count():
             return gettext("Error:") + " "
     return ""
+
+
+@register.filter
+def described(field):
+    """The field's input, its error read out with it: a screen reader on the
+    input hears the message beside it, then the hint."""
+    if not field.errors:
+        return field
+    ids = [f"{field.auto_id}_error"] + ([f"{field.auto_id}_helptext"] if field.help_text else [])
+    return field.as_widget(attrs={"aria-describedby": " ".join(ids)})
