@@ -318,3 +318,12 @@ def test_uploading_from_the_summary_leads_back_to_it(citizen, procedure, office_
         {"upload": 2, "from_check": "1", "file-2": SimpleUploadedFile("uy-quyen.pdf", PDF)},
     )
     assert response.url == f"/applications/{draft.pk}/documents/?from=check#document-2"
+
+
+def test_the_catalogues_vietnamese_names_are_marked_vietnamese_on_a_thai_page(citizen, procedure, office_a):
+    # A Thai screen reader reads a document's official Vietnamese name with a Vietnamese voice.
+    draft = start(citizen, procedure)
+    page = citizen.get(f"/applications/{draft.pk}/documents/", HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    assert '<span lang="vi">Tờ khai' in page
+    check = citizen.get(f"/applications/{draft.pk}/check/", HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    assert '<dt lang="vi">Tờ khai' in check
