@@ -2,7 +2,9 @@
 events.py): what comes in, checked, and what goes out. Datetimes are ISO 8601
 with their offset, money integer VND, codes strings. No rule lives here that
 the models, `workflow`, `applications` or `reports.periods` do not already
-hold: the serializers call them."""
+hold: the serializers call them. The module is long because it holds every
+shape of the four endpoints, which share their parts (applicant, documents,
+files, events)."""
 
 from __future__ import annotations
 
@@ -346,7 +348,7 @@ class DossierSerializer(DossierSummarySerializer):
     )
     fee_total_vnd = serializers.IntegerField()
     documents = DossierDocumentSerializer(many=True)
-    attachments = AttachmentSerializer(many=True)
+    attachments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
@@ -367,6 +369,13 @@ class DossierSerializer(DossierSummarySerializer):
             "events",
             "actions",
         ]
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, dossier: Dossier) -> list:
+        """Staff see every file; the citizen the files they sent, as on their
+        dossier's page (`Dossier.files_for_citizen`)."""
+        files = dossier.attachments.all() if self.context.get("for_staff") else dossier.files_for_citizen()
+        return AttachmentSerializer(files, many=True, context=self.context).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, dossier: Dossier) -> list:

@@ -342,3 +342,17 @@ def test_the_report_is_for_those_who_oversee(api, tuan, hoa, lan, chi, office_a,
     backwards = api.as_(tuan).get("/api/v1/reports/timeliness/", {"from": "2026-01-31", "to": "2026-01-01"})
     assert backwards.status_code == 400 and "to" in error_of(backwards)["fields"]
     assert api.as_(tuan).get("/api/v1/reports/timeliness/", {"from": "yesterday"}).status_code == 400
+
+
+def test_the_citizen_sees_through_the_api_the_files_their_page_shows(api, dossier, lan, chi):
+    # Both doors, one rule (Dossier.files_for_citizen): a staff scan is not the citizen's.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossiers.workflow import attach_upload
+
+    attach_upload(dossier, upload=SimpleUploadedFile("giay-khai-sinh.pdf", PDF), document=None, actor=lan)
+    attach_upload(dossier, upload=SimpleUploadedFile("ban-scan-noi-bo.pdf", PDF), document=None, actor=chi)
+    mine = api.as_(lan).get(f"/api/v1/dossiers/{dossier.code}/").json()["attachments"]
+    assert [item["name"] for item in mine] == ["giay-khai-sinh.pdf"]
+    staff = api.as_(chi).get(f"/api/v1/dossiers/{dossier.code}/").json()["attachments"]
+    assert sorted(item["name"] for item in staff) == ["ban-scan-noi-bo.pdf", "giay-khai-sinh.pdf"]

@@ -12,13 +12,14 @@ and the portal's Content-Security-Policy stays as it is."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from citizens.models import Draft
 from dossiers.workflow import perform
@@ -269,17 +270,20 @@ def tab_order(page: Page, presses: int) -> list[dict]:
 
 
 def test_the_keyboard_reaches_a_form_in_reading_order(browser: Browser, portal, contexts):
-    """The applicant's details sent with the ID number missing: in the page,
-    the keyboard goes from the back link to the summary of what is wrong,
-    then to the fields from top to bottom, as they are read."""
+    """The applicant's details sent with the ID number missing: the page
+    opens with the focus on the summary of what is wrong, and the keyboard
+    goes from there to its link, then to the fields from top to bottom, as
+    they are read."""
     page = contexts(browser, portal, "vi", signed_in=True)
     page.goto(portal.url("/applications/{draft}/applicant/"))
     page.locator("#id_id_number").fill("")
-    page.locator("main form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]:not([name=save_and_leave])").last.click()
     page.wait_for_load_state()
     assert page.locator(".error-summary").count() == 1
-    stops = [stop for stop in tab_order(page, 25) if stop["inMain"]]
-    assert [stop["href"] for stop in stops[:2]] == [f"/applications/{portal.draft}/office/", "#id_id_number"], stops
+    expect(page.locator("#error-summary")).to_be_focused()
+    # From the summary to the end of the page's main part (then the footer).
+    stops = list(itertools.takewhile(lambda stop: stop["inMain"], tab_order(page, 25)))
+    assert stops[0]["href"] == "#id_id_number", stops
     fields = [stop["id"] for stop in stops if stop["tag"] in ("INPUT", "SELECT", "TEXTAREA")]
     assert fields[:5] == ["id_name", "id_id_number", "id_phone", "id_email", "id_address"], fields
     tops = [stop["top"] for stop in stops]
