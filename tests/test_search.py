@@ -293,4 +293,7 @@ def test_hostile_queries_get_a_page_never_an_error(client, catalogue_rows):
     # Longer than any name, or a NUL byte: refused before any search.
     for query in ("a" * 5000, "\u0000"):
         assert client.get("/procedures/", {"q": query}).status_code == 400
+    refused = client.get("/procedures/", {"q": "a" * 300}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="q-error"' in refused and 'aria-describedby="q-hint q-error"' in refused
+    assert '<a href="#id_q">' in refused and "/procedures/1.001193/" not in refused
     assert client.get("/api/v1/procedures/", {"search": "a" * 5000}).status_code == 400
