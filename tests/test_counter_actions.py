@@ -166,3 +166,10 @@ def test_staff_see_my_dossiers_only_once_they_have_applied(client, procedure, of
 def nav(client) -> str:
     html = client.get("/procedures/").content.decode()
     return html[html.index('class="site-nav"') : html.index("</nav>")]
+
+
+def test_the_workspace_says_its_shortcut_for_each_browser(client, office_a, chi):
+    html = sign_in(client, chi).get("/counter/").content.decode()
+    hint = html[html.index('accesskey="n"') :]
+    hint = re.sub(r"<[^>]+>", "", hint[: hint.index("</span>\n")])
+    assert "Alt+N (Chrome, Cốc Cốc, Edge) · Alt+Shift+N (Firefox)" in hint
