@@ -60,3 +60,26 @@ NOTE_REQUIRED = {
     "withdraw": _("Say why the dossier is withdrawn (the citizen's request)."),
     "apologise": _("Give the reason for the delay; it goes to the citizen."),
 }
+# How the counter's page lays the actions out. The forward action — the one
+# that moves the dossier on to the next stage — comes first and is the
+# primary button; the actions that end the dossier without a result stand
+# apart, after the others, and must be confirmed (the API's calls are
+# explicit already and need no confirmation).
+FORWARD = ("receive", "supplement", "appraise", "approve", "stamp", "return")
+STOPPING = ("refuse", "reject", "withdraw")
+CONFIRMATION_REQUIRED = {
+    "refuse": _("Tick “I confirm” to refuse the dossier: it ends here and the citizen is told."),
+    "reject": _("Tick “I confirm” to reject the dossier: it ends here and the citizen is told."),
+    "withdraw": _("Tick “I confirm” to withdraw the dossier: it ends here and the citizen is told."),
+}
+
+
+def page_order(actions: list[str]) -> list[str]:
+    """The actions in the order the page offers them: forward actions first
+    (in the lifecycle's order), the other actions next, the stopping ones
+    last."""
+
+    def rank(action: str) -> int:
+        return 0 if action in FORWARD else 2 if action in STOPPING else 1
+
+    return sorted(actions, key=lambda action: (rank(action), list(ACTIONS).index(action)))

@@ -85,6 +85,13 @@ def explain(
     return parts
 
 
+def due_on_resuming(*, due_at: dt.datetime, paused_at: dt.datetime, at: dt.datetime, calendar: Calendar) -> dt.datetime:
+    """The due date once the clock restarts at `at`: moved on by the working
+    time it stood still since `paused_at` (days off and nights do not count)."""
+    paused = calendar.working_time_between(paused_at, at)
+    return calendar.add_working_time(due_at, paused) if paused else due_at
+
+
 # The processing stages in the order a dossier goes through them.
 STAGE_ORDER = ("receive", "appraise", "approve", "stamp", "return")
 

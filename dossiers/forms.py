@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.actions import NOTE_REQUIRED
+from dossiers.actions import CONFIRMATION_REQUIRED, NOTE_REQUIRED
 from dossiers.models import Delivery
 from dossiers.uploads import check_upload
 from portal.models import Office
@@ -138,12 +138,18 @@ class ActionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
     documents = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    confirm = forms.BooleanField(
+        label=_("I confirm: this ends the dossier without a result"),
+        required=False,
+    )
 
     def clean(self):
         data = super().clean()
         action = data.get("action")
         if action in NOTE_REQUIRED and not (data.get("note") or "").strip():
             self.add_error("note", NOTE_REQUIRED[action])
+        if action in CONFIRMATION_REQUIRED and not data.get("confirm"):
+            self.add_error("confirm", CONFIRMATION_REQUIRED[action])
         appointment = data.get("new_appointment")
         if appointment is not None and timezone.is_naive(appointment):
             data["new_appointment"] = timezone.make_aware(appointment)

@@ -309,7 +309,8 @@ def test_whoever_appraised_a_dossier_may_not_approve_or_reject_it_through_either
     assert "approve" not in api.as_(long).get(f"/api/v1/dossiers/{dossier.code}/").json()["actions"]
     for action in ("approve", "reject"):
         on_the_page = client.post(
-            f"/counter/dossiers/{dossier.code}/act/", {"action": action, "note": "Ý kiến", "version": dossier.version}
+            f"/counter/dossiers/{dossier.code}/act/",
+            {"action": action, "note": "Ý kiến", "version": dossier.version, "confirm": "on"},
         )
         assert on_the_page.status_code == 403 and reason in on_the_page.content.decode(), action
         through_api = act(api.as_(long), dossier, action, note="Ý kiến")

@@ -95,10 +95,12 @@ def test_finding_a_dossier_by_code_opens_it(client, procedure, office_a, chi):
 
 def test_the_dossier_page_offers_only_what_i_may_do(client, procedure, office_a, chi, son):
     dossier = walk_in(procedure, office_a, chi)
-    actions = [a["name"] for a in sign_in(client, son).get(dossier.get_absolute_url()).context["actions"]]
-    assert actions == ["request_supplement", "appraise", "reject"]
-    actions = [a["name"] for a in sign_in(client, chi).get(dossier.get_absolute_url()).context["actions"]]
-    assert actions == ["request_supplement", "withdraw"]
+    context = sign_in(client, son).get(dossier.get_absolute_url()).context
+    assert [a["name"] for a in context["actions"]] == ["appraise", "request_supplement"]
+    assert [a["name"] for a in context["stopping"]] == ["reject"]
+    context = sign_in(client, chi).get(dossier.get_absolute_url()).context
+    assert [a["name"] for a in context["actions"]] == ["request_supplement"]
+    assert [a["name"] for a in context["stopping"]] == ["withdraw"]
     page = client.get(dossier.get_absolute_url()).content.decode()
     assert "3 working days from 12/01" in page or "3 working days from" in page
 
@@ -131,7 +133,8 @@ def test_a_page_left_open_too_long_is_told_the_dossier_changed(client, procedure
     seen = dossier.version
     perform(dossier, "appraise", actor=son)
     response = sign_in(client, son).post(
-        f"/counter/dossiers/{dossier.code}/act/", {"action": "reject", "version": seen, "note": "Không đủ điều kiện"}
+        f"/counter/dossiers/{dossier.code}/act/",
+        {"action": "reject", "version": seen, "note": "Không đủ điều kiện", "confirm": "on"},
     )
     assert response.status_code == 409
     assert "changed since you opened it" in response.content.decode()

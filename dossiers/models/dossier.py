@@ -43,7 +43,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from dossiers import permissions as may
 from dossiers.acts import Act, EndedPause, Outcome, Resumed
-from dossiers.deadlines import PauseSpan, explain
+from dossiers.deadlines import PauseSpan, due_on_resuming, explain
 from dossiers.delivery import Delivery
 from dossiers.states import FINISHED, OPEN, State
 from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
@@ -428,10 +428,26 @@ class Dossier(FSMModelMixin, models.Model):
         self.paused_at = None
         if move_deadline and self.due_at is not None and paused:
             self.paused_seconds += int(paused.total_seconds())
-            self.due_at = calendar.add_working_time(self.due_at, paused)
+            self.due_at = due_on_resuming(due_at=self.due_at, paused_at=ended.started_at, at=at, calendar=calendar)
             if self.appointment_at is not None:
                 self.appointment_at = calendar.add_working_time(self.appointment_at, paused)
         return ended
+
+    def due_if_resumed(self, at: dt.datetime | None = None, calendar: Calendar | None = None) -> dt.datetime | None:
+        """While the clock stands still: the due date that would apply if the
+        citizen's supplement came in at `at` (now by default); None when
+        the clock is running or the working calendar is not set up."""
+        if self.paused_at is None or self.due_at is None:
+            return None
+        try:
+            return due_on_resuming(
+                due_at=self.due_at,
+                paused_at=self.paused_at,
+                at=at or timezone.now(),
+                calendar=calendar or self.competent_office.calendar(),
+            )
+        except CalendarMissing:
+            return None
 
     @transition(
         field=state,

@@ -13,6 +13,13 @@ from dossiers.models.trail import DossierEvent
 from portal.models import Office
 
 
+class NotificationQuerySet(models.QuerySet):
+    def to_citizen(self) -> NotificationQuerySet:
+        """The messages that went to the citizen, not those to the staff
+        about the dossier (a new online dossier, a deadline, a feedback)."""
+        return self.exclude(kind__in=Notification.FOR_STAFF)
+
+
 class Notification(models.Model):
     """An email or SMS to send, sent by a background task, retried on failure
     and visible to staff."""
@@ -42,6 +49,9 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # The kinds written to staff; every other kind goes to the citizen.
+    FOR_STAFF = (Kind.DEADLINE_WARNING, Kind.SUBMITTED, Kind.FEEDBACK, Kind.SUBMISSION_DIGEST)
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     medium = models.CharField(_("medium"), max_length=8, choices=Medium.choices)
@@ -54,6 +64,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

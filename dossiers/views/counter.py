@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import queues
-from dossiers.actions import ACTION_LABELS, EVENT_LABELS
+from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
 from dossiers.models import Attachment, Dossier, DossierDocument
@@ -33,8 +33,9 @@ from portal.models import Membership, Office
 from procedures.models import Channel, Procedure
 
 Role = Membership.Role
-PRIMARY_ACTIONS = {"receive", "appraise", "approve", "stamp", "return", "supplement"}
-WARNING_ACTIONS = {"refuse", "reject", "withdraw"}
+# The single keys that press the page's buttons (static/js/shortcuts.js),
+# in the page's order; the actions that end a dossier get none.
+SHORTCUT_KEYS = "123456789"
 
 
 def current_office(request) -> tuple[Office, list[Office]]:
@@ -129,7 +130,8 @@ def dossier_detail(request, code: str):
 
 def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
     offered = offered_actions(dossier, request.user)
-    actions = [action for action, reason in offered if not reason]
+    actions = page_order([action for action, reason in offered if not reason])
+    going_on = [action for action in actions if action not in STOPPING]
     context = {
         "dossier": dossier,
         "timeliness": dossier.timeliness(),
@@ -137,16 +139,19 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "documents": list(dossier.documents.all()),
         "events": dossier.events.select_related("actor"),
         "attachments": dossier.attachments.select_related("document"),
-        "notifications": dossier.notifications.all()[:20],
+        "notifications": dossier.notifications.to_citizen()[:20],
         "slips": dossier.slips.all(),
+        "due_if_resumed": dossier.due_if_resumed(),
         "actions": [
             {
                 "name": action,
                 "label": ACTION_LABELS[action],
-                "tone": "primary" if action in PRIMARY_ACTIONS else "warning" if action in WARNING_ACTIONS else "",
+                "primary": action in FORWARD,
+                "shortcut": SHORTCUT_KEYS[position] if position < len(SHORTCUT_KEYS) else "",
             }
-            for action in actions
+            for position, action in enumerate(going_on)
         ],
+        "stopping": [{"name": action, "label": ACTION_LABELS[action]} for action in actions if action in STOPPING],
         # What their roles would allow but the four-eyes rule does not: shown with the reason.
         "held_back": _by_reason(offered),
         "event_labels": EVENT_LABELS,

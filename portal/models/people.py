@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.offices import Membership, Office
@@ -104,6 +105,15 @@ class User(AbstractUser):
     def is_counter_staff(self) -> bool:
         """Holds a role that sees dossiers (`Membership.DOSSIER_ROLES`): opens the counter workspace."""
         return any(m.role in Membership.DOSSIER_ROLES for m in self._memberships())
+
+    @cached_property
+    def applies_here(self) -> bool:
+        """Shows the citizen's "My dossiers": every account that is not
+        staff's, and staff who have applied themselves (a dossier or an
+        unfinished application of their own)."""
+        if not (self.is_office_staff or self.is_superuser):
+            return True
+        return self.dossiers.exists() or self.drafts.exists()
 
     @property
     def may_see_reports(self) -> bool:

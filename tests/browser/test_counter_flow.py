@@ -115,3 +115,37 @@ def test_a_reason_is_asked_for_before_a_rejection(page: Page, live_server, proce
         "Give the reasons for the rejection; they go to the citizen."
     )
     expect(page.locator(".state")).to_have_text("Received, being appraised")
+
+
+def test_the_approver_page_puts_approve_first_and_asks_before_a_rejection(
+    page: Page, live_server, procedure, chi, son, hoa
+):
+    from dossiers.workflow import perform
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    dossier = received_dossier(procedure, chi.memberships.get().office, chi)
+    perform(dossier, "appraise", actor=son, note="Đủ điều kiện")
+    sign_in(page, live_server.url, "hoa")
+    page.goto(f"{live_server.url}/counter/dossiers/{dossier.code}/")
+    buttons = page.locator(".panel--actions button[name=action]")
+    expect(buttons.first).to_have_text("Approve")
+    expect(buttons.last).to_have_text("Reject")
+    approve, reject = page.get_by_role("button", name="Approve", exact=True), page.get_by_role("button", name="Reject")
+    # Approve is the filled primary button, on screen without scrolling; Reject sits below, outlined.
+    approve_box, reject_box = approve.bounding_box(), reject.bounding_box()
+    assert approve_box and reject_box and approve_box["y"] < reject_box["y"]
+    assert approve_box["y"] + approve_box["height"] <= 768
+    assert approve.evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(255, 255, 255)"
+    assert reject.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 255, 255)"
+    expect(page.locator(".panel--actions")).to_contain_text("Shortcut: 1")
+
+    # Rejecting without ticking the confirmation changes nothing and says why.
+    page.get_by_label("Note or reasons").fill("Không đủ điều kiện")
+    reject.click()
+    expect(page.locator(".error-summary")).to_contain_text("Tick “I confirm” to reject the dossier")
+    expect(page.locator(".state")).to_have_text("Appraised, waiting for approval")
+
+    # The single key "1" presses Approve when no field has the focus.
+    page.locator("h1").click()
+    page.keyboard.press("1")
+    expect(page.locator(".state")).to_have_text("Approved, waiting for the stamp")
