@@ -40,11 +40,20 @@ class TimelinessReport(APIView):
         codes = {office.pk: office.code for office in offices}
 
         def row(line: stats.Row) -> dict:
+            found = line.shares
+            rates = {"early_share": None, "on_time_share": None, "late_share": None, "on_time_rate": None}
+            if found is not None:
+                rates = {
+                    "early_share": found.early,
+                    "on_time_share": found.on_time,
+                    "late_share": found.late,
+                    "on_time_rate": found.on_time_rate,
+                }
             return {
                 "office": codes.get(line.key) if line.key is not None else None,
                 "name": line.label,
                 **{measure: line[measure] for measure in stats.MEASURES},
-                "on_time_rate": None if line.on_time_rate is None else round(line.on_time_rate, 2),
+                **{name: None if value is None else float(value) for name, value in rates.items()},
             }
 
         body = {

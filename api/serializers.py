@@ -432,7 +432,20 @@ class ReportRowSerializer(serializers.Serializer):
     refusals = serializers.IntegerField()
     withdrawals = serializers.IntegerField()
     apologies = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True, help_text="(Early + on time) / finished, in percent.")
+    early_share = serializers.FloatField(
+        allow_null=True, help_text="Finished early / finished, in percent to two decimals; null when none finished."
+    )
+    on_time_share = serializers.FloatField(
+        allow_null=True, help_text="Finished on time / finished, in percent to two decimals; null when none finished."
+    )
+    late_share = serializers.FloatField(
+        allow_null=True,
+        help_text="Finished late / finished, in percent to two decimals; null when none finished. The three shares "
+        "add up to exactly 100.00 (rounded by the largest remainder method).",
+    )
+    on_time_rate = serializers.FloatField(
+        allow_null=True, help_text="Early share + on-time share, in percent to two decimals; null when none finished."
+    )
 
 
 class ReportSerializer(serializers.Serializer):

@@ -1,6 +1,11 @@
 """The report and the dossier register as files: CSV, XLSX (openpyxl) and
-PDF (WeasyPrint, with the slips' fonts). The numbers are `stats.report`'s;
-this module only lays them out.
+PDF (WeasyPrint, with the slips' fonts). The numbers are `stats.report`'s
+(the shares too: `stats.shares`); this module only lays them out.
+
+The CSV is UTF-8 with a byte-order mark, comma-separated, with decimal
+points, and says so on its first line: a spreadsheet set up for Vietnamese
+(decimal comma) misreads such numbers, so the XLSX, whose numbers are
+numbers, is the file for a spreadsheet.
 """
 
 from __future__ import annotations
@@ -8,7 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
-from dossiers.slips import layout, pdf_from_html
+from dossiers.slips import layout, pdf_from_html, place_and_date
 from dossiers.timeliness import start_of_day
 from portal.models import Office
 from reports import stats
@@ -31,22 +38,70 @@ from reports.stats import MEASURES, Report
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "slips" / "report.css"
 
 
+# Shown where a share has nothing to divide: no dossier finished.
+NO_SHARE = "—"
+
+
 def _columns() -> list[tuple[str, str]]:
     return [(m, str(label)) for m, label in MEASURES.items()] + [
+        ("early_share", _("Early share (%)")),
+        ("on_time_share", _("On-time share (%)")),
+        ("late_share", _("Late share (%)")),
         ("on_time_rate", _("On-time rate (%)")),
-        ("late_rate", _("Late rate (%)")),
     ]
 
 
 def _cells(row: stats.Row) -> list:
+    """The counts, then early, on time and late as shares of the finished
+    and the on-time rate (Decimals with two decimals, None when nothing
+    finished)."""
     values: list = [row[m] for m in MEASURES]
-    for rate in (row.on_time_rate, row.late_rate):
-        values.append(None if rate is None else round(rate, 2))
-    return values
+    found = row.shares
+    if found is None:
+        return [*values, None, None, None, None]
+    return [*values, found.early, found.on_time, found.late, found.on_time_rate]
+
+
+def _text(value) -> str | int:
+    """A cell as text: a share with two decimals, "—" for none."""
+    if value is None:
+        return NO_SHARE
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def file_slug(text: str) -> str:
+    """`text` for a file name: slugify drops "đ", which has no ASCII
+    decomposition, so it is written "d" first (Đồng → dong, not ong)."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
 
 
 def _filename(result: Report, scope: str, extension: str) -> str:
-    return f"{slugify(_('timeliness'))}-{result.period.name.replace('/', '')}-{slugify(scope)[:40]}.{extension}"
+    return f"{file_slug(_('timeliness'))}-{result.period.name.replace('/', '')}-{file_slug(scope)[:40]}.{extension}"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues the report: the line above its name, its name, and the
+    place written before the date."""
+
+    authority: str
+    name: str
+    place: str
+
+
+def issuer_of(offices: Sequence[Office]) -> Issuer:
+    """The office when the report covers one; its province when it covers
+    several offices of a province; the provinces, named, otherwise."""
+    if len(offices) == 1:
+        office = offices[0]
+        authority = office.authority or (office.province.name if office.province != office else "")
+        return Issuer(authority, office.name, office.locality or office.name)
+    provinces = {office.province.pk: office.province for office in offices}
+    if len(provinces) == 1:
+        (province,) = provinces.values()
+        return Issuer(province.authority, province.name, province.locality or province.name)
+    names = sorted(province.name for province in provinces.values())
+    return Issuer("", ", ".join(names), "")
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -84,13 +139,21 @@ def _head(result: Report) -> str:
     return _("Row: office") if result.by == "office" else _("Row: sector")
 
 
+def csv_format_note() -> str:
+    return _(
+        "UTF-8 text, comma-separated, with a decimal point (99.65 is ninety-nine point six five per cent); "
+        "for a spreadsheet, download the XLSX."
+    )
+
+
 def report_csv(result: Report, *, scope: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    lines = [[_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)]]
+    lines = [[csv_format_note()]]
+    lines.append([_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)])
     lines.append([_head(result)] + [label for _m, label in _columns()])
     for row in [*result.rows, result.total]:
-        lines.append([row.label] + ["" if v is None else v for v in _cells(row)])
+        lines.append([row.label] + [_text(v) for v in _cells(row)])
     writer.writerows([[csv_text(value) for value in line] for line in lines])
     # With a byte-order mark, spreadsheet programs read the diacritics right.
     content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -118,8 +181,17 @@ def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    shares_from = len(MEASURES) + 2  # the column of the first share
     for row in [*result.rows, result.total]:
-        append_as_text(sheet, [row.label, *_cells(row)])
+        cells = _cells(row)
+        counts, rates = cells[: len(MEASURES)], cells[len(MEASURES) :]
+        # A share is a number formatted as a percent (0.9965 reads 99.65%).
+        append_as_text(sheet, [row.label, *counts, *(NO_SHARE if v is None else float(v / 100) for v in rates)])
+        for cell in sheet[sheet.max_row][shares_from - 1 :]:
+            if cell.value == NO_SHARE:
+                cell.alignment = Alignment(horizontal="right")
+            else:
+                cell.number_format = "0.00%"
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B5"
@@ -136,15 +208,18 @@ def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
     )
 
 
-def report_pdf(result: Report, *, scope: str) -> HttpResponse:
+def report_pdf(result: Report, *, scope: str, issuer: Issuer) -> HttpResponse:
+    made_at = timezone.localtime()
     html = render_to_string(
         "slips/report.html",
         {
             "report": result,
             "scope": scope,
-            "rows": [(row, _cells(row)) for row in [*result.rows, result.total]],
+            "issuer": issuer,
+            "place_date": place_and_date(issuer.place, made_at) if issuer.place else "",
+            "rows": [(row, [_text(v) for v in _cells(row)]) for row in [*result.rows, result.total]],
             "head": _head(result),
-            "made_at": timezone.localtime(),
+            "made_at": made_at,
         },
     )
     return _download(pdf_from_html(html, STYLESHEET), _filename(result, scope, "pdf"), "application/pdf")
@@ -233,7 +308,7 @@ def _register_header() -> list[str]:
 
 
 def register_filename(office: Office, period: Period, fmt: str) -> str:
-    return f"{slugify(_('register'))}-{office.code}-{period.name.replace('/', '')}.{fmt}"
+    return f"{file_slug(_('register'))}-{office.code}-{period.name.replace('/', '')}.{fmt}"
 
 
 def register_file(

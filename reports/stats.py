@@ -12,7 +12,9 @@ sector (Biểu II.06a, Circular 01/2020/TT-VPCP):
   at the end of the last day;
 - supplement requests (at intake and during processing), refusals,
   withdrawals and apologies made in the period;
-- on-time rate = (early + on time) / finished.
+- the shares of the finished dossiers that were early, on time and late,
+  and the on-time rate = early + on time, in percent to two decimals
+  (`shares`: the one rule every page, file and the API show).
 
 A dossier counts for its competent office: the office answerable for its
 deadline (the receiving counter differs only for a location-independent
@@ -30,6 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -67,6 +70,52 @@ FLOWS = (*tallies.RECEIVED.values(), *tallies.FINISHED.values(), *tallies.EVENTS
 GROUPS = {"office": "competent_office_id", "sector": "procedure__sector_id"}
 
 
+# Shares --------------------------------------------------------------------
+
+HUNDREDTH = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """The finished dossiers that were early, on time and late, in percent
+    with two decimals; they add up to exactly 100.00."""
+
+    early: Decimal
+    on_time: Decimal
+    late: Decimal
+
+    @property
+    def on_time_rate(self) -> Decimal:
+        """Early + on time: the province's on-time rate (and 100.00 − late)."""
+        return self.early + self.on_time
+
+
+def shares(early: int, on_time: int, late: int) -> Shares | None:
+    """The three shares of `early + on_time + late` finished dossiers, in
+    percent to two decimals; None when none finished.
+
+    Rounded by the largest remainder method so that they add up to 100.00:
+    each share is first cut down to whole hundredths of a percent, then the
+    hundredths still missing go one each to the shares that lost the most
+    in the cut (on a tie, in the order early, on time, late). 1/1/1 thus
+    reads 33.34 / 33.33 / 33.33, where rounding each alone would give 99.99.
+    """
+    counts = (early, on_time, late)
+    finished = sum(counts)
+    if finished <= 0:
+        return None
+    # In hundredths of a percent: count × 10,000 / finished, as a whole
+    # part and a remainder (integers: no floating-point error).
+    parts = [divmod(count * 10_000, finished) for count in counts]
+    units = [whole for whole, _rest in parts]
+    missing = 10_000 - sum(units)
+    by_remainder = sorted(range(3), key=lambda i: (-parts[i][1], i))
+    for i in by_remainder[:missing]:
+        units[i] += 1
+    early_share, on_time_share, late_share = (Decimal(unit) * HUNDREDTH for unit in units)
+    return Shares(early_share, on_time_share, late_share)
+
+
 # Rows ----------------------------------------------------------------------
 
 
@@ -83,14 +132,17 @@ class Row:
         return self.counts[measure]
 
     @property
-    def on_time_rate(self) -> float | None:
-        """(Early + on time) / finished, in percent; None when nothing finished."""
-        finished = self["finished"]
-        return None if not finished else 100 * (self["finished_early"] + self["finished_on_time"]) / finished
+    def shares(self) -> Shares | None:
+        """Early, on time and late as shares of the finished; None when
+        nothing finished."""
+        return shares(self["finished_early"], self["finished_on_time"], self["finished_late"])
 
     @property
-    def late_rate(self) -> float | None:
-        return None if not self["finished"] else 100 * self["finished_late"] / self["finished"]
+    def on_time_rate(self) -> Decimal | None:
+        """(Early + on time) / finished, in percent to two decimals; None
+        when nothing finished."""
+        found = self.shares
+        return None if found is None else found.on_time_rate
 
     def add(self, other: Row) -> None:
         for measure, value in other.counts.items():

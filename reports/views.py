@@ -88,7 +88,11 @@ def dashboard(request, offices):
     trend_chart = charts.trend(
         [
             charts.MonthBar(
-                f"{p.start:%m/%y}", r["finished_early"], r["finished_on_time"], r["finished_late"], r.on_time_rate
+                f"{p.start:%m/%y}",
+                r["finished_early"],
+                r["finished_on_time"],
+                r["finished_late"],
+                None if r.on_time_rate is None else float(r.on_time_rate),
             )
             for p, r in months
         ],
@@ -222,17 +226,20 @@ def at_risk(request, offices):
     return render(request, "reports/at_risk.html", {"at_risk": found, "calendar_problems": problems})
 
 
-EXPORTS = {"csv": exports.report_csv, "xlsx": exports.report_xlsx, "pdf": exports.report_pdf}
+EXPORTS = {"csv": exports.report_csv, "xlsx": exports.report_xlsx}
 
 
 @supervisors_only
 def export(request, offices, fmt: str):
-    if fmt not in EXPORTS:
+    if fmt not in (*EXPORTS, "pdf"):
         raise Http404
     asked = _selection(request, offices)
     by = "sector" if request.GET.get("by") == "sector" else "office"
     result = stats.report(asked.period, asked.offices, by=by, today=asked.today)
-    return EXPORTS[fmt](result, scope=_scope(asked.offices, offices))
+    scope = _scope(asked.offices, offices)
+    if fmt == "pdf":
+        return exports.report_pdf(result, scope=scope, issuer=exports.issuer_of(asked.offices))
+    return EXPORTS[fmt](result, scope=scope)
 
 
 @supervisors_only

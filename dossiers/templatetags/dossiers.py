@@ -35,7 +35,9 @@ def report_link(query: str, measure: str, key=None, by: str = "office") -> str:
 
 @register.filter
 def percent(rate) -> str:
-    return "–" if rate is None else f"{rate:.1f} %"
+    """A share or rate of reports/stats.py, in percent to two decimals; "—"
+    when nothing finished."""
+    return "—" if rate is None else f"{rate:.2f} %"
 
 
 @register.filter
