@@ -275,6 +275,19 @@ def test_the_counter_puts_its_most_used_procedure_first(client, catalogue_rows, 
     assert page.find("9.000001") < page.find("9.000002")
 
 
+@pytest.mark.usefixtures("vn_holidays")
+def test_the_intake_opens_on_this_counters_most_used_procedures(client, catalogue_rows, chi, binh, office_a, office_b):
+    births, marriages = catalogue_rows["1.001193"], catalogue_rows["1.000894"]
+    for _ in range(2):
+        received_dossier(marriages, office_a, chi)
+    received_dossier(births, office_a, chi)
+    for _ in range(3):
+        received_dossier(catalogue_rows["2.001263"], office_b, binh)  # another commune's
+    page = sign_in(client, chi).get("/counter/intake/").content.decode()
+    assert page.find("/counter/intake/1.000894/") < page.find("/counter/intake/1.001193/") != -1
+    assert "/counter/intake/2.001263/" not in page
+
+
 def test_the_api_and_the_administration_search_the_same_way(client, catalogue_rows, mai):
     results = client.get("/api/v1/procedures/", {"search": "lam giay khai sinh"}).json()["results"]
     assert [item["code"] for item in results] == ["1.001193"]

@@ -8,12 +8,10 @@ another; every change goes through `workflow`.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +28,7 @@ from dossiers.uploads import as_download
 from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
 from portal.auth import staff_only
 from portal.models import Membership, Office
+from procedures import search_index
 from procedures.models import Channel, Procedure
 
 Role = Membership.Role
@@ -213,13 +212,9 @@ def intake_start(request):
     if query:
         results = list(procedures.matching(query, office=office)[:40])
     else:
-        # The procedures this counter received most in the last three months.
-        since = timezone.now() - dt.timedelta(days=90)
-        results = list(
-            procedures.filter(dossiers__receiving_office=office, dossiers__submitted_at__gte=since)
-            .annotate(used=Count("dossiers"))
-            .order_by("-used")[:15]
-        )
+        # The procedures this counter received most lately, counted as the search counts them.
+        uses = search_index.usage(office)
+        results = list(procedures.ranked(sorted(uses, key=uses.__getitem__, reverse=True)[:15]))
     context = {"office": office, "offices": offices, "query": query, "results": results}
     return render(request, "dossiers/counter/intake_start.html", context)
 
