@@ -66,12 +66,12 @@ NOTE_REQUIRED = {
 # apart, after the others, and must be confirmed (the API's calls are
 # explicit already and need no confirmation).
 FORWARD = ("receive", "supplement", "appraise", "approve", "stamp", "return")
-STOPPING = ("refuse", "reject", "withdraw")
 CONFIRMATION_REQUIRED = {
     "refuse": _("Tick “I confirm” to refuse the dossier: it ends here and the citizen is told."),
     "reject": _("Tick “I confirm” to reject the dossier: it ends here and the citizen is told."),
     "withdraw": _("Tick “I confirm” to withdraw the dossier: it ends here and the citizen is told."),
 }
+STOPPING = tuple(CONFIRMATION_REQUIRED)
 
 
 def page_order(actions: list[str]) -> list[str]:
