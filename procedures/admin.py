@@ -59,6 +59,7 @@ from procedures.models import (
     Sector,
     Stage,
 )
+from procedures.versions import change_labels, overlap
 
 
 @admin.register(Sector)
@@ -291,6 +292,22 @@ class ProcedureAdmin(admin.ModelAdmin):
                 )
                 % {"number": version.number, "day": day.strftime("%d/%m/%Y")},
             )
+        elif version is not None:
+            for waiting in form.instance.versions.pending():
+                shared = overlap(waiting.changes, version.changes)
+                if shared:
+                    messages.warning(
+                        request,
+                        _(
+                            "Version %(number)s, which takes effect on %(day)s, also changes %(parts)s: "
+                            "on that day its %(parts)s replace this change's; the rest of this change stays."
+                        )
+                        % {
+                            "number": waiting.number,
+                            "day": waiting.effective_from.strftime("%d/%m/%Y"),
+                            "parts": ", ".join(change_labels(shared)),
+                        },
+                    )
 
     @admin.display(description=_("what the import could not read"))
     def review_problems_list(self, procedure: Procedure) -> str:

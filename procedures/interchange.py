@@ -49,7 +49,7 @@ from procedures.models import (
 from procedures.national import Problem as ReadingProblem
 from procedures.national import online_level
 from procedures.serializers import ProcedureRecordSerializer, SectorRecordSerializer, flatten_errors
-from procedures.versions import changed_parts
+from procedures.versions import changed_parts, merged
 
 DOCUMENT_FIELDS = (
     "name",
@@ -496,13 +496,24 @@ def validated(record: dict) -> dict:
 @transaction.atomic
 def apply_version(version: ProcedureVersion) -> bool:
     """Give the procedure's rows the record of a pending version whose day
-    has come; False when it was applied already."""
+    has come; False when it was applied already.
+
+    The parts the version changed are put over the record in force now
+    (`versions.merged`), so a change applied since it was recorded is kept
+    in every other part; the version then holds the record it put in force
+    and what changed from the one before."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     if version.applied_at is not None:
         return False
-    saved_record(validated(version.record), as_version=False)
+    in_force = version.procedure.versions.in_force().first()
+    record = version.record
+    if in_force is not None:
+        record = merged(in_force.record, version.record, version.changes)
+    saved_record(validated(record), as_version=False)
+    version.record = procedure_record(catalogue_queryset().get(pk=version.procedure_id))
+    version.changes = changed_parts(in_force.record if in_force else None, version.record)
     version.applied_at = timezone.now()
-    version.save(update_fields=["applied_at"])
+    version.save(update_fields=["record", "changes", "applied_at"])
     return True
 
 

@@ -1,5 +1,5 @@
-"""Public catalogue pages (the e-handbook): search, a procedure's page and
-its printable checklist."""
+"""Public catalogue pages (the e-handbook): search, a procedure's page, its
+printable checklist and its versions."""
 
 from urllib.parse import urlencode
 
@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from procedures import search_index
-from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Sector
+from procedures.models import Channel, Procedure, ProcedureVersion, RequiredDocument, Sector
+from procedures.versions import merged, terms
 
 
 class SearchForm(forms.Form):
@@ -117,3 +118,34 @@ def procedure_detail(request, code):
 def checklist(request, code):
     """What to bring, on one printed page: for the kiosk and the counter."""
     return _procedure_page(request, code, "procedures/checklist.html")
+
+
+def procedure_versions(request, code):
+    """The procedure's versions, newest first: a version announced for a
+    later day, the version in force, and those before it, each with the day
+    it took effect, what changed, and its time limits and fees."""
+    procedure = get_object_or_404(Procedure.objects.active().select_related("sector"), code=code)
+    pending = list(procedure.versions.pending().reverse())
+    applied = list(procedure.versions.in_force())
+    history = []
+    for position, version in enumerate(applied):
+        history.append(
+            {
+                "version": version,
+                "in_force": position == 0,
+                "until": applied[position - 1].effective_from if position else None,
+                "terms": _labelled(terms(version.record)),
+                "documents": [document["name"] for document in version.record.get("documents", [])],
+            }
+        )
+    # Each announced version as it will read on its day: put over the one before it.
+    announced, record = [], applied[0].record if applied else None
+    for version in reversed(pending):
+        record = merged(record, version.record, version.changes) if record else version.record
+        announced.insert(0, {"version": version, "terms": _labelled(terms(record))})
+    context = {"procedure": procedure, "history": history, "announced": announced}
+    return render(request, "procedures/versions.html", context)
+
+
+def _labelled(rows: list[dict]) -> list[dict]:
+    return [{**row, "label": Channel(row["channel"]).label} for row in rows]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from procedures.interchange import export_catalogue, import_catalogue, procedure_record, record_version
 from procedures.models import Fee, LegalDocument, Procedure, ProcedureVersion, Question, RequiredDocument, Stage
 from procedures.tasks import apply_due_versions
-from procedures.versions import changed_parts
+from procedures.versions import changed_parts, merged, overlap
 from tests.factories import PASSWORD, ProcedureFactory, change_form_data, received_dossier
 from tests.test_national_import import NATIONAL
 
@@ -66,6 +66,23 @@ def test_what_changed_is_told_by_part_of_the_record():
     assert changed_parts(old, new) == ["documents", "time_limits", "fees"]
     assert changed_parts(old, old) == []
     assert changed_parts(None, new) == []
+
+
+def test_a_pending_version_sets_only_the_parts_it_changed_over_the_record_in_force():
+    def option(channel, limit, fees):
+        return {"channel": channel, "case": "", "description": "", "time_limit": {"amount": limit}, "fees": fees}
+
+    recorded_over = {"name": "A", "documents": ["x"], "channels": [option("online", "3", []), option("post", "5", [])]}
+    pending = {**recorded_over, "channels": [option("online", "3", [{"a": 1}]), option("post", "5", [])]}
+    in_force_now = {"name": "B", "documents": ["y"], "channels": [option("online", "2", []), option("post", "4", [])]}
+    result = merged(in_force_now, pending, changed_parts(recorded_over, pending))
+    assert result["name"] == "B" and result["documents"] == ["y"]
+    assert [(o["time_limit"]["amount"], o["fees"]) for o in result["channels"]] == [("2", [{"a": 1}]), ("4", [])]
+    # New ways to apply are taken whole.
+    added = {**recorded_over, "channels": [*recorded_over["channels"], option("in_person", "1", [])]}
+    assert len(merged(in_force_now, added, ["channels"])["channels"]) == 3
+    assert overlap(["channels"], ["fees", "name"]) == ["fees"]
+    assert overlap(["documents"], ["fees"]) == []
 
 
 def test_saving_the_page_unchanged_records_no_version(editor, procedure):
@@ -200,3 +217,67 @@ def test_the_migration_records_version_1_as_the_record_reads():
     procedure = Procedure.objects.get(pk=procedure.pk)
     assert migration.record(procedure) == procedure_record(procedure)
     assert not ProcedureVersion.objects.exists()
+
+
+def test_a_pending_version_keeps_a_change_applied_since_in_the_parts_it_did_not_change(editor, procedure):
+    today = timezone.localdate()
+    later = today + dt.timedelta(days=10)
+    # Recorded first, for later: a new fee.
+    save_page(editor, procedure, **{fee_field(procedure, "amount"): "10000", "effective_from": later.isoformat()})
+    # Then a correction that applies at once: a document renamed.
+    save_page(editor, procedure, **{"documents-0-name": "Tờ khai theo mẫu mới"})
+    assert procedure.versions.get(number=3).changes == ["documents"]
+
+    assert apply_due_versions(later) == 1
+    procedure.refresh_from_db()
+    assert procedure.fees.get().amount == 10000
+    assert procedure.documents.order_by("position").first().name == "Tờ khai theo mẫu mới"
+    version = procedure.versions.get(number=2)
+    assert version == procedure.version_in_force()
+    assert version.changes == ["fees"]
+    assert version.record == procedure_record(Procedure.objects.get(pk=procedure.pk))
+
+
+def test_a_change_applied_now_is_warned_of_the_parts_a_pending_version_will_set_again(editor, procedure):
+    later = timezone.localdate() + dt.timedelta(days=10)
+    save_page(editor, procedure, **{fee_field(procedure, "amount"): "10000", "effective_from": later.isoformat()})
+    response = editor.post(
+        f"/admin/procedures/procedure/{procedure.pk}/change/",
+        {**change_form_data(procedure), fee_field(procedure, "amount"): "9000"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert any(f"Version 2, which takes effect on {later:%d/%m/%Y}, also changes fees" in m for m in shown), shown
+    assert procedure.fees.get().amount == 9000
+    # On its day the version announced for it sets the fee it was recorded with.
+    apply_due_versions(later)
+    assert procedure.fees.get().amount == 10000
+
+
+def test_the_versions_page_lists_what_is_announced_in_force_and_before(client, editor, procedure):
+    today = timezone.localdate()
+    later = today + dt.timedelta(days=10)
+    save_page(editor, procedure, **{"documents-0-name": "Tờ khai theo mẫu mới"})
+    save_page(editor, procedure, **{fee_field(procedure, "amount"): "10000", "effective_from": later.isoformat()})
+
+    detail = client.get(procedure.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="/procedures/{procedure.code}/versions/"' in detail
+    response = client.get(f"/procedures/{procedure.code}/versions/", HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200
+    announced = page.index(f"Version 3: takes effect on {later:%d/%m/%Y}")
+    in_force = page.index(f"Version 2: in force since {today:%d/%m/%Y}")
+    before = page.index(f"Version 1: in force from {today:%d/%m/%Y}, replaced on {today:%d/%m/%Y}")
+    assert announced < in_force < before
+    assert "What changes: fees." in page and "What changed: documents." in page
+    # The announced fee, and the fee in force, each under its version.
+    assert "10,000 VND" in page[announced:in_force] and "8,000 VND" in page[in_force:before]
+    assert "Tờ khai theo mẫu mới" in page[in_force:before]
+
+    vietnamese = client.get(f"/procedures/{procedure.code}/versions/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "10.000 đồng" in vietnamese
+
+
+def test_the_versions_page_of_an_unknown_procedure_is_not_found(client):
+    assert client.get("/procedures/9.999999/versions/").status_code == 404
