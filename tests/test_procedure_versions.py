@@ -268,7 +268,7 @@ def test_the_versions_page_lists_what_is_announced_in_force_and_before(client, e
     assert response.status_code == 200
     announced = page.index(f"Version 3: takes effect on {later:%d/%m/%Y}")
     in_force = page.index(f"Version 2: in force since {today:%d/%m/%Y}")
-    before = page.index(f"Version 1: in force from {today:%d/%m/%Y}, replaced on {today:%d/%m/%Y}")
+    before = page.index(f"Version 1: in force on {today:%d/%m/%Y}, replaced the same day")
     assert announced < in_force < before
     assert "What changes: fees." in page and "What changed: documents." in page
     # The announced fee, and the fee in force, each under its version.
