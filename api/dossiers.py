@@ -101,7 +101,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return DossierSummarySerializer if self.action == "list" else DossierSerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        now = timezone.now()
+        return {**super().get_serializer_context(), "today": timezone.localdate(now), "now": now}
 
     def _shown(self, dossier: Dossier, status_code: int = status.HTTP_200_OK) -> Response:
         dossier = self.get_queryset().prefetch_related("documents", "attachments__document").get(pk=dossier.pk)

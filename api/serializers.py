@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citizens.models import LifeEvent
+from dossiers import waiting
 from dossiers.actions import ACTIONS
 from dossiers.models import Assistance, Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
 from dossiers.timeliness import Timeliness
@@ -306,6 +307,13 @@ class DossierSummarySerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display")
     applicant_name = serializers.CharField()
     timeliness = serializers.SerializerMethodField()
+    waiting_seconds = serializers.SerializerMethodField(
+        help_text=(
+            "Submitted online and not yet checked by the counter: the working time it has waited since "
+            "`submitted_at`, in seconds, by the receiving office's calendar (8 working hours make a "
+            "working day). Null once the counter has taken it up."
+        )
+    )
 
     class Meta:
         model = Dossier
@@ -325,11 +333,23 @@ class DossierSummarySerializer(serializers.ModelSerializer):
             "appointment_at",
             "finished_at",
             "timeliness",
+            "waiting_seconds",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=Timeliness.choices))
     def get_timeliness(self, dossier: Dossier) -> str:
         return dossier.timeliness(self.context.get("today")).value
+
+    def get_waiting_seconds(self, dossier: Dossier) -> int | None:
+        start = waiting.since(dossier.state, dossier.submitted_at)
+        if start is None:
+            return None
+        # One calendar per receiving office for the whole list.
+        calendars = self.context.setdefault("calendars", {})
+        if dossier.receiving_office_id not in calendars:
+            calendars[dossier.receiving_office_id] = dossier.receiving_office.calendar()
+        wait = waiting.waited(calendars[dossier.receiving_office_id], start, self.context.get("now") or timezone.now())
+        return None if wait is None else int(wait.total_seconds())
 
 
 class AssistanceSerializer(serializers.ModelSerializer):
