@@ -18,6 +18,7 @@ from citizens.models import LifeEvent
 from dossiers import waiting
 from dossiers.actions import ACTIONS
 from dossiers.models import Assistance, Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
+from dossiers.queues import QUEUES
 from dossiers.timeliness import Timeliness
 from dossiers.workflow import available_actions
 from portal.models import Office
@@ -44,6 +45,24 @@ class ApplicantSerializer(serializers.Serializer):
 
     def validate_phone(self, value: str) -> str:
         return clean_phone(value)
+
+
+class ChosenDossierSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=60)
+    version = serializers.IntegerField(min_value=0, help_text="The version you read: refused (conflict) if it changed.")
+
+
+class BatchSerializer(serializers.Serializer):
+    office = serializers.CharField(max_length=40, help_text="The office whose queue it is, by its code.")
+    queue = serializers.ChoiceField(choices=[(q.slug, q.slug) for q in QUEUES if q.batch])
+    action = serializers.CharField(max_length=40, help_text="The queue's batch action: approve, stamp or return.")
+    dossiers = ChosenDossierSerializer(many=True, allow_empty=True)
+
+
+class BatchRefusalSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The dossier's code.")
+    error = serializers.CharField(help_text="Why it was not done: forbidden, conflict, not_possible, invalid, …")
+    message = serializers.CharField()
 
 
 class DossierCreateSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from dossiers.models import Dossier, DossierEvent, State
 from dossiers.workflow import perform
 from portal.calendar import Calendar
 from portal.models import Membership
+from tests.conftest import error_of
 from tests.factories import PASSWORD, received_dossier, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -295,3 +296,79 @@ def test_the_queries_of_a_batch_grow_with_the_dossiers_not_beyond(
         with django_assert_max_num_queries(15 + 17 * count):
             answer = client.post("/counter/queue/to_approve/batch/", {"action": "approve", "dossier": ticked(*chosen)})
         assert len(answer.context["summary"].done) == count
+
+
+# The API's door to the same batch ------------------------------------------------------
+
+
+def chosen(*dossiers):
+    return [{"code": d.code, "version": d.version} for d in dossiers]
+
+
+def test_the_api_approves_several_at_once_with_the_same_refusals_as_the_page(
+    api, to_approve, hoa, office_a, procedure, chi
+):
+    first, second, third = to_approve
+    Membership.objects.create(user=hoa, office=office_a, role=Role.SPECIALIST)
+    own = perform(received_dossier(procedure, office_a, chi), "appraise", actor=hoa)
+    answer = api.as_(hoa).post(
+        "/api/v1/dossiers/batch/",
+        {"office": office_a.code, "queue": "to_approve", "action": "approve", "dossiers": chosen(first, own, second)},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert [d["code"] for d in body["done"]] == [first.code, second.code]
+    assert {d["state"] for d in body["done"]} == {"approved"}
+    [refusal] = body["refused"]
+    assert refusal["code"] == own.code and refusal["error"] == "forbidden"
+    # The page would have said the same of it.
+    page_says = perform_error(own, hoa)
+    assert refusal["message"] == page_says
+    assert Dossier.objects.get(pk=third.pk).state == State.APPRAISED
+
+
+def perform_error(dossier, actor):
+    from dossiers.errors import ActionError
+
+    try:
+        perform(dossier, "approve", actor=actor)
+    except ActionError as error:
+        return error.message
+    raise AssertionError("the four-eyes rule let it through")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error_code"),
+    [
+        ({"action": "reject"}, 400, "invalid"),
+        ({"dossiers": []}, 400, "invalid"),
+        ({"dossiers": [{"code": "NO-SUCH", "version": 1}]}, 400, "invalid"),
+        ({"queue": "to_check"}, 400, "invalid"),
+        ({"office": "000.02.00.H01"}, 400, "invalid"),
+        ({"dossiers": "nonsense"}, 400, "invalid"),
+    ],
+    ids=["reject", "empty", "unknown", "queue-not-batched", "other-office", "malformed"],
+)
+def test_a_bad_batch_through_the_api_changes_nothing(
+    api, to_approve, hoa, office_a, office_b, body, status, error_code
+):
+    request = {"office": office_a.code, "queue": "to_approve", "action": "approve", "dossiers": chosen(*to_approve)}
+    answer = api.as_(hoa).post("/api/v1/dossiers/batch/", {**request, **body}, format="json")
+    assert answer.status_code == status, answer.content
+    assert error_of(answer)["code"] == error_code
+    assert set(Dossier.objects.values_list("state", flat=True)) == {State.APPRAISED}
+
+
+def test_the_api_refuses_a_batch_to_someone_without_the_role_and_a_dossier_out_of_the_queue(
+    api, to_approve, son, hoa, office_a, procedure, chi
+):
+    request = {"office": office_a.code, "queue": "to_approve", "action": "approve", "dossiers": chosen(*to_approve)}
+    answer = api.as_(son).post("/api/v1/dossiers/batch/", request, format="json")
+    assert answer.status_code == 403 and error_of(answer)["code"] == "forbidden"
+    received = received_dossier(procedure, office_a, chi)
+    answer = api.as_(hoa).post(
+        "/api/v1/dossiers/batch/", {**request, "dossiers": chosen(to_approve[0], received)}, format="json"
+    )
+    assert answer.status_code == 409 and "no longer in" in error_of(answer)["message"]
+    assert set(Dossier.objects.values_list("state", flat=True)) == {State.APPRAISED, State.RECEIVED}
