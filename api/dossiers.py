@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -28,6 +28,8 @@ from api.schema import ERRORS, ErrorSerializer
 from api.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    BatchRefusalSerializer,
+    BatchSerializer,
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
@@ -35,7 +37,8 @@ from api.serializers import (
     TransitionSerializer,
 )
 from citizens import applications
-from dossiers import permissions, slips, workflow
+from dossiers import permissions, queues, slips, workflow
+from dossiers.batch import perform_many
 from dossiers.models import Dossier, Slip, State
 from portal.models import Membership, Office
 from procedures.models import Channel
@@ -101,7 +104,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return DossierSummarySerializer if self.action == "list" else DossierSerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        now = timezone.now()
+        return {**super().get_serializer_context(), "today": timezone.localdate(now), "now": now}
 
     def _shown(self, dossier: Dossier, status_code: int = status.HTTP_200_OK) -> Response:
         dossier = self.get_queryset().prefetch_related("documents", "attachments__document").get(pk=dossier.pk)
@@ -277,6 +281,57 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             documents=set(data["documents"]) if data["documents"] is not None else None,
         )
         return self._shown(dossier)
+
+    @extend_schema(
+        summary="Approve, stamp or hand over several dossiers of a queue at once",
+        description=(
+            "The queue's batch action on each dossier listed, each through the same checks as a single "
+            "transition (role, version, state, the four-eyes rule), each on its own: `done` lists those moved "
+            "on, `refused` the others with the reason. A bad selection changes nothing: an action the queue "
+            "does not batch or an empty list (400), a code you do not see (400), a dossier no longer in the "
+            "queue (409), no role for the queue (403). Refusing, rejecting and withdrawing are never batched."
+        ),
+        request=BatchSerializer,
+        responses={
+            200: inline_serializer(
+                "BatchResult",
+                {
+                    "action": serializers.CharField(),
+                    "done": DossierSummarySerializer(many=True),
+                    "refused": BatchRefusalSerializer(many=True),
+                },
+            ),
+            **ERRORS,
+            409: ErrorSerializer,
+        },
+        tags=["dossiers"],
+    )
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    def batch(self, request):
+        form = BatchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        office = Office.objects.visible_to(request.user).filter(code=data["office"]).first()
+        if office is None:
+            raise exceptions.ValidationError({"office": [_("You work at no office with this code.")]})
+        summary = perform_many(
+            queues.BY_SLUG[data["queue"]],
+            office,
+            data["action"],
+            {chosen["code"]: chosen["version"] for chosen in data["dossiers"]},
+            actor=request.user,
+        )
+        context = self.get_serializer_context()
+        return Response(
+            {
+                "action": summary.action,
+                "done": DossierSummarySerializer(summary.done, many=True, context=context).data,
+                "refused": [
+                    {"code": dossier.code, "error": error.code, "message": error.message}
+                    for dossier, error in summary.refused
+                ],
+            }
+        )
 
     @extend_schema(
         summary="The dossier's official slips",

@@ -15,8 +15,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citizens.models import LifeEvent
+from dossiers import waiting
 from dossiers.actions import ACTIONS
 from dossiers.models import Assistance, Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
+from dossiers.queues import QUEUES
 from dossiers.timeliness import Timeliness
 from dossiers.workflow import available_actions
 from portal.models import Office
@@ -43,6 +45,24 @@ class ApplicantSerializer(serializers.Serializer):
 
     def validate_phone(self, value: str) -> str:
         return clean_phone(value)
+
+
+class ChosenDossierSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=60)
+    version = serializers.IntegerField(min_value=0, help_text="The version you read: refused (conflict) if it changed.")
+
+
+class BatchSerializer(serializers.Serializer):
+    office = serializers.CharField(max_length=40, help_text="The office whose queue it is, by its code.")
+    queue = serializers.ChoiceField(choices=[(q.slug, q.slug) for q in QUEUES if q.batch])
+    action = serializers.CharField(max_length=40, help_text="The queue's batch action: approve, stamp or return.")
+    dossiers = ChosenDossierSerializer(many=True, allow_empty=True)
+
+
+class BatchRefusalSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The dossier's code.")
+    error = serializers.CharField(help_text="Why it was not done: forbidden, conflict, not_possible, invalid, …")
+    message = serializers.CharField()
 
 
 class DossierCreateSerializer(serializers.Serializer):
@@ -306,6 +326,13 @@ class DossierSummarySerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display")
     applicant_name = serializers.CharField()
     timeliness = serializers.SerializerMethodField()
+    waiting_seconds = serializers.SerializerMethodField(
+        help_text=(
+            "Submitted online and not yet checked by the counter: the working time it has waited since "
+            "`submitted_at`, in seconds, by the receiving office's calendar (8 working hours make a "
+            "working day). Null once the counter has taken it up."
+        )
+    )
 
     class Meta:
         model = Dossier
@@ -325,11 +352,23 @@ class DossierSummarySerializer(serializers.ModelSerializer):
             "appointment_at",
             "finished_at",
             "timeliness",
+            "waiting_seconds",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=Timeliness.choices))
     def get_timeliness(self, dossier: Dossier) -> str:
         return dossier.timeliness(self.context.get("today")).value
+
+    def get_waiting_seconds(self, dossier: Dossier) -> int | None:
+        start = waiting.since(dossier.state, dossier.submitted_at)
+        if start is None:
+            return None
+        # One calendar per receiving office for the whole list.
+        calendars = self.context.setdefault("calendars", {})
+        if dossier.receiving_office_id not in calendars:
+            calendars[dossier.receiving_office_id] = dossier.receiving_office.calendar()
+        wait = waiting.waited(calendars[dossier.receiving_office_id], start, self.context.get("now") or timezone.now())
+        return None if wait is None else int(wait.total_seconds())
 
 
 class AssistanceSerializer(serializers.ModelSerializer):

@@ -72,6 +72,10 @@ CONFIRMATION_REQUIRED = {
     "withdraw": _("Tick “I confirm” to withdraw the dossier: it ends here and the citizen is told."),
 }
 STOPPING = tuple(CONFIRMATION_REQUIRED)
+# The actions a queue's list may take on several dossiers at once (each still
+# its own transition): those that carry a decided dossier forward and need
+# no reason for its citizen. Refusing, rejecting and withdrawing never.
+BATCH = ("approve", "stamp", "return")
 
 
 def page_order(actions: list[str]) -> list[str]:

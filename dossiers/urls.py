@@ -6,6 +6,7 @@ app_name = "counter"
 urlpatterns = [
     path("", counter.workspace, name="workspace"),
     path("queue/<slug:slug>/", counter.queue, name="queue"),
+    path("queue/<slug:slug>/batch/", counter.queue_batch, name="queue_batch"),
     path("intake/", counter.intake_start, name="intake_start"),
     path("intake/<str:procedure_code>/", counter.intake, name="intake"),
     path("dossiers/<str:code>/", counter.dossier_detail, name="dossier"),

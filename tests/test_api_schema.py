@@ -19,6 +19,7 @@ def test_the_schema_lists_every_endpoint_with_the_error_shape(client, db):
         "/api/v1/procedures/{code}/",
         "/api/v1/offices/",
         "/api/v1/dossiers/",
+        "/api/v1/dossiers/batch/",
         "/api/v1/dossiers/{code}/",
         "/api/v1/dossiers/{code}/attachments/",
         "/api/v1/dossiers/{code}/transitions/",

@@ -43,6 +43,7 @@ def test_the_queues_count_what_needs_doing_at_my_office_only(
     counts = {tile["queue"].slug: tile["count"] for tile in page.context["tiles"]}
     assert counts == {
         "to_check": 2,
+        "waiting_long": 0,  # just sent
         "to_appraise": 1,
         "to_approve": 0,
         "to_stamp": 0,

@@ -1,6 +1,11 @@
 """The counter workspace: queues of what needs doing at my office, a
 dossier's page with the actions I may take, and the walk-in intake.
 
+A dossier opened from a queue keeps the queue (`?queue=`): its page offers
+the next one, and after an action the clerk lands on it. A queue whose
+action may be batched (`queues.Queue.batch`) lists its dossiers with boxes
+to tick and one button; the summary says what was done and what was not.
+
 Server-rendered, no JavaScript needed. Every dossier is fetched through
 `Dossier.objects.visible_to(user)`, so a clerk of one commune sees nothing of
 another; every change goes through `workflow`.
@@ -18,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import queues
+from dossiers import batch, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
@@ -107,24 +112,82 @@ def queue(request, slug: str):
     if chosen is None:
         raise Http404
     moment = queues.Moment.at(office)
+    return _render_queue(request, office, offices, chosen, moment)
+
+
+def _render_queue(request, office, offices, chosen, moment, *, error: str = "", status: int = 200):
     page = Paginator(queues.dossiers_in(chosen, office, moment), 30).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = [(dossier, dossier.timeliness(today)) for dossier in page]
+    today = timezone.localdate(moment.now)
+    rows = [
+        {"dossier": dossier, "timeliness": dossier.timeliness(today), "waited": moment.waited(dossier)}
+        for dossier in page
+    ]
+    for row in rows:
+        row["waited_long"] = waiting.is_long(row["waited"])
+        row["waited_words"] = waiting.describe(row["waited"]) if row["waited"] is not None else ""
+    roles = request.user.roles_at(office)
     context = {
         "office": office,
         "offices": offices,
         "queue": chosen,
         "page": page,
         "rows": rows,
-        "calendar_problem": moment.calendar_problem if chosen.slug == "due_soon" else "",
+        "batch": (
+            {"action": chosen.batch, "label": ACTION_LABELS[chosen.batch]}
+            if chosen.batch and roles & set(chosen.roles) and rows
+            else None
+        ),
+        "error": error,
+        "calendar_problem": moment.calendar_problem if chosen.slug in ("due_soon", "waiting_long") else "",
     }
-    return render(request, "dossiers/counter/queue.html", context)
+    return render(request, "dossiers/counter/queue.html", context, status=status)
+
+
+@staff_only
+@require_POST
+def queue_batch(request, slug: str):
+    """Take the queue's batch action on the dossiers ticked in its list."""
+    office, offices = current_office(request)
+    chosen = queues.BY_SLUG.get(slug)
+    if chosen is None:
+        raise Http404
+    moment = queues.Moment.at(office)
+    try:
+        summary = batch.perform_many(
+            chosen,
+            office,
+            request.POST.get("action", ""),
+            batch.parse(request.POST.getlist("dossier")),
+            actor=request.user,
+            moment=moment,
+        )
+    except ActionError as error:
+        return _render_queue(request, office, offices, chosen, moment, error=error.message, status=error.http_status)
+    context = {"office": office, "offices": offices, "queue": chosen, "summary": summary}
+    return render(request, "dossiers/counter/batch_done.html", context)
 
 
 @staff_only
 def dossier_detail(request, code: str):
     dossier = visible_dossier(request, code)
     return _render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}))
+
+
+def _from_queue(request) -> queues.Queue | None:
+    """The queue the dossier was opened from (?queue=, or the action form's
+    `queue`), if any."""
+    return queues.BY_SLUG.get(request.POST.get("queue") or request.GET.get("queue") or "")
+
+
+def _in_queue(request, dossier: Dossier) -> dict | None:
+    """Where the dossier stands in the queue it was opened from: the queue,
+    and the next dossier in it (to skip to)."""
+    chosen = _from_queue(request)
+    if chosen is None:
+        return None
+    office, _offices = current_office(request)
+    following = queues.following(chosen, office, dossier)
+    return {"queue": chosen, "next": following}
 
 
 def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
@@ -158,6 +221,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "checks_documents": "receive" in actions,
         "may_apologise": "apologise" in actions,
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
+        "in_queue": _in_queue(request, dossier),
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
 
@@ -180,6 +244,7 @@ def dossier_act(request, code: str):
     if not form.is_valid():
         return _render_dossier(request, dossier, form, status=400)
     data = form.cleaned_data
+    before = dossier
     try:
         dossier = perform(
             dossier,
@@ -199,7 +264,22 @@ def dossier_act(request, code: str):
         _("%(event)s — dossier %(code)s is now “%(state)s”.")
         % {"event": EVENT_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
     )
-    return redirect(dossier.get_absolute_url())
+    return _onwards(request, before, dossier)
+
+
+def _onwards(request, before: Dossier, dossier: Dossier):
+    """After an action: the next dossier of the queue it was opened from
+    (the queue's list when none is left), or the dossier again."""
+    chosen = _from_queue(request)
+    if chosen is None:
+        return redirect(dossier.get_absolute_url())
+    office, _offices = current_office(request)
+    following = queues.following(chosen, office, before)
+    if following is None:
+        messages.info(request, _("Nothing else is waiting in “%(queue)s”.") % {"queue": chosen.label})
+        return redirect("counter:queue", chosen.slug)
+    messages.info(request, _("Next in “%(queue)s”: %(code)s.") % {"queue": chosen.label, "code": following.code})
+    return redirect(f"{following.get_absolute_url()}?queue={chosen.slug}")
 
 
 @staff_only
