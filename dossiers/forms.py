@@ -130,7 +130,10 @@ class ActionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to ask for a supplement, refuse, reject, withdraw or apologise: the citizen reads it."),
+        help_text=_(
+            "Required to refuse, reject, withdraw or apologise, and to ask for a supplement without picking "
+            "the documents: the citizen reads it."
+        ),
     )
     new_appointment = forms.DateTimeField(
         label=_("New appointment (for an apology)"),

@@ -104,7 +104,7 @@ def describe(pairs: Iterable[tuple[Any, Asked]]) -> str:
     the pause's reason and the messages to the citizen: "1. Tờ khai — thiếu"."""
     lines = []
     for number, (document, item) in enumerate(pairs, start=1):
-        line = f"{number}. {document.name} — {Problem(item.problem).label}"
+        line = f"{number}. {short(document.name)} — {Problem(item.problem).label}"
         lines.append(f"{line}: {item.note.strip()}" if item.note.strip() else line)
     return "\n".join(lines)
 
