@@ -279,6 +279,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             version=data["version"],
             new_appointment=data["new_appointment"],
             documents=set(data["documents"]) if data["documents"] is not None else None,
+            requested=form.to_requested(),
         )
         return self._shown(dossier)
 

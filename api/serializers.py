@@ -17,8 +17,19 @@ from rest_framework import serializers
 from citizens.models import LifeEvent
 from dossiers import waiting
 from dossiers.actions import ACTIONS
-from dossiers.models import Assistance, Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Slip, State
+from dossiers.models import (
+    Assistance,
+    Attachment,
+    Delivery,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    RequestedDocument,
+    Slip,
+    State,
+)
 from dossiers.queues import QUEUES
+from dossiers.supplements import MAX_ITEMS, NOTE_MAX_LENGTH, Asked, Problem
 from dossiers.timeliness import Timeliness
 from dossiers.workflow import available_actions
 from portal.models import Office
@@ -159,6 +170,18 @@ class DossierCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class RequestedDocumentInSerializer(serializers.Serializer):
+    document = serializers.IntegerField(min_value=1, max_value=1000, help_text="The document's number, from 1.")
+    problem = serializers.ChoiceField(choices=Problem.choices, default=Problem.MISSING)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What is wrong: required for a faulty document.",
+    )
+
+
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTION_CHOICES)
     note = serializers.CharField(
@@ -186,6 +209,22 @@ class TransitionSerializer(serializers.Serializer):
         max_length=200,
         help_text="For `receive`: the numbers of the documents handed in (default: as already ticked).",
     )
+    requested_documents = RequestedDocumentInSerializer(
+        many=True,
+        required=False,
+        default=list,
+        max_length=MAX_ITEMS,
+        help_text=(
+            "For `request_supplement`: the documents of the checklist the citizen must add or correct; "
+            "with them the note may be left empty."
+        ),
+    )
+
+    def to_requested(self) -> list[Asked]:
+        return [
+            Asked(position=item["document"], problem=item["problem"], note=item["note"])
+            for item in self.validated_data["requested_documents"]
+        ]
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -286,6 +325,19 @@ class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = ["id", "document", "name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class RequestedDocumentSerializer(serializers.ModelSerializer):
+    document = serializers.IntegerField(source="document.position")
+    name = serializers.CharField(source="document.name")
+    answered = serializers.BooleanField(source="is_answered")
+    answer = serializers.IntegerField(
+        source="answer_id", allow_null=True, help_text="The id of the file that answered it, or null."
+    )
+
+    class Meta:
+        model = RequestedDocument
+        fields = ["document", "name", "problem", "note", "answered", "answered_at", "answer"]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -390,6 +442,7 @@ class DossierSerializer(DossierSummarySerializer):
     attachments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    requested_documents = serializers.SerializerMethodField()
 
     class Meta(DossierSummarySerializer.Meta):
         fields = [
@@ -407,6 +460,7 @@ class DossierSerializer(DossierSummarySerializer):
             "attachments",
             "events",
             "actions",
+            "requested_documents",
         ]
 
     @extend_schema_field(AttachmentSerializer(many=True))
@@ -422,6 +476,15 @@ class DossierSerializer(DossierSummarySerializer):
         if not self.context.get("for_staff"):
             events = events.seen_by_citizen(self.context["request"].user)
         return EventSerializer(events, many=True, context=self.context).data
+
+    @extend_schema_field(RequestedDocumentSerializer(many=True))
+    def get_requested_documents(self, dossier: Dossier) -> list:
+        """While a supplement is asked for: the documents the request named,
+        each answered by a file or not yet."""
+        if dossier.state != State.SUPPLEMENT_REQUESTED:
+            return []
+        requested = RequestedDocument.objects.of_last_request(dossier)
+        return RequestedDocumentSerializer(requested, many=True, context=self.context).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_CHOICES)))
     def get_actions(self, dossier: Dossier) -> list[str]:

@@ -54,12 +54,29 @@ EVENT_LABELS = {
 # Actions whose reasons go to the citizen, and so must be written (the
 # write path refuses them without), with what to say when they are not.
 NOTE_REQUIRED = {
-    "request_supplement": _("Say what the citizen must add or correct."),
+    "request_supplement": _(
+        "Say what the citizen must add or correct: pick the documents from the checklist, or write it in the note."
+    ),
     "refuse": _("Give the reasons for refusing the dossier."),
     "reject": _("Give the reasons for the rejection; they go to the citizen."),
     "withdraw": _("Say why the dossier is withdrawn (the citizen's request)."),
     "apologise": _("Give the reason for the delay; it goes to the citizen."),
 }
+# Actions whose reason may instead be the documents named (a supplement
+# request picks them from the checklist: dossiers/supplements.py).
+DOCUMENTS_MAY_GIVE_REASON = frozenset({"request_supplement"})
+
+
+def reason_missing(action: str, note: str, *, names_documents: bool = False) -> str:
+    """What to say when `action` is taken without the reason it needs ("" if
+    it has one): the one rule of the write path, the page's form and the API."""
+    if action not in NOTE_REQUIRED or (note or "").strip():
+        return ""
+    if names_documents and action in DOCUMENTS_MAY_GIVE_REASON:
+        return ""
+    return str(NOTE_REQUIRED[action])
+
+
 # How the counter's page lays the actions out. The forward action — the one
 # that moves the dossier on to the next stage — comes first and is the
 # primary button; the actions that end the dossier without a result stand

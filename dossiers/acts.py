@@ -17,6 +17,7 @@ from typing import Any
 from django_fsm import State as TargetState
 
 from dossiers.errors import NotPossible
+from dossiers.supplements import Asked
 from portal.calendar import Calendar
 
 
@@ -30,6 +31,8 @@ class Act:
     # For `receive`: the positions of the documents ticked as handed in
     # (None: as they stand).
     documents: frozenset[int] | None = None
+    # For `request_supplement`: the documents of the checklist asked for.
+    requested: tuple[Asked, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Outcome:
     pause_ended: EndedPause | None = None
     # The state a supplement returns the dossier to.
     resumes: str | None = None
+    # For `request_supplement`: each document asked for, with its checklist entry.
+    requested: tuple[tuple[Any, Asked], ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
 
 

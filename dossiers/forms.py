@@ -7,8 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.actions import CONFIRMATION_REQUIRED, NOTE_REQUIRED
+from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
 from dossiers.models import Delivery
+from dossiers.supplements import Asked, Problem
 from dossiers.uploads import check_upload
 from portal.models import Office
 from portal.phones import clean_id_number, clean_phone
@@ -129,7 +130,10 @@ class ActionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to ask for a supplement, refuse, reject, withdraw or apologise: the citizen reads it."),
+        help_text=_(
+            "Required to refuse, reject, withdraw or apologise, and to ask for a supplement without picking "
+            "the documents: the citizen reads it."
+        ),
     )
     new_appointment = forms.DateTimeField(
         label=_("New appointment (for an apology)"),
@@ -146,14 +150,49 @@ class ActionForm(forms.Form):
     def clean(self):
         data = super().clean()
         action = data.get("action")
-        if action in NOTE_REQUIRED and not (data.get("note") or "").strip():
-            self.add_error("note", NOTE_REQUIRED[action])
+        data["requested"] = self.requested() if action == "request_supplement" else []
+        missing = reason_missing(action or "", data.get("note") or "", names_documents=bool(data["requested"]))
+        if missing:
+            self.add_error("note", missing)
         if action in CONFIRMATION_REQUIRED and not data.get("confirm"):
             self.add_error("confirm", CONFIRMATION_REQUIRED[action])
         appointment = data.get("new_appointment")
         if appointment is not None and timezone.is_naive(appointment):
             data["new_appointment"] = timezone.make_aware(appointment)
         return data
+
+    def requested(self) -> list[Asked]:
+        """The documents of the checklist picked for a supplement request
+        (checkbox `requested` = the document's number), each with
+        `problem-N` and `detail-N`. Whether they make a valid request is the
+        domain's to say (`supplements.check_items`)."""
+        values = self.data.getlist("requested") if hasattr(self.data, "getlist") else []
+        asked = []
+        for value in values:
+            # Not a number: no document of any checklist (the domain says so).
+            position = int(value) if str(value).isdigit() and len(str(value)) <= 6 else 0
+            asked.append(
+                Asked(
+                    position=position,
+                    problem=self.data.get(f"problem-{position}", Problem.MISSING),
+                    note=self.data.get(f"detail-{position}", ""),
+                )
+            )
+        return asked
+
+    def supplement_rows(self, documents) -> list[dict]:
+        """The checklist as the supplement form shows it, with what was
+        picked and written when the form comes back with an error."""
+        picked = {item.position: item for item in (self.requested() if self.is_bound else [])}
+        return [
+            {
+                "document": document,
+                "picked": document.position in picked,
+                "problem": picked[document.position].problem if document.position in picked else Problem.MISSING,
+                "note": picked[document.position].note if document.position in picked else "",
+            }
+            for document in documents
+        ]
 
 
 class AttachmentForm(forms.Form):

@@ -146,7 +146,15 @@ def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
             "consented_at": moment(assistance.consented_at),
         }
     if kind == Kind.SUPPLEMENT:
-        context["missing"] = [doc.name for doc in dossier.missing_documents()]
+        # Exactly the documents the request named, with what is wrong; a
+        # request in words only lists the mandatory documents not received.
+        requested = event.requested_documents.select_related("document").order_by("document__position", "pk")
+        context["requested"] = [
+            {"name": item.document.name, "problem": str(item.get_problem_display()), "note": item.note}
+            for item in requested
+        ]
+        if not context["requested"]:
+            context["missing"] = [doc.name for doc in dossier.missing_documents()]
         context["pauses_clock"] = dossier.received_at is not None
     if kind == Kind.APOLOGY:
         context["new_appointment"] = moment(dossier.appointment_at)

@@ -33,11 +33,21 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from dossiers import notifications, permissions, quotas, rollups, slips, tasks
-from dossiers.actions import ACTION_LABELS, ACTIONS, NOTE_REQUIRED
+from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
-from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, DossierEvent, Pause
+from dossiers.models import (
+    Attachment,
+    Delivery,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Pause,
+    RequestedDocument,
+    State,
+)
 from dossiers.states import FINISHED, OPEN_TO_CITIZEN_FILES
+from dossiers.supplements import Asked, describe
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
 from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
@@ -53,13 +63,17 @@ def perform(
     version: int | None = None,
     new_appointment: dt.datetime | None = None,
     documents: set[int] | frozenset[int] | None = None,
+    requested: list[Asked] | tuple[Asked, ...] = (),
     at: dt.datetime | None = None,
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
     cannot be taken, leaving the dossier as it was. `documents` are the
-    positions of the documents ticked as handed in, for `receive`."""
+    positions of the documents ticked as handed in, for `receive`;
+    `requested`, the documents of the checklist a supplement request asks for."""
     if action not in ACTIONS:
         raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
+    if requested and action not in DOCUMENTS_MAY_GIVE_REASON:
+        raise Invalid(_("Only a supplement request names documents to add or correct."))
     at = at or timezone.now()
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
@@ -72,10 +86,11 @@ def perform(
         )
         method = getattr(dossier, ACTIONS[action])
         _check(dossier, action, method, actor, version)
-        if action in NOTE_REQUIRED and not note:
-            raise Invalid(str(NOTE_REQUIRED[action]))
+        missing = reason_missing(action, note, names_documents=bool(requested))
+        if missing:
+            raise Invalid(missing)
         try:
-            _take(dossier, action, method, actor, at, note, new_appointment, documents)
+            _take(dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested))
         except CalendarMissing as missing:
             # Anything that counts working time, the slips included: refused
             # whole, the transaction rolled back.
@@ -92,6 +107,7 @@ def _take(
     note: str,
     new_appointment: dt.datetime | None,
     documents: set[int] | frozenset[int] | None,
+    requested: tuple[Asked, ...] = (),
 ) -> None:
     """Run the transition and record everything it changes."""
     act = Act(
@@ -101,6 +117,7 @@ def _take(
         note=note,
         new_appointment=new_appointment,
         documents=None if documents is None else frozenset(documents),
+        requested=requested,
     )
     from_state = dossier.state
     before = rollups.facts_of(dossier)
@@ -111,13 +128,22 @@ def _take(
         raise Invalid(" ".join(error.messages), error.messages) from None
     dossier.version += 1
     dossier.save()
-    record_outcome(dossier, outcome, note)
+    # What the citizen is told and the pause is kept for: the reason written,
+    # then the documents asked for.
+    told = "\n".join(part for part in (note, describe(outcome.requested)) if part)
+    record_outcome(dossier, outcome, told)
     event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details)
+    RequestedDocument.objects.bulk_create(
+        RequestedDocument(
+            dossier=dossier, request=event, document=document, problem=item.problem, note=item.note.strip()
+        )
+        for document, item in outcome.requested
+    )
     rollups.record(dossier, before, rollups.facts_of(dossier))
     slip = slips.issue_for(dossier, action, event)
     if slip is not None:
         tasks.after_commit(tasks.enqueue_slip, slip.pk)
-    queue_notifications(dossier, action, note)
+    queue_notifications(dossier, action, told)
 
 
 def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int | None) -> None:
@@ -257,6 +283,11 @@ def attach(
         attachment.file.save(stored_as, ContentFile(content), save=False)
         try:
             attachment.save()
+            if document is not None and dossier.state == State.SUPPLEMENT_REQUESTED:
+                # The reply to a supplement request, matched to the document it asked for.
+                RequestedDocument.objects.of_last_request(dossier).filter(document=document, answered_at=None).update(
+                    answered_at=at, answer=attachment
+                )
             if document is not None and not document.is_received:
                 document.is_received = True
                 document.save(update_fields=["is_received"])

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from citizens import applications, feedback, life_events, tracking
 from citizens.forms import ClaimCodeForm, FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
 from citizens.models import Draft, LifeEvent
-from dossiers import slips, workflow
+from dossiers import slips, supplements, workflow
 from dossiers.actions import EVENT_LABELS
 from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
-from dossiers.models import Dossier, Slip, State
+from dossiers.models import Dossier, RequestedDocument, Slip, State
 from dossiers.uploads import as_download
 from portal.clients import client_address
 from portal.phones import last_digits
@@ -83,6 +83,9 @@ def submitted(request, code: str):
 def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=None, rating_form=None, status=200):
     dossier = own_dossier(request, code)
     actions = workflow.available_actions(dossier, request.user)
+    requested = []
+    if dossier.state == State.SUPPLEMENT_REQUESTED:
+        requested = list(RequestedDocument.objects.of_last_request(dossier))
     context = {
         "dossier": dossier,
         "next_step": NEXT_STEP.get(dossier.state, ""),
@@ -96,6 +99,9 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "may_supplement": "supplement" in actions,
         "supplement_request": dossier.events.filter(action="request_supplement").order_by("-at", "-pk").first(),
         "supplement_files": dossier.citizen_files_since_request(),
+        # The documents asked for, each answered by a file or still to send.
+        "requested": requested,
+        "still_to_upload": supplements.still_to_upload(requested),
         "supplement_form": supplement_form or SupplementFileForm(dossier=dossier),
         "may_withdraw": "withdraw" in actions,
         "may_rate": feedback.may_rate(dossier),

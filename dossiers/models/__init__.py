@@ -8,6 +8,7 @@ from dossiers.models.documents import Attachment, DossierDocument
 from dossiers.models.dossier import Dossier, DossierQuerySet, missing_of, private_storage
 from dossiers.models.outputs import CounterDigest, Notification, Slip
 from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
+from dossiers.models.supplements import RequestedDocument, RequestedQuerySet
 from dossiers.models.trail import CodeSequence, DossierEvent, EventQuerySet, Pause
 from dossiers.states import State
 
@@ -28,6 +29,8 @@ __all__ = [
     "Notification",
     "OpenBalance",
     "Pause",
+    "RequestedDocument",
+    "RequestedQuerySet",
     "Slip",
     "State",
     "missing_of",

@@ -42,6 +42,7 @@ from django.utils.translation import ngettext
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from dossiers import permissions as may
+from dossiers import supplements
 from dossiers.acts import Act, EndedPause, Outcome, Resumed
 from dossiers.deadlines import PauseSpan, due_on_resuming, explain
 from dossiers.delivery import Delivery
@@ -391,13 +392,22 @@ class Dossier(FSMModelMixin, models.Model):
     )
     def request_supplement(self, act: Act) -> Outcome:
         """Yêu cầu bổ sung: before receipt the clock has not started; during
-        processing it is paused until the citizen brings what is missing."""
+        processing it is paused until the citizen brings what is missing.
+        `act.requested` are the documents of the checklist asked for
+        (`supplements.check_items`)."""
+        requested = tuple(supplements.check_items(self.documents.all(), act.requested))
+        details = {}
+        if requested:
+            details["requested"] = [
+                {"document": document.position, "problem": item.problem, "note": item.note.strip()}
+                for document, item in requested
+            ]
         self.resume_state = self.state
         if self.state == State.SUBMITTED:
-            return Outcome()
+            return Outcome(requested=requested, details=details)
         self.supplement_requests += 1
         self.paused_at = act.at
-        return Outcome(pause_started=True)
+        return Outcome(pause_started=True, requested=requested, details=details)
 
     @transition(
         field=state,
@@ -410,14 +420,30 @@ class Dossier(FSMModelMixin, models.Model):
         deadline moved by the paused working time. A citizen sending it
         online must have sent a file since the request; at the counter the
         clerk records what was brought."""
-        if may.owner(self, act.actor) and not may.works_on(self, act.actor) and not self.citizen_files_since_request():
-            raise ValidationError(
-                _("Upload what the counter asked for before you send the supplement."), code="no_files"
-            )
+        if may.owner(self, act.actor) and not may.works_on(self, act.actor):
+            self.check_citizen_reply()
         resumes = self.resume_state or State.SUBMITTED
         ended = self.end_pause(act.at, act.calendar, move_deadline=True)
         self.resume_state = ""
         return Outcome(resumes=resumes, pause_ended=ended, details=_pause_details(ended))
+
+    def check_citizen_reply(self) -> None:
+        """A citizen sends the supplement online once they have sent a file
+        for every document asked for that they can upload (a document shown
+        at the counter is brought there), or, when the request named none,
+        at least one file since it."""
+        requested = list(self.requested_documents.of_last_request(self))  # type: ignore[attr-defined]
+        lacking = supplements.still_to_upload(requested)
+        if lacking:
+            raise ValidationError(
+                _("Upload a file for each document the counter asked for. Still missing: %(names)s.")
+                % {"names": "; ".join(supplements.short(item.document.name) for item in lacking)},
+                code="requested_documents_open",
+            )
+        if not requested and not self.citizen_files_since_request():
+            raise ValidationError(
+                _("Upload what the counter asked for before you send the supplement."), code="no_files"
+            )
 
     def end_pause(self, at: dt.datetime, calendar: Calendar, *, move_deadline: bool) -> EndedPause | None:
         """Restart the clock; the pause it closed, if it was paused."""

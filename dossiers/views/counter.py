@@ -27,8 +27,9 @@ from dossiers import batch, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
-from dossiers.models import Attachment, Dossier, DossierDocument
+from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
 from dossiers.permissions import works_on
+from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
 from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
 from portal.auth import staff_only
@@ -194,11 +195,12 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
     offered = offered_actions(dossier, request.user)
     actions = page_order([action for action, reason in offered if not reason])
     going_on = [action for action in actions if action not in STOPPING]
+    documents = list(dossier.documents.all())
     context = {
         "dossier": dossier,
         "timeliness": dossier.timeliness(),
         "explanation": dossier.explain_deadline(),
-        "documents": list(dossier.documents.all()),
+        "documents": documents,
         "events": dossier.events.select_related("actor"),
         "attachments": dossier.attachments.select_related("document"),
         "notifications": dossier.notifications.to_citizen()[:20],
@@ -219,6 +221,11 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "event_labels": EVENT_LABELS,
         "form": form,
         "checks_documents": "receive" in actions,
+        # The supplement form: the checklist to pick from, and what the last request asked for.
+        "supplement_rows": form.supplement_rows(documents) if "request_supplement" in actions else [],
+        "supplement_problems": Problem.choices,
+        "supplement_note_max": NOTE_MAX_LENGTH,
+        "requested": list(RequestedDocument.objects.of_last_request(dossier)),
         "may_apologise": "apologise" in actions,
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
@@ -254,9 +261,11 @@ def dossier_act(request, code: str):
             version=data["version"],
             new_appointment=data["new_appointment"],
             documents=set(data["documents"]) if data["action"] == "receive" else None,
+            requested=data["requested"],
         )
     except ActionError as error:
-        form.add_error(None, error.message)
+        for message in error.errors:
+            form.add_error(None, message)
         dossier.refresh_from_db()
         return _render_dossier(request, dossier, form, status=error.http_status)
     messages.success(

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier, State
+from dossiers.supplements import Asked
 from dossiers.workflow import perform
 from portal.sms import MemoryBackend
 from tests.browser.test_counter_flow import act, open_menu, sign_in, sign_out
@@ -128,4 +129,42 @@ def test_a_supplement_round_trip(page: Page, live_server, procedure, office_a, l
     page.get_by_role("button", name="Send the supplement").click()
     expect(page.locator(".messages")).to_contain_text("Your supplement is sent")
     expect(page.locator(".state")).to_have_text("Received, being appraised")
+    assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED
+
+
+def test_a_supplement_naming_documents_is_answered_one_by_one_on_a_phone(
+    page: Page, live_server, procedure, office_a, lan, chi, son, tmp_path
+):
+    dossier = perform(submitted_online(procedure, office_a, lan), "receive", actor=chi, documents={1})
+    perform(
+        dossier,
+        "request_supplement",
+        actor=son,
+        requested=[Asked(1, "faulty", "Ảnh chụp bị mờ"), Asked(2, "missing")],
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "lan")
+    page.goto(f"{live_server.url}/my/dossiers/{dossier.code}/")
+    items = page.locator(".requested-item")
+    expect(items).to_have_count(2)
+    expect(items.nth(0)).to_contain_text("Ảnh chụp bị mờ")
+    expect(items.nth(1)).to_contain_text("Still missing")
+    scan = tmp_path / "to-khai-moi.pdf"
+    scan.write_bytes(PDF)
+    items.nth(0).locator("input[type=file]").set_input_files(str(scan))
+    items.nth(0).get_by_role("button", name="Upload").click()
+    expect(page.locator(".requested-item").nth(0)).to_contain_text("Answered")
+    expect(page.locator(".requested-item").nth(0)).to_contain_text("to-khai-moi.pdf")
+    # Nothing on the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("button", name="Send the supplement").click()
+    expect(page.locator("main")).to_contain_text("Still missing: Giấy ủy quyền (nếu có).")
+    assert Dossier.objects.get(pk=dossier.pk).state == State.SUPPLEMENT_REQUESTED
+    power = tmp_path / "uy-quyen.png"
+    power.write_bytes(png())
+    page.locator(".requested-item").nth(1).locator("input[type=file]").set_input_files(str(power))
+    page.locator(".requested-item").nth(1).get_by_role("button", name="Upload").click()
+    expect(page.locator(".requested-item").nth(1)).to_contain_text("Answered")
+    page.get_by_role("button", name="Send the supplement").click()
+    expect(page.locator(".messages")).to_contain_text("Your supplement is sent")
     assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED
