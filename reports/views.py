@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -292,6 +292,18 @@ def export_download(request, offices, pk: int):
     )
 
 
+DELAYS_PER_PAGE = 50
+
+
+def _page_of(items, number: str, per_page: int):
+    """One page of a list; a page number that is not one, or past the
+    last page, is not found (rather than quietly another page)."""
+    try:
+        return Paginator(items, per_page).page(number)
+    except InvalidPage:
+        raise Http404(_("There is no such page in this list.")) from None
+
+
 STAGE_LABELS = {
     "appraise": gettext_lazy("Receipt and appraisal"),
     "approve": gettext_lazy("Approval"),
@@ -305,6 +317,7 @@ def delays(request, offices):
     and the time the clock stood paused waiting for the citizen."""
     asked = _selection(request, offices)
     found = stage_delays(asked.period, asked.offices, today=asked.today)
+    page = _page_of(found.dossiers, request.GET.get("page", "1"), DELAYS_PER_PAGE)
     return render(
         request,
         "reports/delays.html",
@@ -314,10 +327,11 @@ def delays(request, offices):
             "scope": _scope(asked.offices, offices),
             "query": asked.query,
             "delays": found,
+            "page": page,
             "stages": [(STAGE_LABELS[stage], values) for stage, values in found.by_stage.items()],
             "rows": [
                 (dossier, [(STAGE_LABELS[t.stage], t) for t in times], STAGE_LABELS[worst.stage] if worst else "")
-                for dossier, times, worst in found.dossiers
+                for dossier, times, worst in page
             ],
         },
     )
