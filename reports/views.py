@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dossiers.errors import NotPossible
 from dossiers.models import Dossier
@@ -75,6 +75,22 @@ DASHBOARD_COLUMNS = (
     "open_overdue",
 )
 
+# The columns a screen shows unless all are asked for (`?columns=all`);
+# the others stay in the page for print, and every export has them all.
+# The shares of the finished: only the on-time rate, which orders the rows.
+ON_SCREEN = {
+    "received",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "open_within",
+    "open_overdue",
+}
+
+
+def _all_columns(request) -> bool:
+    return request.GET.get("columns") == "all"
+
 
 @supervisors_only
 def dashboard(request, offices):
@@ -82,7 +98,7 @@ def dashboard(request, offices):
     chosen, today = asked.offices, asked.today
     result = stats.report(asked.period, chosen, today=today)
     rows = sorted(result.rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0, r.label))
-    rows = [(row, [(m, row[m]) for m in DASHBOARD_COLUMNS]) for row in rows]
+    rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]) for row in rows]
     backlog = stats.report(Period(today, today), chosen, today=today).rows
     months = stats.trend(chosen, today=today)
     trend_chart = charts.trend(
@@ -111,7 +127,8 @@ def dashboard(request, offices):
             "form": asked.form,
             "report": result,
             "rows": rows,
-            "total": (result.total, [(m, result.total[m]) for m in DASHBOARD_COLUMNS]),
+            "total": (result.total, [(m, result.total[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]),
+            "all_columns": _all_columns(request),
             "bad_measures": ("finished_late", "open_overdue"),
             "query": asked.query,
             "trend_chart": trend_chart,
@@ -128,7 +145,7 @@ def sectors(request, offices):
     chosen = asked.offices
     result = stats.report(asked.period, chosen, by="sector", today=asked.today)
     measures = [m for m in stats.MEASURES]
-    rows = [(row, [(m, row[m]) for m in measures]) for row in [*result.rows, result.total]]
+    rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in measures]) for row in [*result.rows, result.total]]
     return render(
         request,
         "reports/sectors.html",
@@ -136,7 +153,11 @@ def sectors(request, offices):
             "form": asked.form,
             "report": result,
             "rows": rows if result.rows else [],
-            "headers": [(m, SHORT_LABELS.get(m, stats.MEASURES[m])) for m in measures],
+            "headers": [(m, SHORT_LABELS.get(m, stats.MEASURES[m]), m not in ON_SCREEN) for m in measures],
+            "groups": [
+                (label, len(group), len([m for m in group if m in ON_SCREEN])) for label, group in SECTOR_GROUPS
+            ],
+            "all_columns": _all_columns(request),
             "query": asked.query,
             "scope": _scope(chosen, offices),
             "register_office": chosen[0] if len(chosen) == 1 else None,
@@ -146,6 +167,15 @@ def sectors(request, offices):
         },
     )
 
+
+# The official report's column groups: (head, its measures). The shares
+# of the finished follow them (four columns, one on screen).
+SECTOR_GROUPS = (
+    (gettext_lazy("Received"), ("received_online", "received_in_person", "received_post", "received", "carried_over")),
+    (pgettext_lazy("report", "Finished"), ("finished_early", "finished_on_time", "finished_late", "finished")),
+    (gettext_lazy("Open at the end"), ("open_within", "open_overdue", "open")),
+    (gettext_lazy("Also"), ("supplement_requests", "refusals", "withdrawals", "apologies")),
+)
 
 # Column heads under the groups Received / Finished / Open / Also.
 SHORT_LABELS = {
