@@ -1,5 +1,11 @@
-"""Charts for the supervisor's dashboard, drawn as SVG on the server: no
+"""Charts for the supervisor's dashboard, made on the server: no
 JavaScript, readable on paper, and every figure also written as text.
+
+Each chart is a list of rows — a label, a bar, its figures — in HTML, so
+that its text is the page's text at every screen width; only the bars are
+SVG, stretched to their row (`preserveAspectRatio="none"`) and holding no
+text. (Text inside a scaled SVG shrinks with it: 12 px drawn 720 wide is
+6 px on a phone.)
 
 Pure: numbers and labels in, markup out (labels are escaped here).
 """
@@ -13,7 +19,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 EARLY, ON_TIME, LATE = "#1d70b8", "#85b4e0", "#c62828"
 WITHIN, OVERDUE = "#85b4e0", "#c62828"
-INK, GRID = "#0b0c0c", "#b1b4b6"
 
 
 @dataclass(frozen=True)
@@ -32,80 +37,78 @@ class OfficeBar:
     overdue: int
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
-    # Every text put in `body` is escaped.
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart" '
-        f'font-family="sans-serif" font-size="12"><title>{escape(title)}</title>' + "".join(body) + "</svg>"
-    )
-
-
 def _rate(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.1f}%".replace(".0%", "%")
 
 
+def _bar(parts: list[tuple[int, str]], biggest: int) -> str:
+    """One bar, its parts end to end, as long against 100 as the whole
+    against `biggest`."""
+    body, x = [], 0.0
+    for value, colour in parts:
+        if value:
+            width = 100 * value / biggest
+            body.append(f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="1" fill="{colour}"/>')
+            x += width
+    return (
+        '<svg class="chart__bar" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 1" '
+        'preserveAspectRatio="none" aria-hidden="true" focusable="false">' + "".join(body) + "</svg>"
+    )
+
+
+def _legend(keys: tuple[str, ...], colours: tuple[str, ...]) -> str:
+    return (
+        '<p class="chart__legend">'
+        + "".join(
+            f'<span class="chart__key"><svg class="chart__swatch" viewBox="0 0 1 1" aria-hidden="true" '
+            f'focusable="false"><rect width="1" height="1" fill="{colour}"/></svg>{escape(label)}</span>'
+            for label, colour in zip(keys, colours, strict=True)
+        )
+        + "</p>"
+    )
+
+
+def _chart(kind: str, title: str, legend: str, rows: list[str]) -> SafeString:
+    # Every text put in `legend` and `rows` is escaped.
+    return mark_safe(
+        f'<figure class="chart chart--{kind}"><figcaption class="visually-hidden">{escape(title)}</figcaption>'
+        f'{legend}<ol class="chart__rows">{"".join(rows)}</ol></figure>'
+    )
+
+
+def _row(label: str, bar: str, figures: str) -> str:
+    return (
+        f'<li class="chart__row"><span class="chart__label">{label}</span>{bar}'
+        f'<span class="chart__figures">{figures}</span></li>'
+    )
+
+
 def trend(months: list[MonthBar], *, title: str, legend: tuple[str, str, str]) -> SafeString:
-    """Finished dossiers per month, early / on time / late stacked, with the
-    on-time rate above each bar."""
-    width, height, left, bottom, top = 720, 260, 40, 40, 40
-    plot = height - bottom - top
+    """Finished dossiers per month, early / on time / late end to end, with
+    how many and the on-time rate beside each bar."""
     biggest = max([m.early + m.on_time + m.late for m in months] + [1])
-    step = (width - left - 10) / max(len(months), 1)
-    bar = step * 0.62
-    body = [
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="{GRID}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="{INK}">{biggest}</text>',
-        f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" fill="{INK}">0</text>',
+    rows = [
+        _row(
+            escape(month.label),
+            _bar([(month.early, EARLY), (month.on_time, ON_TIME), (month.late, LATE)], biggest),
+            f"{month.early + month.on_time + month.late} · <strong>{_rate(month.rate)}</strong>",
+        )
+        for month in months
     ]
-    for n, month in enumerate(months):
-        x = left + n * step + (step - bar) / 2
-        y = height - bottom
-        for value, colour in ((month.early, EARLY), (month.on_time, ON_TIME), (month.late, LATE)):
-            h = plot * value / biggest
-            if value:
-                body.append(f'<rect x="{x:.1f}" y="{y - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}"/>')
-            y -= h
-        centre = x + bar / 2
-        body.append(
-            f'<text x="{centre:.1f}" y="{y - 5:.1f}" text-anchor="middle" fill="{INK}" font-weight="bold">'
-            f"{_rate(month.rate)}</text>"
-        )
-        body.append(
-            f'<text x="{centre:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="{INK}">'
-            f"{escape(month.label)}</text>"
-        )
-    x = left
-    for label, colour in zip(legend, (EARLY, ON_TIME, LATE), strict=True):
-        body.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>')
-        body.append(f'<text x="{x + 16}" y="18" fill="{INK}">{escape(label)}</text>')
-        x += 24 + 7 * len(label)
-    return _svg(width, height, title, body)
+    return _chart("trend", title, _legend(legend, (EARLY, ON_TIME, LATE)), rows)
 
 
 def backlog(offices: list[OfficeBar], *, title: str, legend: tuple[str, str]) -> SafeString:
     """Open dossiers per office, within the deadline and overdue, the most
     overdue first."""
     offices = sorted(offices, key=lambda o: (-o.overdue, -o.within, o.label))
-    row, label_width, width = 26, 250, 720
-    height = 34 + row * max(len(offices), 1)
     biggest = max([o.within + o.overdue for o in offices] + [1])
-    scale = (width - label_width - 60) / biggest
-    body = []
-    x = label_width
-    for label, colour in zip(legend, (WITHIN, OVERDUE), strict=True):
-        body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
-        body.append(f'<text x="{x + 16}" y="16" fill="{INK}">{escape(label)}</text>')
-        x += 24 + 7 * len(label)
-    for n, office in enumerate(offices):
-        y = 28 + n * row
-        name = escape(office.label if len(office.label) <= 36 else office.label[:35] + "…")
-        body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="{INK}">{name}</text>')
-        x = float(label_width)
-        for value, colour in ((office.within, WITHIN), (office.overdue, OVERDUE)):
-            w = value * scale
-            if value:
-                body.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="{colour}"/>')
-            x += w
-        figures = f"{office.within} + {office.overdue}" if office.overdue else f"{office.within}"
-        body.append(f'<text x="{x + 6:.1f}" y="{y + 15}" fill="{INK}">{figures}</text>')
-    return _svg(width, height, title, body)
+    rows = [
+        _row(
+            escape(office.label),
+            _bar([(office.within, WITHIN), (office.overdue, OVERDUE)], biggest),
+            f"{office.within} + <strong>{office.overdue}</strong>" if office.overdue else f"{office.within}",
+        )
+        for office in offices
+    ]
+    return _chart("backlog", title, _legend(legend, (WITHIN, OVERDUE)), rows)

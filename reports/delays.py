@@ -99,17 +99,16 @@ class Delays:
     dossiers: list[tuple[Dossier, list, object]]  # (dossier, stage times, worst stage)
     by_stage: dict[str, dict]  # stage → {"dossiers": n, "overrun": timedelta}
     pauses: list[tuple[str, int, dt.timedelta]]  # (reason, how many, working time)
-    more: int = 0  # late dossiers left out of the list
     # Why some dossiers could not be timed: a year whose calendar is not loaded.
     uncounted: dict[str, int] = field(default_factory=dict)  # message → dossiers
 
 
-def stage_delays(
-    period: Period, offices, *, today: dt.date | None = None, limit: int = 500, sector_id: int | None = None
-) -> Delays:
+def stage_delays(period: Period, offices, *, today: dt.date | None = None, sector_id: int | None = None) -> Delays:
     """For the dossiers finished late in the period or overdue at its end,
     which stage overran its share of the time limit, and how long the clock
-    stood paused, by reason (waiting for the citizen is not the office's)."""
+    stood paused, by reason (waiting for the citizen is not the office's).
+    Every one is listed, the earliest due first: the page shows them a
+    page at a time (each is timed anyway, for the totals)."""
     today = today or timezone.localdate()
     base = Dossier.objects.filter(competent_office__in=list(offices))
     if sector_id is not None:
@@ -162,7 +161,6 @@ def stage_delays(
         for pause, working_time in zip(pauses, spent, strict=True):
             reasons[pause.reason][0] += 1
             reasons[pause.reason][1] += working_time
-        if len(listed) < limit:
-            listed.append((dossier, times, worst(times)))
+        listed.append((dossier, times, worst(times)))
     ordered = sorted(((r, n, t) for r, (n, t) in reasons.items()), key=lambda item: -item[2])
-    return Delays(listed, by_stage, ordered, max(len(pks) - sum(uncounted.values()) - len(listed), 0), dict(uncounted))
+    return Delays(listed, by_stage, ordered, dict(uncounted))

@@ -1,7 +1,8 @@
 """Exports made in the background (django-q2): asking for one (`ask_register`),
 making it (`make_export`), and deleting what has expired or died
 (`delete_expired_exports`, hourly, which also queues again what the
-broker never took).
+broker never took). And on the 1st of each month, the month's opening
+balances (`store_opening_balances`), so that no supervisor waits for them.
 
 A task takes the export's key, claims the row (queued → running) so that a
 second delivery of the same task does nothing, and reports its progress on
@@ -23,9 +24,10 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from dossiers.errors import NotPossible
+from dossiers.models import BalancedMonth
 from dossiers.tasks import after_commit
 from portal.models import Office
-from reports import exports
+from reports import exports, stats
 from reports.models import Export
 from reports.periods import Period
 
@@ -143,3 +145,14 @@ def delete_expired_exports(now: dt.datetime | None = None) -> int:
         export.delete()
         deleted += 1
     return deleted
+
+
+def store_opening_balances(today: dt.date | None = None) -> str:
+    """Store the open balances at the start of this month (run on the 1st,
+    reports/migrations/0003_opening_balances_schedule.py). Run again, or
+    after a report has stored them, it changes nothing."""
+    month = (today or timezone.localdate()).replace(day=1)
+    if BalancedMonth.objects.filter(month=month).exists():
+        return f"{month:%Y-%m} already stored"
+    stats.ensure_balances(month)
+    return f"{month:%Y-%m} stored"

@@ -14,14 +14,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dossiers.errors import NotPossible
 from dossiers.models import Dossier
@@ -75,6 +75,22 @@ DASHBOARD_COLUMNS = (
     "open_overdue",
 )
 
+# The columns a screen shows unless all are asked for (`?columns=all`);
+# the others stay in the page for print, and every export has them all.
+# The shares of the finished: only the on-time rate, which orders the rows.
+ON_SCREEN = {
+    "received",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "open_within",
+    "open_overdue",
+}
+
+
+def _all_columns(request) -> bool:
+    return request.GET.get("columns") == "all"
+
 
 @supervisors_only
 def dashboard(request, offices):
@@ -82,7 +98,7 @@ def dashboard(request, offices):
     chosen, today = asked.offices, asked.today
     result = stats.report(asked.period, chosen, today=today)
     rows = sorted(result.rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0, r.label))
-    rows = [(row, [(m, row[m]) for m in DASHBOARD_COLUMNS]) for row in rows]
+    rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]) for row in rows]
     backlog = stats.report(Period(today, today), chosen, today=today).rows
     months = stats.trend(chosen, today=today)
     trend_chart = charts.trend(
@@ -111,7 +127,8 @@ def dashboard(request, offices):
             "form": asked.form,
             "report": result,
             "rows": rows,
-            "total": (result.total, [(m, result.total[m]) for m in DASHBOARD_COLUMNS]),
+            "total": (result.total, [(m, result.total[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]),
+            "all_columns": _all_columns(request),
             "bad_measures": ("finished_late", "open_overdue"),
             "query": asked.query,
             "trend_chart": trend_chart,
@@ -128,7 +145,7 @@ def sectors(request, offices):
     chosen = asked.offices
     result = stats.report(asked.period, chosen, by="sector", today=asked.today)
     measures = [m for m in stats.MEASURES]
-    rows = [(row, [(m, row[m]) for m in measures]) for row in [*result.rows, result.total]]
+    rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in measures]) for row in [*result.rows, result.total]]
     return render(
         request,
         "reports/sectors.html",
@@ -136,7 +153,11 @@ def sectors(request, offices):
             "form": asked.form,
             "report": result,
             "rows": rows if result.rows else [],
-            "headers": [(m, SHORT_LABELS.get(m, stats.MEASURES[m])) for m in measures],
+            "headers": [(m, SHORT_LABELS.get(m, stats.MEASURES[m]), m not in ON_SCREEN) for m in measures],
+            "groups": [
+                (label, len(group), len([m for m in group if m in ON_SCREEN])) for label, group in SECTOR_GROUPS
+            ],
+            "all_columns": _all_columns(request),
             "query": asked.query,
             "scope": _scope(chosen, offices),
             "register_office": chosen[0] if len(chosen) == 1 else None,
@@ -146,6 +167,15 @@ def sectors(request, offices):
         },
     )
 
+
+# The official report's column groups: (head, its measures). The shares
+# of the finished follow them (four columns, one on screen).
+SECTOR_GROUPS = (
+    (gettext_lazy("Received"), ("received_online", "received_in_person", "received_post", "received", "carried_over")),
+    (pgettext_lazy("report", "Finished"), ("finished_early", "finished_on_time", "finished_late", "finished")),
+    (gettext_lazy("Open at the end"), ("open_within", "open_overdue", "open")),
+    (gettext_lazy("Also"), ("supplement_requests", "refusals", "withdrawals", "apologies")),
+)
 
 # Column heads under the groups Received / Finished / Open / Also.
 SHORT_LABELS = {
@@ -292,6 +322,18 @@ def export_download(request, offices, pk: int):
     )
 
 
+DELAYS_PER_PAGE = 50
+
+
+def _page_of(items, number: str, per_page: int):
+    """One page of a list; a page number that is not one, or past the
+    last page, is not found (rather than quietly another page)."""
+    try:
+        return Paginator(items, per_page).page(number)
+    except InvalidPage:
+        raise Http404(_("There is no such page in this list.")) from None
+
+
 STAGE_LABELS = {
     "appraise": gettext_lazy("Receipt and appraisal"),
     "approve": gettext_lazy("Approval"),
@@ -305,6 +347,7 @@ def delays(request, offices):
     and the time the clock stood paused waiting for the citizen."""
     asked = _selection(request, offices)
     found = stage_delays(asked.period, asked.offices, today=asked.today)
+    page = _page_of(found.dossiers, request.GET.get("page", "1"), DELAYS_PER_PAGE)
     return render(
         request,
         "reports/delays.html",
@@ -314,10 +357,11 @@ def delays(request, offices):
             "scope": _scope(asked.offices, offices),
             "query": asked.query,
             "delays": found,
+            "page": page,
             "stages": [(STAGE_LABELS[stage], values) for stage, values in found.by_stage.items()],
             "rows": [
                 (dossier, [(STAGE_LABELS[t.stage], t) for t in times], STAGE_LABELS[worst.stage] if worst else "")
-                for dossier, times, worst in found.dossiers
+                for dossier, times, worst in page
             ],
         },
     )

@@ -89,8 +89,9 @@ FIGURES = {
 def page_row(html: str, label: str) -> list[str]:
     found = re.search(rf'<th scope="row">{label}</th>(.*?)</tr>', html, re.S)
     assert found, label
-    return re.findall(r"<td class=\"number\">(\d+\.\d\d) %</td>", found.group(1)) or re.findall(
-        r"<td class=\"number\">(—)</td>", found.group(1)
+    # Early, on time and late are shown with all columns and on paper; the rate always.
+    return re.findall(r"<td class=\"number[^\"]*\">(\d+\.\d\d) %</td>", found.group(1)) or re.findall(
+        r"<td class=\"number[^\"]*\">(—)</td>", found.group(1)
     )
 
 
