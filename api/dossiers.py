@@ -193,6 +193,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             actor=self.request.user,
             receive=True,
             time_limit_case=data["time_limit_case"],
+            counts={row["document"]: (row["originals"], row["copies"]) for row in data["received_counts"]},
+            fee_received=data["fee_received"],
+            fee_receipt_number=data["fee_receipt_number"],
         )
 
     def _online(self, data: dict) -> Dossier:

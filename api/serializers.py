@@ -45,6 +45,13 @@ class ApplicantSerializer(serializers.Serializer):
         return clean_phone(value)
 
 
+class DocumentCountSerializer(serializers.Serializer):
+    # The ranges are checked by the domain (dossiers/intake.py), as on the page.
+    document = serializers.IntegerField(min_value=1, max_value=1000, help_text="The document's number, from 1.")
+    originals = serializers.IntegerField(required=False, allow_null=True, default=None)
+    copies = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
 class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.SlugRelatedField(
         slug_field="code", queryset=Procedure.objects.active(), help_text="The procedure's code, e.g. 1.001193."
@@ -81,6 +88,29 @@ class DossierCreateSerializer(serializers.Serializer):
         default=list,
         max_length=200,
         help_text="A clerk's walk-in dossier: the numbers (from 1) of the documents handed in.",
+    )
+    received_counts = serializers.ListField(
+        child=DocumentCountSerializer(),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text=(
+            "A clerk's walk-in dossier: the originals and copies taken in of ticked documents (0 to 50 each); "
+            "a document left out counts as the procedure asks."
+        ),
+    )
+    fee_received = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A clerk's walk-in dossier: the fee collected, in whole đồng (0 or more).",
+    )
+    fee_receipt_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text="The number of the receipt (biên lai) for the fee; required when `fee_received` is above 0.",
     )
     answers = serializers.DictField(
         child=serializers.BooleanField(),
@@ -256,7 +286,23 @@ class DossierDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DossierDocument
-        fields = ["position", "name", "case", "kind", "originals", "copies", "mandatory", "group", "received"]
+        fields = [
+            "position",
+            "name",
+            "case",
+            "kind",
+            "originals",
+            "copies",
+            "mandatory",
+            "group",
+            "received",
+            "originals_received",
+            "copies_received",
+        ]
+        extra_kwargs = {
+            "originals_received": {"help_text": "Originals taken in at a walk-in intake; null when not counted."},
+            "copies_received": {"help_text": "Copies taken in at a walk-in intake; null when not counted."},
+        }
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -361,6 +407,8 @@ class DossierSerializer(DossierSummarySerializer):
             "delivery_address",
             "fees",
             "fee_total_vnd",
+            "fee_received_vnd",
+            "fee_receipt_number",
             "returned_at",
             "paused_at",
             "reappointments",

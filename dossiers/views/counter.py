@@ -22,6 +22,7 @@ from dossiers import queues
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
+from dossiers.intake import MAX_COUNT
 from dossiers.models import Attachment, Dossier, DossierDocument
 from dossiers.permissions import works_on
 from dossiers.uploads import as_download
@@ -250,9 +251,13 @@ def intake(request, procedure_code: str):
                 actor=request.user,
                 receive=True,
                 time_limit_case=data.get("time_limit_case"),
+                counts=form.counts(),
+                fee_received=data["fee_received"],
+                fee_receipt_number=data["fee_receipt_number"],
             )
         except ActionError as error:
-            form.add_error(None, error.message)
+            for message in error.errors:
+                form.add_error(None, message)
             status = error.http_status
         else:
             messages.success(
@@ -276,6 +281,9 @@ def intake(request, procedure_code: str):
     questions = {question["key"]: question for question in terms["questions"]}
     for document, listed in zip(checklist, terms["documents"], strict=True):
         document.asks = questions.get(listed["condition"]) if listed["need"] == "if_yes" else None
+        # As typed, else what the procedure asks for.
+        document.originals_typed = request.POST.get(f"originals-{document.position}", document.originals)
+        document.copies_typed = request.POST.get(f"copies-{document.position}", document.copies)
     context = {
         "office": office,
         "offices": offices,
@@ -284,6 +292,8 @@ def intake(request, procedure_code: str):
         "terms": terms,
         "time_limit": procedure.channel(Channel.IN_PERSON, case).time_limit,
         "documents": checklist,
+        "counting": True,
+        "max_count": MAX_COUNT,
     }
     if form.errors and status == 200:
         status = 400
