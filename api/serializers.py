@@ -198,6 +198,24 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
+class SettleSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        help_text="The dossier's version as you read it: 409 if someone changed it since.",
+    )
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=1000),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=200,
+        help_text="When it is still to be received: the numbers of the documents handed in (default: as ticked).",
+    )
+
+
 class AttachmentUploadSerializer(serializers.Serializer):
     document = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, help_text="The document's number, from 1."

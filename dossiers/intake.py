@@ -33,6 +33,15 @@ _PLAIN = re.compile(r"\d+")
 _GROUPED = re.compile(r"\d{1,3}(?:[., ]\d{3})+")
 
 
+class FeeInvalid(Invalid):
+    """A fee refused, with the field it is about (`fee_received` or
+    `fee_receipt_number`), for a page to put the message beside it."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class Count:
     originals: int
@@ -116,16 +125,20 @@ def check_fee(amount: object, receipt_number: object) -> Fee:
     else:
         parsed = whole_number(amount)
         if parsed is None:
-            raise Invalid(_("Enter the fee received in whole đồng, for example 50000 or 50.000."))
+            raise FeeInvalid(_("Enter the fee received in whole đồng, for example 50000 or 50.000."), "fee_received")
         number = parsed
     if number < 0:
-        raise Invalid(_("The fee received cannot be negative."))
+        raise FeeInvalid(_("The fee received cannot be negative."), "fee_received")
     if number > MAX_FEE:
-        raise Invalid(
-            _("The fee received cannot be more than %(max)s đồng.") % {"max": f"{MAX_FEE:,}".replace(",", ".")}
+        raise FeeInvalid(
+            _("The fee received cannot be more than %(max)s đồng.") % {"max": f"{MAX_FEE:,}".replace(",", ".")},
+            "fee_received",
         )
     if len(receipt) > RECEIPT_NUMBER_LENGTH:
-        raise Invalid(_("A receipt number has at most %(length)s characters.") % {"length": RECEIPT_NUMBER_LENGTH})
+        raise FeeInvalid(
+            _("A receipt number has at most %(length)s characters.") % {"length": RECEIPT_NUMBER_LENGTH},
+            "fee_receipt_number",
+        )
     if number > 0 and not receipt:
-        raise Invalid(_("Give the number of the receipt (biên lai) for the fee received."))
+        raise FeeInvalid(_("Give the number of the receipt (biên lai) for the fee received."), "fee_receipt_number")
     return Fee(number, receipt)

@@ -222,6 +222,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         "level",
         "online_level",
         "is_location_independent",
+        "is_simple",
         "channels__channel",
     ]
     search_fields = ["name", "code"]
@@ -266,6 +267,7 @@ class ProcedureAdmin(admin.ModelAdmin):
                     "applicants",
                     "online_level",
                     "is_location_independent",
+                    "is_simple",
                     "conditions",
                     "implementing_agency",
                     "competent_agency",

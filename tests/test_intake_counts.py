@@ -143,6 +143,10 @@ def test_bad_counts_or_fee_on_the_page_are_explained_and_open_nothing(
     page = response.content.decode()
     assert "There is a problem" in page and message.replace("“", "&ldquo;") in page.replace("“", "&ldquo;")
     assert not Dossier.objects.exists()
+    # A refused fee is told beside its field.
+    if "fee_received" in change:
+        field = "fee_receipt_number" if "receipt" in message else "fee_received"
+        assert f'id="id_{field}_error"' in page
     # What was typed is kept for correcting.
     for name, value in change.items():
         assert f'name="{name}" value="{value}"' in page or f'value="{value}"' in page

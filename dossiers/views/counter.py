@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import queues
+from dossiers import on_the_spot, queues
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
@@ -158,6 +158,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "form": form,
         "checks_documents": "receive" in actions,
         "may_apologise": "apologise" in actions,
+        "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
@@ -256,8 +257,10 @@ def intake(request, procedure_code: str):
                 fee_receipt_number=data["fee_receipt_number"],
             )
         except ActionError as error:
+            # A fee refused is told beside its field; the rest above the form.
+            field = getattr(error, "field", None)
             for message in error.errors:
-                form.add_error(None, message)
+                form.add_error(field if field in form.fields else None, message)
             status = error.http_status
         else:
             messages.success(
