@@ -18,7 +18,14 @@ from procedures.interchange import export_catalogue, import_catalogue
 from reports import stats
 from reports.periods import Period
 from tests.conftest import error_of
-from tests.factories import PASSWORD, ProcedureFactory, received_dossier, staff_member, submitted_online
+from tests.factories import (
+    PASSWORD,
+    ProcedureFactory,
+    change_form_data,
+    received_dossier,
+    staff_member,
+    submitted_online,
+)
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.usefixtures("vn_holidays")
@@ -222,3 +229,15 @@ def test_the_catalogue_marks_a_procedure_simple_in_its_json(simple, procedure):
     assert (simple.is_simple, other.is_simple) == (False, True)
     # Read back unchanged: a procedure that is not simple has no key to differ by.
     assert sorted(import_catalogue(export_catalogue([simple, other])).unchanged) == [simple.code, other.code]
+
+
+def test_a_catalogue_administrator_marks_a_procedure_simple_in_the_editor(client, procedure, mai):
+    client.login(username="mai", password=PASSWORD)
+    page = f"/admin/procedures/procedure/{procedure.pk}/change/"
+    assert 'name="is_simple"' in client.get(page).content.decode()
+    response = client.post(page, {**change_form_data(procedure), "is_simple": "on"})
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.is_simple
+    # The version recorded keeps it.
+    assert procedure.versions.order_by("-number").first().record["is_simple"] is True
