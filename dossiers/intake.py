@@ -87,6 +87,7 @@ def check_counts(
         default = defaults.get(position, Count(0, 0))
         typed = given.get(position, (None, None))
         values = []
+        typed_here, wrong_here = False, False
         for value, fallback, what in (
             (typed[0], default.originals, _("originals")),
             (typed[1], default.copies, _("copies")),
@@ -94,7 +95,9 @@ def check_counts(
             if value is None or (isinstance(value, str) and not value.strip()):
                 values.append(fallback)
                 continue
+            typed_here = True
             number = whole_number(value)
+            wrong_here = wrong_here or number is None or not 0 <= number <= MAX_COUNT
             if number is None:
                 problems.append(
                     _("The number of %(what)s of “%(name)s” must be a whole number.") % {"what": what, "name": name}
@@ -106,7 +109,8 @@ def check_counts(
                 )
             values.append(number if number is not None else 0)
         count = Count(*values)
-        if not shown and count.originals == 0 and count.copies == 0 and not problems:
+        # Typed as none of either (a catalogue without numbers asks for none: left blank, that stands).
+        if not shown and typed_here and not wrong_here and count.originals == 0 and count.copies == 0:
             problems.append(
                 _("“%(name)s” is ticked as handed in: give how many originals or copies were received.")
                 % {"name": name}

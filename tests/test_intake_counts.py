@@ -53,6 +53,8 @@ def test_blank_counts_take_what_the_procedure_asks_and_unticked_documents_count_
     counts = check_counts({1: ("", None), 2: ("3", "0")}, DOCS, {1, 3}, DEFAULTS)
     assert counts == {1: Count(1, 0), 3: Count(1, 0)}
     assert check_counts({1: ("2", "1"), 3: ("0", "0")}, DOCS, {1, 3}, DEFAULTS) == {1: Count(2, 1), 3: Count(0, 0)}
+    # A catalogue that gives no numbers: left blank, none of either stands.
+    assert check_counts({}, DOCS, {2}, {2: Count(0, 0)}) == {2: Count(0, 0)}
 
 
 @pytest.mark.parametrize(
