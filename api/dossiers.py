@@ -33,11 +33,12 @@ from api.serializers import (
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
+    SettleSerializer,
     SlipSerializer,
     TransitionSerializer,
 )
 from citizens import applications
-from dossiers import permissions, queues, slips, workflow
+from dossiers import on_the_spot, permissions, queues, slips, workflow
 from dossiers.batch import perform_many
 from dossiers.models import Dossier, Slip, State
 from portal.models import Membership, Office
@@ -197,6 +198,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             actor=self.request.user,
             receive=True,
             time_limit_case=data["time_limit_case"],
+            counts={row["document"]: (row["originals"], row["copies"]) for row in data["received_counts"]},
+            fee_received=data["fee_received"],
+            fee_receipt_number=data["fee_receipt_number"],
         )
 
     def _online(self, data: dict) -> Dossier:
@@ -333,6 +337,32 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 ],
             }
         )
+
+    @extend_schema(
+        summary="Settle a simple procedure's dossier on the spot (5 tại chỗ)",
+        description=(
+            "Takes every step left — receive, appraise, approve, stamp, hand over — as you, at one moment, each an "
+            "audited transition with its rules, for a procedure the catalogue marks simple. Nothing is done if one "
+            "step is refused: 403 when your roles or the four-eyes rule do not allow it (an office that does not "
+            "let one person settle simple procedures), 409 when the dossier is not at one of these steps."
+        ),
+        request=SettleSerializer,
+        responses={200: DossierSerializer, **ERRORS, 409: ErrorSerializer},
+        tags=["dossiers"],
+    )
+    @action(detail=True, methods=["post"], url_path="on-the-spot", url_name="on-the-spot")
+    def on_the_spot(self, request, code: str):
+        dossier = self.get_object()
+        form = SettleSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        dossier = on_the_spot.settle(
+            dossier,
+            actor=request.user,
+            version=data["version"],
+            documents=set(data["documents"]) if data["documents"] is not None else None,
+        )
+        return self._shown(dossier)
 
     @extend_schema(
         summary="The dossier's official slips",

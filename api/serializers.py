@@ -76,6 +76,13 @@ class BatchRefusalSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class DocumentCountSerializer(serializers.Serializer):
+    # The ranges are checked by the domain (dossiers/intake.py), as on the page.
+    document = serializers.IntegerField(min_value=1, max_value=1000, help_text="The document's number, from 1.")
+    originals = serializers.IntegerField(required=False, allow_null=True, default=None)
+    copies = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
 class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.SlugRelatedField(
         slug_field="code", queryset=Procedure.objects.active(), help_text="The procedure's code, e.g. 1.001193."
@@ -112,6 +119,29 @@ class DossierCreateSerializer(serializers.Serializer):
         default=list,
         max_length=200,
         help_text="A clerk's walk-in dossier: the numbers (from 1) of the documents handed in.",
+    )
+    received_counts = serializers.ListField(
+        child=DocumentCountSerializer(),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text=(
+            "A clerk's walk-in dossier: the originals and copies taken in of ticked documents (0 to 50 each); "
+            "a document left out counts as the procedure asks."
+        ),
+    )
+    fee_received = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A clerk's walk-in dossier: the fee collected, in whole đồng (0 or more).",
+    )
+    fee_receipt_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text="The number of the receipt (biên lai) for the fee; required when `fee_received` is above 0.",
     )
     answers = serializers.DictField(
         child=serializers.BooleanField(),
@@ -227,6 +257,24 @@ class TransitionSerializer(serializers.Serializer):
         ]
 
 
+class SettleSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        help_text="The dossier's version as you read it: 409 if someone changed it since.",
+    )
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=1000),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=200,
+        help_text="When it is still to be received: the numbers of the documents handed in (default: as ticked).",
+    )
+
+
 class AttachmentUploadSerializer(serializers.Serializer):
     document = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, help_text="The document's number, from 1."
@@ -315,7 +363,23 @@ class DossierDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DossierDocument
-        fields = ["position", "name", "case", "kind", "originals", "copies", "mandatory", "group", "received"]
+        fields = [
+            "position",
+            "name",
+            "case",
+            "kind",
+            "originals",
+            "copies",
+            "mandatory",
+            "group",
+            "received",
+            "originals_received",
+            "copies_received",
+        ]
+        extra_kwargs = {
+            "originals_received": {"help_text": "Originals taken in at a walk-in intake; null when not counted."},
+            "copies_received": {"help_text": "Copies taken in at a walk-in intake; null when not counted."},
+        }
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -453,6 +517,8 @@ class DossierSerializer(DossierSummarySerializer):
             "delivery_address",
             "fees",
             "fee_total_vnd",
+            "fee_received_vnd",
+            "fee_receipt_number",
             "returned_at",
             "paused_at",
             "reappointments",

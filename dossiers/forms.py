@@ -59,6 +59,21 @@ class IntakeForm(ApplicantForm):
     documents = forms.TypedMultipleChoiceField(
         label=_("Documents received"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Checked by the domain (dossiers/intake.py), as the API's are.
+    fee_received = forms.CharField(
+        label=_("Fee received (đồng)"),
+        required=False,
+        max_length=30,
+        help_text=_("Whole đồng, e.g. 50000 or 50.000; 0 or blank when nothing was collected."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    fee_receipt_number = forms.CharField(
+        label=_("Receipt number (biên lai)"),
+        required=False,
+        max_length=100,
+        help_text=_("Required when a fee was received."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def __init__(self, *args, procedure: Procedure, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +113,15 @@ class IntakeForm(ApplicantForm):
                 initial=procedure.channel(Channel.IN_PERSON).case_name,
                 help_text=_("The procedure publishes a time limit per case; the deadline follows the one chosen."),
             )
+
+    def counts(self) -> dict[int, tuple[str | None, str | None]]:
+        """The originals and copies typed for each document, by its number
+        (None where nothing was typed): checked by dossiers/intake.py."""
+        counts = {}
+        for position in self.fields["documents"].choices:
+            number = position[0]
+            counts[number] = (self.data.get(f"originals-{number}"), self.data.get(f"copies-{number}"))
+        return counts
 
     def question_fields(self) -> list:
         return [self[f"answer-{question['key']}"] for question in self.questions]

@@ -153,6 +153,12 @@ def appraised(dossier: Dossier, user: Any) -> bool:
     return dossier.events.filter(action="appraise", actor_id=user.pk).exists()
 
 
+def one_person_decides(dossier: Dossier) -> bool:
+    """Whether the same person may appraise and decide on the dossier: a
+    simple procedure at an office that settles such dossiers on the spot."""
+    return bool(dossier.procedure.is_simple and dossier.competent_office.settles_on_the_spot)
+
+
 def objection(dossier: Dossier, user: Any, action: str) -> str:
     """Why the four-eyes rule keeps `user` from taking `action` on `dossier`
     now, although their roles would let them: "" when it does not.
@@ -161,7 +167,9 @@ def objection(dossier: Dossier, user: Any, action: str) -> str:
       deciding, stamping, handing over, attaching scans: a colleague does.
       As its citizen they still send a supplement or withdraw it.
     - The approver who decides on an appraised dossier (approves or rejects
-      it) is not the person who appraised it.
+      it) is not the person who appraised it — except for a procedure the
+      catalogue marks simple at an office that lets one person settle such
+      dossiers on the spot (“5 tại chỗ”, `one_person_decides`).
     """
     as_citizen = action in CITIZEN_ACTIONS and owner(dossier, user)
     if not as_citizen and names_as_applicant(dossier, user):
@@ -169,7 +177,12 @@ def objection(dossier: Dossier, user: Any, action: str) -> str:
             "Dossier %(code)s names you as its applicant: a colleague must handle it (nobody acts on their "
             "own dossier)."
         ) % {"code": dossier.code}
-    if action in DECISIONS and dossier.state == State.APPRAISED and appraised(dossier, user):
+    if (
+        action in DECISIONS
+        and dossier.state == State.APPRAISED
+        and not one_person_decides(dossier)
+        and appraised(dossier, user)
+    ):
         return _(
             "You appraised dossier %(code)s: another approver must decide on it (the one who appraises does "
             "not approve)."

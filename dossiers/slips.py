@@ -122,8 +122,8 @@ def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
             {
                 "name": doc.name,
                 "case": doc.case_name,
-                "originals": doc.originals,
-                "copies": doc.copies,
+                "originals": doc.originals_taken,
+                "copies": doc.copies_taken,
                 "received": doc.is_received,
             }
             for doc in dossier.documents.all()
@@ -131,6 +131,8 @@ def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
         "time_limit": str(dossier.time_limit),
         "fees": dossier.fees,
         "fee_total": dossier.fee_total_vnd,
+        "fee_received": dossier.fee_received_vnd,
+        "fee_receipt_number": dossier.fee_receipt_number,
         "received_at": moment(dossier.received_at),
         "due_at": moment(dossier.due_at),
         "appointment_at": moment(dossier.appointment_at),

@@ -23,6 +23,7 @@ files, each with the locking and the trail they share.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import notifications, permissions, quotas, rollups, slips, tasks
+from dossiers import intake, notifications, permissions, quotas, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
@@ -358,6 +359,9 @@ def open_dossier(
     receive: bool = False,
     at: dt.datetime | None = None,
     time_limit_case: str | None = None,
+    counts: Mapping[int, tuple[object, object]] | None = None,
+    fee_received: object = None,
+    fee_receipt_number: object = "",
 ) -> Dossier:
     """Create a dossier under the procedure's current terms for `channel`.
 
@@ -370,7 +374,10 @@ def open_dossier(
     documents the dossier needs. `time_limit_case` chooses among the
     channel's time limits when the procedure publishes several (default:
     the one without a case, else the first); the fees are those in force on
-    the day.
+    the day. At the counter, `counts` holds the originals and copies taken
+    in of ticked documents, by number (a blank or missing one: as the
+    procedure asks), and `fee_received` / `fee_receipt_number` the fee
+    collected: checked by dossiers/intake.py, refused whole.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -387,6 +394,17 @@ def open_dossier(
         raise Invalid(error.messages[0], error.messages) from None
     received_documents = received_documents or set()
     version = procedure.version_in_force()
+    taken: dict[int, intake.Count] = {}
+    fee = intake.Fee()
+    if receive:
+        listed = terms["documents"]
+        taken = intake.check_counts(
+            counts or {},
+            [(doc["position"], doc["name"], doc.get("kind") == "show") for doc in listed],
+            received_documents,
+            {doc["position"]: intake.Count(doc["originals"], doc["copies"]) for doc in listed},
+        )
+        fee = intake.check_fee(fee_received, fee_receipt_number)
 
     with transaction.atomic():
         dossier = Dossier.objects.create(
@@ -406,10 +424,18 @@ def open_dossier(
             stage_shares=terms["stages"],
             answers=terms["answers"],
             submitted_at=at,
+            fee_received_vnd=fee.amount_vnd,
+            fee_receipt_number=fee.receipt_number,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
-        DossierDocument.objects.bulk_create(DossierDocument.from_terms(dossier, terms["documents"], received_documents))
-        record_event(dossier, "submit", "", actor=actor, at=at)
+        documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
+        for document in documents:
+            if receive:
+                count = taken.get(document.position, intake.Count(0, 0))
+                document.originals_received, document.copies_received = count.originals, count.copies
+        DossierDocument.objects.bulk_create(documents)
+        details = {"fee_received_vnd": fee.amount_vnd, "fee_receipt_number": fee.receipt_number} if receive else {}
+        record_event(dossier, "submit", "", actor=actor, at=at, details=details)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)
     return dossier

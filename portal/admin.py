@@ -121,6 +121,7 @@ class OfficeAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "level", "parent", "is_active"]}),
         (_("Contact"), {"fields": ["address", "phone", "email"]}),
         (_("Official slips"), {"fields": ["authority", "locality", "language"]}),
+        (_("Settling on the spot"), {"fields": ["settles_on_the_spot"]}),
         (
             _("Office hours"),
             {

@@ -223,6 +223,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         "level",
         "online_level",
         "is_location_independent",
+        "is_simple",
         "channels__channel",
     ]
     search_fields = ["name", "code"]
@@ -267,6 +268,7 @@ class ProcedureAdmin(admin.ModelAdmin):
                     "applicants",
                     "online_level",
                     "is_location_independent",
+                    "is_simple",
                     "conditions",
                     "implementing_agency",
                     "competent_agency",

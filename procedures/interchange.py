@@ -143,6 +143,8 @@ def procedure_record(procedure: Procedure) -> dict[str, Any]:
         "result_code": procedure.result_code,
         "decision_number": procedure.decision_number,
         "is_location_independent": procedure.is_location_independent,
+        # Only when set: the records of procedures that are not simple stay as they were.
+        **({"is_simple": True} if procedure.is_simple else {}),
         "is_active": procedure.is_active,
         "status": procedure.status,
         "review_problems": procedure.review_problems,
@@ -338,6 +340,7 @@ _PROCEDURE_FIELDS = (
     "result_code",
     "decision_number",
     "is_location_independent",
+    "is_simple",
     "is_active",
     "status",
     "review_problems",
@@ -524,7 +527,11 @@ def _normalised(record: dict) -> dict:
     for option in channels:
         fees.setdefault(option["channel"], []).extend(_fee_record(fee) for fee in option["fees"])
     return {
-        **{name: record[name] for name in ("code", "name", "sector", *_PROCEDURE_FIELDS)},
+        **{
+            name: record[name]
+            for name in ("code", "name", "sector", *_PROCEDURE_FIELDS)
+            if name != "is_simple" or record[name]
+        },
         "review_problems": [dict(problem) for problem in record["review_problems"]],
         "channels": _with_fees(
             [

@@ -187,6 +187,15 @@ class Procedure(models.Model):
             "Location-independent (phi địa giới): received anywhere in the province, handled by the competent office."
         ),
     )
+    is_simple = models.BooleanField(
+        _("simple: may be settled on the spot"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "“5 tại chỗ”: at an office that allows it, one member of staff holding every role receives, appraises, "
+            "approves, stamps and hands over such a dossier in one sitting."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     status = models.CharField(
         _("review status"),

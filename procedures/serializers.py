@@ -139,6 +139,7 @@ class ProcedureRecordSerializer(serializers.Serializer):
     result_code = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     decision_number = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     is_location_independent = serializers.BooleanField(required=False, default=False)
+    is_simple = serializers.BooleanField(required=False, default=False)
     is_active = serializers.BooleanField(required=False, default=True)
     status = serializers.ChoiceField(
         choices=Procedure.Status.choices, required=False, default=Procedure.Status.PUBLISHED

@@ -24,6 +24,7 @@ CHANGE_LABELS: dict[str, Promise] = {
     "competent_agency": _("competent agency"),
     "applicants": _("who may apply"),
     "is_location_independent": _("where to apply"),
+    "is_simple": _("settled on the spot or not"),
     "online_level": _("online service"),
     "documents": _("documents"),
     "questions": _("questions about the applicant's situation"),

@@ -30,6 +30,10 @@ class DossierDocument(models.Model):
     # Alternatives: one of the documents of a group is enough.
     group = models.CharField(_("one of the group"), max_length=100, blank=True, default="", db_default="")
     is_received = models.BooleanField(_("received"), default=False)
+    # What the counter took in at a walk-in intake (dossiers/intake.py); none
+    # when it was not counted (an online dossier, one received before).
+    originals_received = models.PositiveSmallIntegerField(_("originals received"), null=True, blank=True)
+    copies_received = models.PositiveSmallIntegerField(_("copies received"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier document")
@@ -61,6 +65,15 @@ class DossierDocument(models.Model):
             )
             for doc in documents
         ]
+
+    @property
+    def originals_taken(self) -> int:
+        """The originals taken in: as counted at the counter, else as the procedure asks."""
+        return self.originals if self.originals_received is None else self.originals_received
+
+    @property
+    def copies_taken(self) -> int:
+        return self.copies if self.copies_received is None else self.copies_received
 
     @property
     def is_shown(self) -> bool:

@@ -176,6 +176,9 @@ class Dossier(FSMModelMixin, models.Model):
         help_text=_("The case whose time limit applies, when the procedure publishes several for the channel."),
     )
     fees = models.JSONField(_("fees"), default=list, blank=True)
+    # What the counter collected at a walk-in intake, against its receipt (biên lai).
+    fee_received_vnd = models.PositiveBigIntegerField(_("fee received (VND)"), default=0, db_default=0)
+    fee_receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True, default="", db_default="")
     # The number of the procedure's version in force when it was received
     # (none for a procedure without versions then).
     procedure_version = models.PositiveIntegerField(_("procedure version"), null=True, blank=True)
@@ -262,6 +265,11 @@ class Dossier(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(state__in=FINISHED) | Q(finished_at__isnull=False),
                 name="dossier_finished_has_time",
+            ),
+            # A fee collected has its receipt.
+            models.CheckConstraint(
+                condition=Q(fee_received_vnd=0) | ~Q(fee_receipt_number=""),
+                name="dossier_fee_has_receipt",
             ),
             # Paused only while waiting for the citizen.
             models.CheckConstraint(

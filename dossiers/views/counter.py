@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import batch, queues, waiting
+from dossiers import batch, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
+from dossiers.intake import MAX_COUNT
 from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
 from dossiers.permissions import works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
@@ -227,6 +228,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "supplement_note_max": NOTE_MAX_LENGTH,
         "requested": list(RequestedDocument.objects.of_last_request(dossier)),
         "may_apologise": "apologise" in actions,
+        "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
     }
@@ -339,9 +341,15 @@ def intake(request, procedure_code: str):
                 actor=request.user,
                 receive=True,
                 time_limit_case=data.get("time_limit_case"),
+                counts=form.counts(),
+                fee_received=data["fee_received"],
+                fee_receipt_number=data["fee_receipt_number"],
             )
         except ActionError as error:
-            form.add_error(None, error.message)
+            # A fee refused is told beside its field; the rest above the form.
+            field = getattr(error, "field", None)
+            for message in error.errors:
+                form.add_error(field if field in form.fields else None, message)
             status = error.http_status
         else:
             messages.success(
@@ -365,6 +373,9 @@ def intake(request, procedure_code: str):
     questions = {question["key"]: question for question in terms["questions"]}
     for document, listed in zip(checklist, terms["documents"], strict=True):
         document.asks = questions.get(listed["condition"]) if listed["need"] == "if_yes" else None
+        # As typed, else what the procedure asks for.
+        document.originals_typed = request.POST.get(f"originals-{document.position}", document.originals)
+        document.copies_typed = request.POST.get(f"copies-{document.position}", document.copies)
     context = {
         "office": office,
         "offices": offices,
@@ -373,6 +384,8 @@ def intake(request, procedure_code: str):
         "terms": terms,
         "time_limit": procedure.channel(Channel.IN_PERSON, case).time_limit,
         "documents": checklist,
+        "counting": True,
+        "max_count": MAX_COUNT,
     }
     if form.errors and status == 200:
         status = 400

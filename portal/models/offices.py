@@ -115,6 +115,15 @@ class Office(models.Model):
     language = models.CharField(
         _("language of slips"), max_length=8, choices=settings.LANGUAGES, default=default_language
     )
+    settles_on_the_spot = models.BooleanField(
+        _("one person may settle simple procedures on the spot"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "“5 tại chỗ”: for procedures the catalogue marks simple, the same member of staff may appraise and "
+            "approve a dossier. Left unticked, the four-eyes rule holds for every procedure."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = OfficeQuerySet.as_manager()
