@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from dossiers import synthetic
 from dossiers.queues import BY_SLUG, Moment, dossiers_in
-from portal.models import CalendarDay, Membership
+from portal.models import CalendarDay, Membership, calendars_of
 from reports import recount, stats
 from reports.periods import Period
 from tests.factories import PASSWORD, OfficeFactory, ProcedureFactory, received_dossier, staff_member
@@ -150,3 +150,28 @@ def test_the_backlog_today_is_what_is_open_today(provinces):
     last_year = stats.report(Period.year(today.year - 1), offices, today=today)
     backlog = stats.backlog(offices, today=today, known=last_year)
     assert [(row.label, row["open_within"], row["open_overdue"]) for row in backlog] == expected
+
+
+def _described(calendar) -> tuple:
+    return (calendar.week, calendar.days_off, calendar.working_days, calendar.known_years, calendar.country)
+
+
+def test_offices_read_together_get_the_calendars_each_gets_alone(provinces, django_assert_max_num_queries):
+    _supervisor, small = provinces[3]
+    _supervisor, large = provinces[12]
+    # A make-up working day for every commune of province 12.
+    CalendarDay.objects.create(date=dt.date(2026, 12, 19), kind="working_day", name="Làm bù", office=large[0].parent)
+    offices = [*small, *large]
+    with django_assert_max_num_queries(2):
+        together = calendars_of(offices)
+    for office in offices:
+        assert _described(together[office.pk]) == _described(office.calendar()), office.name
+    assert dt.date(2026, 12, 19) in together[large[0].pk].working_days
+    assert dt.date(2026, 12, 19) not in together[small[0].pk].working_days
+    # Alike calendars are one: the three communes of province 3; in province
+    # 12 all but the one open on Saturdays, the flooded one and the foreign one.
+    assert len({id(together[office.pk]) for office in small}) == 1
+    alike = [large[0], *large[3:12]]
+    assert len({id(together[office.pk]) for office in alike}) == 1
+    distinct = {id(together[office.pk]) for office in (small[0], large[0], large[1], large[2], large[12])}
+    assert len(distinct) == 5
