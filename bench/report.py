@@ -44,15 +44,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def bench_database() -> tuple[str, Callable[[], None]]:
+def bench_database(bench: str = "report") -> tuple[str, Callable[[], None]]:
     """Point DATABASE_URL at a fresh database of the bench's own, under a
-    name nothing else uses; returns its address and what drops it."""
+    name nothing else uses (`bench_<bench>_<random>`); returns its address
+    and what drops it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg
 
         base, _, _name = url.rpartition("/")
-        name = f"bench_report_{secrets.token_hex(6)}"
+        name = f"bench_{bench}_{secrets.token_hex(6)}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {name}")
 
@@ -65,7 +66,7 @@ def bench_database() -> tuple[str, Callable[[], None]]:
 
         url = f"{base}/{name}"
     else:
-        folder = Path(tempfile.mkdtemp(prefix="bench-report-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"bench-{bench}-"))
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
 
         def drop() -> None:

@@ -11,9 +11,12 @@ the action that may be taken on several of its dossiers at once (`batch`).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +26,7 @@ from dossiers.models import Dossier, State
 from dossiers.models.dossier import at_offices
 from dossiers.timeliness import due_soon_on, overdue_on
 from portal.calendar import WORKING_DAY, Calendar, CalendarMissing
-from portal.models import Membership, Office
+from portal.models import Membership, Office, calendars_of
 
 Role = Membership.Role
 
@@ -43,8 +46,10 @@ class Moment:
 
     @classmethod
     def at(cls, office: Office, now: dt.datetime | None = None) -> Moment:
-        now = now or timezone.now()
-        calendar = office.calendar()
+        return cls.on(office.calendar(), now or timezone.now())
+
+    @classmethod
+    def on(cls, calendar: Calendar, now: dt.datetime) -> Moment:
         try:
             horizon = calendar.add_working_time(now, WORKING_DAY)
             long_wait_before = waiting.waiting_since(calendar, now, waiting.LONG_WAIT)
@@ -56,6 +61,19 @@ class Moment:
         """How long `dossier` has waited for the counter's check, in working
         time; None when it is not waiting."""
         return waiting.waited(self.calendar, waiting.since(dossier.state, dossier.submitted_at), self.now)
+
+
+def moments(offices: Iterable[Office], now: dt.datetime | None = None) -> dict[int, Moment]:
+    """`Moment.at` for many offices, by office id: their calendars in two
+    queries, and one working day counted once per distinct calendar."""
+    now = now or timezone.now()
+    counted: dict[int, Moment] = {}
+    found: dict[int, Moment] = {}
+    for pk, calendar in calendars_of(offices).items():
+        if id(calendar) not in counted:
+            counted[id(calendar)] = Moment.on(calendar, now)
+        found[pk] = counted[id(calendar)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -192,3 +210,45 @@ def _after(names: tuple[str, ...], dossier: Dossier) -> Q:
     if not rest:
         return later
     return later | (same & _after(tuple(rest), dossier))
+
+
+# The "due soon" queue of many offices at once (the supervisor's dossiers at
+# risk): one query for all of them, not one per office.
+
+
+def _due_soon_at(found: dict[int, Moment]) -> Q:
+    """`_due_soon` of every office in `found`, as one filter: a term per
+    distinct horizon, the offices sharing it together."""
+    offices: dict[tuple[dt.date, dt.datetime], list[int]] = defaultdict(list)
+    for pk, moment in found.items():
+        if moment.horizon is not None:
+            offices[timezone.localdate(moment.now), moment.horizon].append(pk)
+    condition = Q(pk__in=[])
+    for (day, horizon), pks in offices.items():
+        condition |= Q(competent_office__in=pks) & due_soon_on(day, horizon)
+    return condition
+
+
+def due_soon_counts(found: dict[int, Moment]) -> dict[int, int]:
+    """How many dossiers the "due soon" queue of each office holds, by
+    office id (those with none left out), in one query."""
+    rows = Dossier.objects.filter(_due_soon_at(found)).order_by().values("competent_office").annotate(n=Count("pk"))
+    return {row["competent_office"]: row["n"] for row in rows}
+
+
+def due_soon_by_office(found: dict[int, Moment], limit: int) -> dict[int, list[Dossier]]:
+    """The first `limit` dossiers of each office's "due soon" queue, the most
+    urgent first (`dossiers_in`), by office id, in one query."""
+    urgency = [F(name).asc(nulls_last=True) for name in _MOST_URGENT_FIRST]
+    rank = Window(RowNumber(), partition_by=F("competent_office"), order_by=urgency)
+    dossiers = (
+        Dossier.objects.filter(_due_soon_at(found))
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .select_related("procedure", "receiving_office", "competent_office")
+        .order_by("competent_office", *urgency)
+    )
+    lists: dict[int, list[Dossier]] = defaultdict(list)
+    for dossier in dossiers:
+        lists[dossier.competent_office_id].append(dossier)
+    return dict(lists)

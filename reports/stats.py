@@ -207,14 +207,30 @@ def report(period: Period, offices: Iterable[Office], *, by: str = "office", tod
 
     for key, values in _flows(span, office_ids, group).items():
         counts[key].update(values)
-    for key, (within, overdue) in _open_levels(span.end, office_ids, group).items():
+    balanced: set[dt.date] = set()
+    for key, (within, overdue) in _open_levels(span.end, office_ids, group, balanced).items():
         counts[key]["open_within"] = within
         counts[key]["open_overdue"] = overdue
-    for key, (within, overdue) in _open_levels(span.start - dt.timedelta(days=1), office_ids, group).items():
+    for key, (within, overdue) in _open_levels(span.start - dt.timedelta(days=1), office_ids, group, balanced).items():
         counts[key]["carried_over"] = within + overdue
     keys, labels = _labels(by, offices)
     counts = {key: value for key, value in counts.items() if key in keys or any(value.values())}
     return _assemble(period, span.end, by, counts, keys, labels)
+
+
+def backlog(offices: Iterable[Office], *, today: dt.date | None = None, known: Report | None = None) -> list[Row]:
+    """What is open at each office at the end of `today`, within the deadline
+    and overdue (the other measures left at 0): the open levels of `report`
+    alone, or those of `known` when it is a report by office as of today."""
+    today = today or timezone.localdate()
+    offices = list(offices)
+    if known is not None and known.by == "office" and known.as_of == today:
+        return known.rows
+    counts: dict[int, dict[str, int]] = {}
+    for key, (within, overdue) in _open_levels(today, [o.pk for o in offices], "office_id", set()).items():
+        counts[key] = {"open_within": within, "open_overdue": overdue}
+    keys, labels = _labels("office", offices)
+    return _assemble(Period(today, today), today, "office", counts, keys, labels).rows
 
 
 def trend(offices: Iterable[Office], *, months: int = 12, today: dt.date | None = None) -> list[tuple[Period, Row]]:
@@ -260,16 +276,19 @@ def _flows(span: Period, office_ids: list[int], group: str) -> dict[int, dict[st
     return result
 
 
-def _open_levels(day: dt.date, office_ids: list[int], group: str) -> dict[int, tuple[int, int]]:
+def _open_levels(day: dt.date, office_ids: list[int], group: str, balanced: set[dt.date]) -> dict[int, tuple[int, int]]:
     """Open dossiers at the end of `day`, within and overdue: the balance
-    when its month began plus the month's daily changes up to it."""
+    when its month began plus the month's daily changes up to it.
+    `balanced`: the months whose balances this request already made sure of."""
     month = day.replace(day=1)
     following = day + dt.timedelta(days=1)
     if following.day == 1 and following <= timezone.localdate():
         # The last day of a past month: its level is the next month's opening.
         month = following
     levels: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    ensure_balances(month)
+    if month not in balanced:
+        ensure_balances(month)
+        balanced.add(month)
     balances = (
         OpenBalance.objects.filter(office_id__in=office_ids, month=month)
         .values(group)

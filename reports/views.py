@@ -23,9 +23,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from dossiers import queues
 from dossiers.errors import NotPossible
 from dossiers.models import Dossier
-from dossiers.queues import BY_SLUG, Moment, dossiers_in
 from portal.auth import supervisors_only
 from portal.models import Office
 from procedures.models import Sector
@@ -99,7 +99,7 @@ def dashboard(request, offices):
     result = stats.report(asked.period, chosen, today=today)
     rows = sorted(result.rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0, r.label))
     rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]) for row in rows]
-    backlog = stats.report(Period(today, today), chosen, today=today).rows
+    backlog = stats.backlog(chosen, today=today, known=result)
     months = stats.trend(chosen, today=today)
     trend_chart = charts.trend(
         [
@@ -134,7 +134,7 @@ def dashboard(request, offices):
             "trend_chart": trend_chart,
             "months": months,
             "backlog_chart": backlog_chart,
-            "at_risk": _at_risk(chosen)[0],
+            "at_risk": _offices_at_risk(chosen),
         },
     )
 
@@ -235,19 +235,26 @@ def drill_down(request, offices):
 
 
 def _at_risk(offices) -> tuple[list[tuple[Office, list[tuple[Dossier, str]]]], list[str]]:
-    """Open dossiers due within one working day, by office (indexed
-    queries); and why it cannot be told at an office whose calendar of the
-    coming day is not loaded."""
-    now = timezone.now()
-    found, problems = [], []
-    for office in offices:
-        moment = Moment.at(office, now)
-        if moment.calendar_problem:
-            problems.append(f"{office.name}: {moment.calendar_problem}")
-        dossiers = dossiers_in(BY_SLUG["due_soon"], office, moment)[:200]
-        if dossiers:
-            found.append((office, [(d, d.timeliness()) for d in dossiers]))
-    return found, problems
+    """Open dossiers due within one working day, by office (one query for
+    all the offices); and why it cannot be told at an office whose calendar
+    of the coming day is not loaded."""
+    found = queues.moments(offices)
+    lists = queues.due_soon_by_office(found, AT_RISK_PER_OFFICE)
+    at_risk = [(o, [(d, d.timeliness()) for d in lists[o.pk]]) for o in offices if o.pk in lists]
+    return at_risk, _calendar_problems(offices, found)
+
+
+def _offices_at_risk(offices) -> list[Office]:
+    """The offices with a dossier due within one working day (one query)."""
+    counts = queues.due_soon_counts(queues.moments(offices))
+    return [office for office in offices if counts.get(office.pk)]
+
+
+def _calendar_problems(offices, found: dict[int, queues.Moment]) -> list[str]:
+    return [f"{o.name}: {found[o.pk].calendar_problem}" for o in offices if found[o.pk].calendar_problem]
+
+
+AT_RISK_PER_OFFICE = 200
 
 
 @supervisors_only

@@ -1,5 +1,7 @@
 """How states and timeliness look on a page."""
 
+from functools import lru_cache
+
 from django import template
 
 from dossiers.states import TONES, State
@@ -27,10 +29,19 @@ def state_label(state: str) -> str:
 @register.simple_tag
 def report_link(query: str, measure: str, key=None, by: str = "office") -> str:
     """The address of the dossiers behind one number of the report."""
-    from django.urls import reverse
+    from django.urls import get_script_prefix, get_urlconf
 
     extra = f"&{by}={key}" if key is not None else ""
-    return f"{reverse('reports:dossiers')}?{query}&measure={measure}{extra}"
+    return f"{_dossiers_path(get_urlconf(), get_script_prefix())}?{query}&measure={measure}{extra}"
+
+
+@lru_cache(maxsize=16)
+def _dossiers_path(urlconf: str | None, prefix: str) -> str:
+    """The drill-down page's path, worked out once (a dashboard of 120
+    offices links some 900 numbers to it)."""
+    from django.urls import reverse
+
+    return reverse("reports:dossiers", urlconf=urlconf)
 
 
 @register.filter

@@ -169,36 +169,74 @@ class Office(models.Model):
 
         It counts only through years whose public holidays are loaded
         (`CalendarYear`): beyond them it raises `CalendarMissing` rather than
-        treat Tết as a working week. Two small queries; callers that need
-        many calendars keep them.
+        treat Tết as a working week. Two small queries; for many offices,
+        `calendars_of` answers with the same two.
         """
-        offices = [self.pk] if self.parent_id is None else [self.pk, self.parent_id]
-        from portal.models.calendar_days import CalendarDay
+        return calendars_of([self])[self.pk]
 
-        days = CalendarDay.objects.filter(Q(country=self.holiday_country, office=None) | Q(office__in=offices))
-        days_off: dict[dt.date, str] = {}
-        working_days: dict[dt.date, str] = {}
-        # National rows first, then the province's, then the office's own:
-        # the nearer rule wins.
-        rank = {None: 0, self.parent_id: 1, self.pk: 2}
-        for day in sorted(days, key=lambda d: rank.get(d.office_id, 0)):
-            if day.kind == CalendarDay.Kind.WORKING_DAY:
-                working_days[day.date] = day.name
-                days_off.pop(day.date, None)
-            else:
-                days_off[day.date] = day.name
-                working_days.pop(day.date, None)
-        from portal.models.calendar_days import CalendarYear
 
-        known = CalendarYear.objects.filter(country=self.holiday_country).values_list("year", flat=True)
-        return Calendar(
-            self.working_week(),
-            days_off,
-            working_days,
-            settings.TIME_ZONE,
-            known_years=frozenset(known),
-            country=self.holiday_country,
-        )
+def calendars_of(offices: Iterable[Office]) -> dict[int, Calendar]:
+    """The working calendar of each office (`Office.calendar`), by office
+    id, in two queries however many offices there are. Offices whose
+    calendars cannot differ (the same hours and holiday country, and no day
+    set for them or their province apart from the others) share one
+    `Calendar` object, so that a caller asking the same question of many
+    offices can ask it once per calendar."""
+    from portal.models.calendar_days import CalendarDay, CalendarYear
+
+    offices = list(offices)
+    if not offices:
+        return {}
+    countries = {office.holiday_country for office in offices}
+    nearby = {office.pk for office in offices} | {office.parent_id for office in offices if office.parent_id}
+    rows = list(CalendarDay.objects.filter(Q(country__in=countries, office=None) | Q(office__in=nearby)))
+    known: dict[str, set[int]] = {country: set() for country in countries}
+    for country, year in CalendarYear.objects.filter(country__in=countries).values_list("country", "year"):
+        known[country].add(year)
+    with_days = {day.office_id for day in rows if day.office_id is not None}
+    shared: dict[tuple, Calendar] = {}
+    found: dict[int, Calendar] = {}
+    for office in offices:
+        parent = office.parent_id if office.parent_id in with_days else None
+        own = office.pk if office.pk in with_days else None
+        key = (office.working_week(), office.holiday_country, parent, own)
+        if key not in shared:
+            shared[key] = _calendar(office, rows, known[office.holiday_country])
+        found[office.pk] = shared[key]
+    return found
+
+
+def _calendar(office: Office, rows: list, known: set[int]) -> Calendar:
+    """The calendar of `office` from the calendar days of its country, its
+    province and itself (and others', which it leaves out)."""
+    from portal.models.calendar_days import CalendarDay
+
+    days_off: dict[dt.date, str] = {}
+    working_days: dict[dt.date, str] = {}
+    # National rows first, then the province's, then the office's own:
+    # the nearer rule wins.
+    rank = {None: 0, office.parent_id: 1, office.pk: 2}
+    mine = [
+        day
+        for day in rows
+        if (day.office_id is None and day.country == office.holiday_country)
+        or (day.office_id is not None and day.office_id in (office.pk, office.parent_id))
+    ]
+    for day in sorted(mine, key=lambda d: rank.get(d.office_id, 0)):
+        if day.kind == CalendarDay.Kind.WORKING_DAY:
+            working_days[day.date] = day.name
+            days_off.pop(day.date, None)
+        else:
+            days_off[day.date] = day.name
+            working_days.pop(day.date, None)
+    return Calendar(
+        office.working_week(),
+        days_off,
+        working_days,
+        settings.TIME_ZONE,
+        known_years=frozenset(known),
+        country=office.holiday_country,
+    )
 
 
 class Membership(models.Model):
