@@ -94,7 +94,9 @@ def test_from_search_to_a_received_dossier_and_its_receipt(page: Page, live_serv
     page.get_by_role("link", name=code).click()
     expect(page.get_by_role("checkbox", name=re.compile(r"Tờ khai \(mandatory\)"))).to_be_checked()
     act(page, "Receive")
-    expect(page.locator(".state")).to_have_text("Received, being appraised")
+    # Opened from the queue, the clerk is taken on to what else waits there: nothing.
+    expect(page.get_by_role("status")).to_contain_text(f"dossier {code} is now “Received, being appraised”")
+    expect(page.get_by_role("status")).to_contain_text("Nothing else is waiting in “Online submissions to check”")
     sign_out(page)
 
     page.set_viewport_size(PHONE)
