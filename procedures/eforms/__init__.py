@@ -12,8 +12,10 @@ submission and the API all go through `EForm`: `form` validates, `data`
 turns what it cleaned into plain JSON kept on the draft, `problems` says
 what stored answers lack, `summary` reads them back with their labels.
 
-The registry (`for_procedure`) knows the birth declaration (1.001193), the
-death declaration (1.000656) and the marriage declaration (1.000894).
+The registry (`for_procedure`) knows the birth declaration (1.001193, and
+1.004772 for one who already has personal papers), the death declaration
+(1.000656), the marriage declaration (1.000894) and the declaration for a
+certificate of marital status (1.004873).
 """
 
 from __future__ import annotations
@@ -274,11 +276,12 @@ def display(form_field: forms.Field, value: Any) -> str:
 
 
 def _registry() -> dict[str, EForm]:
-    from procedures.eforms.birth import BIRTH
+    from procedures.eforms.birth import BIRTH, BIRTH_WITH_RECORDS
     from procedures.eforms.death import DEATH
+    from procedures.eforms.marital import MARITAL_STATUS
     from procedures.eforms.marriage import MARRIAGE
 
-    return {eform.procedure_code: eform for eform in (BIRTH, DEATH, MARRIAGE)}
+    return {eform.procedure_code: eform for eform in (BIRTH, BIRTH_WITH_RECORDS, DEATH, MARRIAGE, MARITAL_STATUS)}
 
 
 def for_procedure(code: str) -> EForm | None:

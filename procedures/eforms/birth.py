@@ -112,3 +112,15 @@ BIRTH = EForm(
     template="eforms/birth.html",
     filename="to-khai-dang-ky-khai-sinh.pdf",
 )
+
+# The birth registration of one who already has personal records and
+# papers (1.004772): the national record asks for the same Tờ khai đăng ký
+# khai sinh, filled in by the person registered or for them.
+BIRTH_WITH_RECORDS = EForm(
+    key="birth-with-records",
+    procedure_code="1.004772",
+    title=_("Birth registration declaration"),
+    form_class=BirthDeclarationForm,
+    template="eforms/birth.html",
+    filename="to-khai-dang-ky-khai-sinh.pdf",
+)
