@@ -10,13 +10,14 @@ fields."""
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from citizens import applications, declarations
 from citizens.models import Draft
 from dossiers.models import Dossier
 from procedures import eforms
-from tests.factories import BIRTH_DECLARATION, PASSWORD, applicant
+from tests.factories import BIRTH_DECLARATION, PASSWORD, PDF, applicant
 from tests.test_checklists import imported
 from tests.test_eforms import eform_file, text_of
 
@@ -50,7 +51,7 @@ def citizen(client, lan):
 
 
 def applied_online(client, procedure, office, answers: dict, declaration: dict) -> Dossier:
-    """An online application with only its declaration to fill in, sent."""
+    """An online application sent: the declaration filled in, a file uploaded for each other document asked."""
     client.post(f"/apply/{procedure.code}/")
     draft = Draft.objects.get()
     client.post(f"/applications/{draft.pk}/office/", {"office": office.pk})
@@ -61,6 +62,9 @@ def applied_online(client, procedure, office, answers: dict, declaration: dict) 
     assert 'value="Nguyễn Thị Lan"' in page  # the applicant's details fill the declarant's lines
     response = client.post(f"/applications/{draft.pk}/declaration/", declaration)
     assert response.url == f"/applications/{draft.pk}/documents/"
+    for document in Draft.objects.get().missing_documents():
+        upload = {"upload": document.position, f"file-{document.position}": SimpleUploadedFile("giay-to.pdf", PDF)}
+        client.post(f"/applications/{draft.pk}/documents/", upload)
     client.post(f"/applications/{draft.pk}/delivery/", {"delivery": "counter"})
     response = client.post(f"/applications/{draft.pk}/submit/")
     assert response.status_code == 302, [p.message for p in applications.problems(Draft.objects.get())]
@@ -245,3 +249,113 @@ def test_the_catalogue_lists_the_birth_declaration_for_one_with_personal_papers(
     assert described["key"] == "birth-with-records"
     assert described["title"] == "Birth registration declaration"
     assert [field["name"] for field in described["fields"]] == eforms.for_procedure("1.001193").field_names
+
+
+# The change, correction or addition of civil-status information (1.004859) -------------------------
+
+CORRECTION = {
+    "action": "correction",
+    "person_name": "Trần Văn Hùng",
+    "person_birth_date": "20/11/1985",
+    "person_sex": "male",
+    "person_ethnicity": "Kinh",
+    "person_nationality": "Việt Nam",
+    "person_residence": "Thôn Đông, xã Đông Kết, tỉnh Hưng Yên",
+    "person_id_number": "033085012345",
+    "registered_event": "birth",
+    "registered_at": "Ủy ban nhân dân xã Đông Kết",
+    "registered_on": "02/12/1985",
+    "content": "Ngày, tháng, năm sinh",
+    "content_from": "20/11/1986",
+    "content_to": "20/11/1985",
+    "reason": "Sai sót khi ghi Sổ đăng ký khai sinh",
+    "applicant_name": "Trần Văn Hùng",
+    "applicant_id_number": "033085012345",
+    "applicant_residence": "Thôn Đông, xã Đông Kết, tỉnh Hưng Yên",
+    "applicant_relationship": "Bản thân",
+}
+
+
+def test_the_correction_declaration_renders_the_official_form(office_a):
+    text = rendered("1.004859", CORRECTION, office_a)
+    for words in (
+        "TỜ KHAI ĐĂNG KÝ THAY ĐỔI, CẢI CHÍNH, XÁC ĐỊNH LẠI DÂN TỘC, BỔ SUNG THÔNG TIN HỘ TỊCH",
+        "Kính gửi: Ủy ban nhân dân Phường Ba Đình",
+        "Họ, chữ đệm, tên người yêu cầu: Trần Văn Hùng",
+        "Quan hệ với người được thay đổi, cải chính, xác định lại dân tộc, bổ sung thông tin hộ tịch: Bản thân",
+        "Đề nghị cơ quan đăng ký việc cải chính thông tin hộ tịch cho người có tên dưới đây:",
+        "Ngày, tháng, năm sinh: 20/11/1985",
+        "Giới tính: Nam",
+        "Đã đăng ký khai sinh tại Ủy ban nhân dân xã Đông Kết ngày 02/12/1985",
+        "Nội dung: Ngày, tháng, năm sinh",
+        "Từ: 20/11/1986",
+        "Thành: 20/11/1985",
+        "Lý do: Sai sót khi ghi Sổ đăng ký khai sinh",
+        "Tôi cam đoan những nội dung khai trên đây là đúng sự thật",
+        "Làm tại: Phường Ba Đình, ngày 26 tháng 03 năm 2026",
+    ):
+        assert words in text, words
+    assert text.index("người yêu cầu:") < text.index("Đề nghị cơ quan") < text.index("Lý do:")
+
+
+def test_an_addition_may_leave_what_the_register_says_blank(office_a):
+    given = {**CORRECTION, "action": "addition", "content": "Quê quán", "content_from": "", "content_to": "Hưng Yên"}
+    text = rendered("1.004859", given, office_a)
+    assert "Đề nghị cơ quan đăng ký việc bổ sung thông tin hộ tịch cho người" in text
+    assert "Từ: …" in text and "Thành: Hưng Yên" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"action": ""}, "action", "Enter “What is asked for”."),
+        ({"action": "divorce"}, "action", "Select a valid choice."),
+        ({"registered_event": ""}, "registered_event", "Enter “Registration concerned”."),
+        ({"person_birth_date": TOMORROW}, "person_birth_date", "The date cannot be in the future."),
+        ({"registered_on": TOMORROW}, "registered_on", "The date cannot be in the future."),
+        ({"registered_on": "19/11/1985"}, "registered_on", "The registration cannot be before the date of birth."),
+        ({"person_id_number": "0330"}, "person_id_number", "Enter a 12-digit ID number"),
+        ({"content_from": ""}, "content_from", "Say what the register says now; only an addition may leave it"),
+        ({"content_to": " 20/11/1986 "}, "content_to", "The new information is the same as what the register says"),
+        ({"content_to": ""}, "content_to", "Enter “To”."),
+        ({"reason": ""}, "reason", "Enter “Reason”."),
+        ({"applicant_relationship": ""}, "applicant_relationship", "Enter “Relationship to the person whose"),
+    ],
+)
+def test_the_correction_declaration_names_what_is_wrong(changes, field, message):
+    refused("1.004859", {**CORRECTION, **changes}, field, message)
+
+
+def test_a_child_without_an_identity_paper_may_have_their_record_corrected():
+    answers, errors = eforms.for_procedure("1.004859").validated({**CORRECTION, "person_id_number": ""})
+    assert errors == {} and answers["person_id_number"] == ""
+
+
+def test_the_application_to_correct_civil_status_information_asks_for_the_declaration_and_attaches_it(
+    citizen, office_a
+):
+    procedure = imported("1.004859")["1.004859"]
+    if procedure.status != "published":
+        procedure.publish()
+    questions = dict.fromkeys((question.key for question in procedure.questions.all()), "no")
+    dossier = applied_online(citizen, procedure, office_a, questions, CORRECTION)
+    document = dossier.documents.get(kind="eform")
+    assert document.is_received and dossier.missing_documents() == []
+    attachment = document.attachments.get()
+    assert attachment.original_name == "to-khai-thay-doi-cai-chinh-bo-sung-thong-tin-ho-tich.pdf"
+    assert "Trần Văn Hùng" in text_of(eform_file(dossier))
+
+
+def test_the_catalogue_lists_the_correction_declaration_and_its_fields(api, db):
+    procedure = imported("1.004859")["1.004859"]
+    if procedure.status != "published":
+        procedure.publish()
+    described = api.get("/api/v1/procedures/1.004859/").json()["eform"]
+    assert described["key"] == "civil-status-change"
+    fields = {field["name"]: field for field in described["fields"]}
+    assert list(fields) == eforms.for_procedure("1.004859").field_names
+    assert fields["action"]["choices"] == ["change", "correction", "ethnicity", "addition"]
+    assert fields["registered_event"]["choices"] == ["birth", "marriage", "death", "parentage", "guardianship"]
+    assert fields["registered_on"]["kind"] == "date" and fields["person_id_number"]["kind"] == "id_number"
+    assert not fields["person_id_number"]["required"] and not fields["content_from"]["required"]
+    assert fields["reason"]["required"]

@@ -14,8 +14,9 @@ what stored answers lack, `summary` reads them back with their labels.
 
 The registry (`for_procedure`) knows the birth declaration (1.001193, and
 1.004772 for one who already has personal papers), the death declaration
-(1.000656), the marriage declaration (1.000894) and the declaration for a
-certificate of marital status (1.004873).
+(1.000656), the marriage declaration (1.000894), the declaration for a
+certificate of marital status (1.004873) and the declaration to change,
+correct or add civil-status information (1.004859).
 """
 
 from __future__ import annotations
@@ -277,11 +278,15 @@ def display(form_field: forms.Field, value: Any) -> str:
 
 def _registry() -> dict[str, EForm]:
     from procedures.eforms.birth import BIRTH, BIRTH_WITH_RECORDS
+    from procedures.eforms.correction import CORRECTION
     from procedures.eforms.death import DEATH
     from procedures.eforms.marital import MARITAL_STATUS
     from procedures.eforms.marriage import MARRIAGE
 
-    return {eform.procedure_code: eform for eform in (BIRTH, BIRTH_WITH_RECORDS, DEATH, MARRIAGE, MARITAL_STATUS)}
+    return {
+        eform.procedure_code: eform
+        for eform in (BIRTH, BIRTH_WITH_RECORDS, DEATH, MARRIAGE, MARITAL_STATUS, CORRECTION)
+    }
 
 
 def for_procedure(code: str) -> EForm | None:
