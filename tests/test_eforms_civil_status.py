@@ -359,3 +359,122 @@ def test_the_catalogue_lists_the_correction_declaration_and_its_fields(api, db):
     assert fields["registered_on"]["kind"] == "date" and fields["person_id_number"]["kind"] == "id_number"
     assert not fields["person_id_number"]["required"] and not fields["content_from"]["required"]
     assert fields["reason"]["required"]
+
+
+# The recognition of a father, a mother or a child (1.001022) -----------------------------------------
+
+PARENTAGE = {
+    "applicant_name": "Trần Văn Bình",
+    "applicant_birth_date": "15/06/1990",
+    "applicant_sex": "male",
+    "applicant_ethnicity": "Kinh",
+    "applicant_nationality": "Việt Nam",
+    "applicant_residence": "Số 8 phố Lý Thái Tổ, phường Hoàn Kiếm, thành phố Hà Nội",
+    "applicant_id_number": "001090012345",
+    "recognised_as": "child",
+    "recognised_name": "Nguyễn Hoàng Bảo Anh",
+    "recognised_birth_date": "05/03/2020",
+    "recognised_sex": "female",
+    "recognised_ethnicity": "Kinh",
+    "recognised_nationality": "Việt Nam",
+    "recognised_residence": "Số 1 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội",
+    "recognised_id_number": "",
+    "other_parent_name": "Nguyễn Thị Lan",
+}
+
+
+def test_the_parentage_declaration_renders_the_official_form(office_a):
+    text = rendered("1.001022", PARENTAGE, office_a)
+    for words in (
+        "TỜ KHAI ĐĂNG KÝ NHẬN CHA, MẸ, CON",
+        "Kính gửi: Ủy ban nhân dân Phường Ba Đình",
+        "Họ, chữ đệm, tên người nhận: Trần Văn Bình",
+        "Ngày, tháng, năm sinh: 15/06/1990",
+        "Đề nghị cơ quan công nhận người có tên dưới đây là con của tôi:",
+        "Họ, chữ đệm, tên: Nguyễn Hoàng Bảo Anh",
+        "Giới tính: Nữ",
+        "Tôi cam đoan việc nhận cha, mẹ, con nói trên là đúng sự thật, tự nguyện, không có tranh chấp",
+        "Làm tại: Phường Ba Đình, ngày 26 tháng 03 năm 2026",
+        "Ý kiến của người hiện đang là mẹ hoặc cha",
+        "Người nhận",
+    ):
+        assert words in text, words
+    # The person recognising first, then the person recognised; both signatories named, the other parent on the left.
+    assert text.index("người nhận:") < text.index("Đề nghị cơ quan") < text.index("Nguyễn Hoàng Bảo Anh")
+    signatures = text[text.index("Làm tại") :]
+    assert signatures.index("Nguyễn Thị Lan") < signatures.index("Trần Văn Bình")
+
+
+def test_a_father_recognised_by_his_adult_child(office_a):
+    given = {
+        **PARENTAGE,
+        "applicant_name": "Nguyễn Văn Nam",
+        "applicant_birth_date": "01/01/2000",
+        "applicant_id_number": "001200012345",
+        "recognised_as": "father",
+        "recognised_name": "Trần Văn Bình",
+        "recognised_birth_date": "15/06/1970",
+        "recognised_sex": "male",
+        "recognised_id_number": "001070012345",
+        "other_parent_name": "",
+    }
+    text = rendered("1.001022", given, office_a)
+    assert "Đề nghị cơ quan công nhận người có tên dưới đây là cha của tôi:" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"recognised_as": ""}, "recognised_as", "Enter “The person recognised is my”."),
+        ({"recognised_as": "uncle"}, "recognised_as", "Select a valid choice."),
+        ({"recognised_birth_date": "15/06/1990"}, "recognised_birth_date", "A child cannot be born before their"),
+        (
+            {"recognised_as": "mother", "recognised_sex": "female"},
+            "recognised_birth_date",
+            "A parent cannot be born after their child.",
+        ),
+        (
+            {"recognised_as": "father", "recognised_birth_date": "01/01/1960"},
+            "recognised_sex",
+            "A father recognised is a man",
+        ),
+        (
+            {"recognised_as": "mother", "recognised_birth_date": "01/01/1960", "recognised_sex": "male"},
+            "recognised_sex",
+            "A mother recognised is a woman",
+        ),
+        ({"recognised_id_number": "001090012345"}, "recognised_id_number", "The two people cannot have the same"),
+        ({"applicant_id_number": ""}, "applicant_id_number", "Enter “Identity document number”."),
+        ({"applicant_birth_date": TOMORROW}, "applicant_birth_date", "The date cannot be in the future."),
+        ({"recognised_birth_date": "32/01/2020"}, "recognised_birth_date", "Enter a real date as day/month/year"),
+        ({"recognised_name": ""}, "recognised_name", "Enter “Full name”."),
+    ],
+)
+def test_the_parentage_declaration_names_what_is_wrong(changes, field, message):
+    refused("1.001022", {**PARENTAGE, **changes}, field, message)
+
+
+def test_the_application_to_recognise_a_child_asks_for_the_declaration_and_attaches_it(citizen, office_a):
+    procedure = imported("1.001022")["1.001022"]
+    if procedure.status != "published":
+        procedure.publish()
+    questions = dict.fromkeys((question.key for question in procedure.questions.all()), "no")
+    dossier = applied_online(citizen, procedure, office_a, questions, PARENTAGE)
+    document = dossier.documents.get(kind="eform")
+    assert document.is_received and dossier.missing_documents() == []
+    assert document.attachments.get().original_name == "to-khai-dang-ky-nhan-cha-me-con.pdf"
+    assert "Nguyễn Hoàng Bảo Anh" in text_of(eform_file(dossier))
+
+
+def test_the_catalogue_lists_the_parentage_declaration_and_its_fields(api, db):
+    procedure = imported("1.001022")["1.001022"]
+    if procedure.status != "published":
+        procedure.publish()
+    described = api.get("/api/v1/procedures/1.001022/").json()["eform"]
+    assert described["key"] == "parentage"
+    fields = {field["name"]: field for field in described["fields"]}
+    assert list(fields) == eforms.for_procedure("1.001022").field_names
+    assert [field["group"] for field in described["fields"]][:8] == ["applicant"] * 7 + ["relationship"]
+    assert fields["recognised_as"]["choices"] == ["child", "father", "mother"]
+    assert fields["applicant_id_number"]["required"] and not fields["recognised_id_number"]["required"]
+    assert not fields["other_parent_name"]["required"]

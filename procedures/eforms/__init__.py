@@ -15,8 +15,9 @@ what stored answers lack, `summary` reads them back with their labels.
 The registry (`for_procedure`) knows the birth declaration (1.001193, and
 1.004772 for one who already has personal papers), the death declaration
 (1.000656), the marriage declaration (1.000894), the declaration for a
-certificate of marital status (1.004873) and the declaration to change,
-correct or add civil-status information (1.004859).
+certificate of marital status (1.004873), the declaration to change,
+correct or add civil-status information (1.004859) and the declaration
+recognising a father, a mother or a child (1.001022).
 """
 
 from __future__ import annotations
@@ -282,10 +283,11 @@ def _registry() -> dict[str, EForm]:
     from procedures.eforms.death import DEATH
     from procedures.eforms.marital import MARITAL_STATUS
     from procedures.eforms.marriage import MARRIAGE
+    from procedures.eforms.parentage import PARENTAGE
 
     return {
         eform.procedure_code: eform
-        for eform in (BIRTH, BIRTH_WITH_RECORDS, DEATH, MARRIAGE, MARITAL_STATUS, CORRECTION)
+        for eform in (BIRTH, BIRTH_WITH_RECORDS, DEATH, MARRIAGE, MARITAL_STATUS, CORRECTION, PARENTAGE)
     }
 
 
