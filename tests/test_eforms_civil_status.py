@@ -478,3 +478,111 @@ def test_the_catalogue_lists_the_parentage_declaration_and_its_fields(api, db):
     assert fields["recognised_as"]["choices"] == ["child", "father", "mother"]
     assert fields["applicant_id_number"]["required"] and not fields["recognised_id_number"]["required"]
     assert not fields["other_parent_name"]["required"]
+
+
+# Copies of a civil-status extract (2.000635) ------------------------------------------------------------
+
+EXTRACT_COPY = {
+    "person_name": "Trần Văn Đức",
+    "person_birth_date": "12/08/1940",
+    "person_sex": "male",
+    "person_ethnicity": "Kinh",
+    "person_nationality": "Việt Nam",
+    "person_residence": "Số 5 phố Hàng Đào, phường Hoàn Kiếm, thành phố Hà Nội",
+    "person_id_number": "",
+    "registered_event": "death",
+    "registered_at": "Ủy ban nhân dân phường Hàng Đào",
+    "registered_on": "05/03/2026",
+    "register_number": "Số 45, Quyển số 01/2026",
+    "copies": "3",
+    "applicant_name": "Trần Thị Hồng",
+    "applicant_id_number": "001070012345",
+    "applicant_residence": "Số 5 phố Hàng Đào, phường Hoàn Kiếm, thành phố Hà Nội",
+    "applicant_relationship": "Con gái",
+}
+
+
+def test_the_extract_copy_declaration_renders_the_official_form(office_a):
+    text = rendered("2.000635", EXTRACT_COPY, office_a)
+    for words in (
+        "TỜ KHAI CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH",
+        "Kính gửi: Ủy ban nhân dân Phường Ba Đình",
+        "Họ, chữ đệm, tên người yêu cầu: Trần Thị Hồng",
+        "Quan hệ với người được cấp bản sao trích lục hộ tịch: Con gái",
+        "Đề nghị cấp bản sao trích lục khai tử cho người có tên dưới đây:",
+        "Họ, chữ đệm, tên: Trần Văn Đức",
+        "Ngày, tháng, năm sinh: 12/08/1940",
+        "Đã đăng ký khai tử tại Ủy ban nhân dân phường Hàng Đào ngày 05/03/2026",
+        "Số đăng ký: Số 45, Quyển số 01/2026",
+        "Số lượng bản sao yêu cầu: 3 bản",
+        "Làm tại: Phường Ba Đình, ngày 26 tháng 03 năm 2026",
+    ):
+        assert words in text, words
+    assert text.index("người yêu cầu:") < text.index("Đề nghị cấp") < text.index("Số lượng bản sao")
+
+
+def test_the_day_and_number_of_the_registration_may_be_unknown():
+    given = {**EXTRACT_COPY, "registered_on": "", "register_number": ""}
+    answers, errors = eforms.for_procedure("2.000635").validated(given)
+    assert errors == {} and answers["copies"] == 3 and answers["registered_on"] == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"registered_event": ""}, "registered_event", "Enter “Extract of the registration of”."),
+        ({"registered_at": ""}, "registered_at", "Enter “Registered at”."),
+        ({"registered_on": TOMORROW}, "registered_on", "The date cannot be in the future."),
+        ({"registered_on": "11/08/1940"}, "registered_on", "The registration cannot be before the date of birth."),
+        ({"copies": "0"}, "copies", "Enter the number of copies, from 1 to 20."),
+        ({"copies": "21"}, "copies", "Enter the number of copies, from 1 to 20."),
+        ({"copies": "ba"}, "copies", "Enter the number of copies, from 1 to 20."),
+        ({"copies": ""}, "copies", "Enter “Number of copies”."),
+        ({"person_id_number": "12"}, "person_id_number", "Enter a 12-digit ID number"),
+        ({"applicant_relationship": ""}, "applicant_relationship", "Enter “Relationship to the person the extract"),
+    ],
+)
+def test_the_extract_copy_declaration_names_what_is_wrong(changes, field, message):
+    refused("2.000635", {**EXTRACT_COPY, **changes}, field, message)
+
+
+def test_the_application_for_copies_of_an_extract_asks_for_the_declaration_and_attaches_it(citizen, office_a):
+    procedure = imported("2.000635")["2.000635"]
+    if procedure.status != "published":
+        procedure.publish()
+    questions = dict.fromkeys((question.key for question in procedure.questions.all()), "no")
+    dossier = applied_online(citizen, procedure, office_a, questions, EXTRACT_COPY)
+    document = dossier.documents.get(kind="eform")
+    assert document.is_received and dossier.missing_documents() == []
+    assert document.attachments.get().original_name == "to-khai-cap-ban-sao-trich-luc-ho-tich.pdf"
+    assert "Trần Văn Đức" in text_of(eform_file(dossier))
+
+
+def test_the_catalogue_lists_the_extract_copy_declaration_and_its_fields(api, db):
+    procedure = imported("2.000635")["2.000635"]
+    if procedure.status != "published":
+        procedure.publish()
+    described = api.get("/api/v1/procedures/2.000635/").json()["eform"]
+    assert described["key"] == "extract-copy"
+    assert described["title"] == "Declaration for copies of a civil-status extract"
+    fields = {field["name"]: field for field in described["fields"]}
+    assert list(fields) == eforms.for_procedure("2.000635").field_names
+    assert fields["copies"]["kind"] == "number" and fields["copies"]["required"]
+    assert not fields["registered_on"]["required"] and not fields["register_number"]["required"]
+    assert fields["registered_event"]["choices"] == ["birth", "marriage", "death", "parentage", "guardianship"]
+
+
+def test_the_portal_has_the_e_forms_of_eight_civil_status_procedures():
+    assert eforms.codes() == {
+        "1.001193",
+        "1.004772",
+        "1.000656",
+        "1.000894",
+        "1.004873",
+        "1.004859",
+        "1.001022",
+        "2.000635",
+    }
+    # Each laid out by its own template, but the two birth registrations, which share the official form.
+    templates = {eforms.for_procedure(code).template for code in eforms.codes()}
+    assert len(templates) == 7

@@ -16,8 +16,9 @@ The registry (`for_procedure`) knows the birth declaration (1.001193, and
 1.004772 for one who already has personal papers), the death declaration
 (1.000656), the marriage declaration (1.000894), the declaration for a
 certificate of marital status (1.004873), the declaration to change,
-correct or add civil-status information (1.004859) and the declaration
-recognising a father, a mother or a child (1.001022).
+correct or add civil-status information (1.004859), the declaration
+recognising a father, a mother or a child (1.001022) and the declaration
+for copies of a civil-status extract (2.000635).
 """
 
 from __future__ import annotations
@@ -281,13 +282,23 @@ def _registry() -> dict[str, EForm]:
     from procedures.eforms.birth import BIRTH, BIRTH_WITH_RECORDS
     from procedures.eforms.correction import CORRECTION
     from procedures.eforms.death import DEATH
+    from procedures.eforms.extract_copy import EXTRACT_COPY
     from procedures.eforms.marital import MARITAL_STATUS
     from procedures.eforms.marriage import MARRIAGE
     from procedures.eforms.parentage import PARENTAGE
 
     return {
         eform.procedure_code: eform
-        for eform in (BIRTH, BIRTH_WITH_RECORDS, DEATH, MARRIAGE, MARITAL_STATUS, CORRECTION, PARENTAGE)
+        for eform in (
+            BIRTH,
+            BIRTH_WITH_RECORDS,
+            DEATH,
+            MARRIAGE,
+            MARITAL_STATUS,
+            CORRECTION,
+            PARENTAGE,
+            EXTRACT_COPY,
+        )
     }
 
 
