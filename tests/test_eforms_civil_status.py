@@ -572,7 +572,7 @@ def test_the_catalogue_lists_the_extract_copy_declaration_and_its_fields(api, db
     assert fields["registered_event"]["choices"] == ["birth", "marriage", "death", "parentage", "guardianship"]
 
 
-def test_the_portal_has_the_e_forms_of_eight_civil_status_procedures():
+def test_the_portal_has_the_e_forms_of_nine_civil_status_procedures():
     assert eforms.codes() == {
         "1.001193",
         "1.004772",
@@ -582,7 +582,100 @@ def test_the_portal_has_the_e_forms_of_eight_civil_status_procedures():
         "1.004859",
         "1.001022",
         "2.000635",
+        "1.004837",
     }
     # Each laid out by its own template, but the two birth registrations, which share the official form.
     templates = {eforms.for_procedure(code).template for code in eforms.codes()}
-    assert len(templates) == 7
+    assert len(templates) == 8
+
+
+# The guardianship registration (1.004837) ------------------------------------------------------------------
+
+GUARDIANSHIP = {
+    "applicant_name": "Lê Văn Tám",
+    "applicant_id_number": "001065012345",
+    "applicant_residence": "Thôn Đoài, xã Tây Tựu, thành phố Hà Nội",
+    "applicant_relationship": "Ông nội",
+    "guardian_name": "Lê Văn Tám",
+    "guardian_birth_date": "10/10/1965",
+    "guardian_sex": "male",
+    "guardian_ethnicity": "Kinh",
+    "guardian_nationality": "Việt Nam",
+    "guardian_residence": "Thôn Đoài, xã Tây Tựu, thành phố Hà Nội",
+    "guardian_id_number": "001065012345",
+    "ward_name": "Lê Minh Khang",
+    "ward_birth_date": "01/06/2016",
+    "ward_sex": "male",
+    "ward_ethnicity": "Kinh",
+    "ward_nationality": "Việt Nam",
+    "ward_residence": "Thôn Đoài, xã Tây Tựu, thành phố Hà Nội",
+    "ward_id_number": "",
+    "kind": "natural",
+    "reason": "Cha mẹ của cháu đều đã chết",
+}
+
+
+def test_the_guardianship_declaration_renders_the_official_form(office_a):
+    text = rendered("1.004837", GUARDIANSHIP, office_a)
+    for words in (
+        "TỜ KHAI ĐĂNG KÝ GIÁM HỘ",
+        "Kính gửi: Ủy ban nhân dân Phường Ba Đình",
+        "Họ, chữ đệm, tên người yêu cầu: Lê Văn Tám",
+        "Quan hệ với người được giám hộ: Ông nội",
+        "Đề nghị cơ quan đăng ký việc giám hộ giữa những người có tên dưới đây:",
+        "Họ, chữ đệm, tên người giám hộ: Lê Văn Tám",
+        "Ngày, tháng, năm sinh: 10/10/1965",
+        "Họ, chữ đệm, tên người được giám hộ: Lê Minh Khang",
+        "Ngày, tháng, năm sinh: 01/06/2016",
+        "Loại giám hộ: Giám hộ đương nhiên",
+        "Lý do đăng ký giám hộ: Cha mẹ của cháu đều đã chết",
+        "Làm tại: Phường Ba Đình, ngày 26 tháng 03 năm 2026",
+    ):
+        assert words in text, words
+    assert text.index("người yêu cầu:") < text.index("tên người giám hộ:") < text.index("tên người được giám hộ:")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"guardian_birth_date": f"{timezone.localdate() - dt.timedelta(days=17 * 365):%d/%m/%Y}"},
+            "guardian_birth_date",
+            "The guardian must be at least 18 years old on the day of the declaration.",
+        ),
+        ({"guardian_id_number": ""}, "guardian_id_number", "Enter “Identity document number”."),
+        ({"ward_id_number": "001065012345"}, "ward_id_number", "The two people cannot have the same"),
+        ({"ward_birth_date": TOMORROW}, "ward_birth_date", "The date cannot be in the future."),
+        ({"ward_name": ""}, "ward_name", "Enter “Full name of the person under guardianship”."),
+        ({"kind": ""}, "kind", "Enter “Kind of guardianship”."),
+        ({"kind": "court"}, "kind", "Select a valid choice."),
+        ({"reason": ""}, "reason", "Enter “Reason for the guardianship”."),
+    ],
+)
+def test_the_guardianship_declaration_names_what_is_wrong(changes, field, message):
+    refused("1.004837", {**GUARDIANSHIP, **changes}, field, message)
+
+
+def test_the_application_to_register_a_guardianship_asks_for_the_declaration_and_attaches_it(citizen, office_a):
+    procedure = imported("1.004837")["1.004837"]
+    if procedure.status != "published":
+        procedure.publish()
+    questions = dict.fromkeys((question.key for question in procedure.questions.all()), "no")
+    dossier = applied_online(citizen, procedure, office_a, questions, GUARDIANSHIP)
+    document = dossier.documents.get(kind="eform")
+    assert document.is_received and dossier.missing_documents() == []
+    assert document.attachments.get().original_name == "to-khai-dang-ky-giam-ho.pdf"
+    assert "Lê Minh Khang" in text_of(eform_file(dossier))
+
+
+def test_the_catalogue_lists_the_guardianship_declaration_and_its_fields(api, db):
+    procedure = imported("1.004837")["1.004837"]
+    if procedure.status != "published":
+        procedure.publish()
+    described = api.get("/api/v1/procedures/1.004837/").json()["eform"]
+    assert described["key"] == "guardianship"
+    fields = {field["name"]: field for field in described["fields"]}
+    assert list(fields) == eforms.for_procedure("1.004837").field_names
+    assert fields["kind"]["choices"] == ["natural", "appointed"]
+    assert fields["guardian_id_number"]["required"] and not fields["ward_id_number"]["required"]
+    assert {field["group"] for field in described["fields"]} == {"guardian", "ward", "guardianship", "applicant"}

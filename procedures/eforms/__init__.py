@@ -17,8 +17,9 @@ The registry (`for_procedure`) knows the birth declaration (1.001193, and
 (1.000656), the marriage declaration (1.000894), the declaration for a
 certificate of marital status (1.004873), the declaration to change,
 correct or add civil-status information (1.004859), the declaration
-recognising a father, a mother or a child (1.001022) and the declaration
-for copies of a civil-status extract (2.000635).
+recognising a father, a mother or a child (1.001022), the declaration for
+copies of a civil-status extract (2.000635) and the guardianship
+registration declaration (1.004837).
 """
 
 from __future__ import annotations
@@ -283,6 +284,7 @@ def _registry() -> dict[str, EForm]:
     from procedures.eforms.correction import CORRECTION
     from procedures.eforms.death import DEATH
     from procedures.eforms.extract_copy import EXTRACT_COPY
+    from procedures.eforms.guardianship import GUARDIANSHIP
     from procedures.eforms.marital import MARITAL_STATUS
     from procedures.eforms.marriage import MARRIAGE
     from procedures.eforms.parentage import PARENTAGE
@@ -298,6 +300,7 @@ def _registry() -> dict[str, EForm]:
             CORRECTION,
             PARENTAGE,
             EXTRACT_COPY,
+            GUARDIANSHIP,
         )
     }
 
