@@ -251,6 +251,72 @@ def test_the_catalogue_lists_the_birth_declaration_for_one_with_personal_papers(
     assert [field["name"] for field in described["fields"]] == eforms.for_procedure("1.001193").field_names
 
 
+# The re-registration of a birth (1.004884) -------------------------------------------------------------
+
+BIRTH_AGAIN = {
+    **LATE_BIRTH,
+    "earlier_registered_at": "Ủy ban nhân dân xã Đông Kết",
+    "earlier_registered_on": "02/12/1985",
+    "earlier_register_number": "Số 112, Quyển số 01/1985",
+}
+
+
+def test_the_birth_re_registration_declaration_renders_the_official_form(office_a):
+    text = rendered("1.004884", BIRTH_AGAIN, office_a)
+    for words in (
+        "TỜ KHAI ĐĂNG KÝ LẠI KHAI SINH",
+        "Họ, chữ đệm, tên người yêu cầu: Trần Văn Hùng",
+        "Đề nghị cơ quan đăng ký lại khai sinh cho người có tên dưới đây:",
+        "Họ, chữ đệm, tên: Trần Văn Hùng",
+        "Ngày, tháng, năm sinh: 20/11/1985 ghi bằng chữ: Ngày hai mươi, tháng mười một",
+        "Họ, chữ đệm, tên người mẹ: Nguyễn Thị Mai",
+        "Đã đăng ký khai sinh tại Ủy ban nhân dân xã Đông Kết ngày 02/12/1985, số đăng ký: Số 112, Quyển số 01/1985",
+        "Tôi cam đoan đã nộp đủ các giấy tờ hiện có",
+    ):
+        assert words in text, words
+    assert text.index("người mẹ") < text.index("Đã đăng ký khai sinh tại") < text.index("Tôi cam đoan")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"earlier_registered_at": ""}, "earlier_registered_at", "Enter “Registered at”."),
+        ({"earlier_registered_on": "19/11/1985"}, "earlier_registered_on", "The registration cannot be before"),
+        ({"earlier_registered_on": TOMORROW}, "earlier_registered_on", "The date cannot be in the future."),
+        ({"mother_birth_year": "1990"}, "mother_birth_year", "The mother's year of birth must be before"),
+    ],
+)
+def test_the_birth_re_registration_declaration_names_what_is_wrong(changes, field, message):
+    refused("1.004884", {**BIRTH_AGAIN, **changes}, field, message)
+
+
+def test_the_application_to_register_a_birth_again_asks_for_the_declaration_and_attaches_it(citizen, office_a):
+    procedure = imported("1.004884")["1.004884"]
+    if procedure.status != "published":
+        procedure.publish()
+    questions = dict.fromkeys((question.key for question in procedure.questions.all()), "no")
+    given = {**BIRTH_AGAIN, "earlier_registered_on": "", "earlier_register_number": ""}  # not known
+    dossier = applied_online(citizen, procedure, office_a, questions, given)
+    document = dossier.documents.get(kind="eform")
+    assert document.is_received and dossier.missing_documents() == []
+    assert document.attachments.get().original_name == "to-khai-dang-ky-lai-khai-sinh.pdf"
+    assert "Trần Văn Hùng" in text_of(eform_file(dossier))
+
+
+def test_the_catalogue_lists_the_birth_re_registration_declaration_and_its_fields(api, db):
+    procedure = imported("1.004884")["1.004884"]
+    if procedure.status != "published":
+        procedure.publish()
+    described = api.get("/api/v1/procedures/1.004884/").json()["eform"]
+    assert described["key"] == "birth-again"
+    assert described["title"] == "Birth re-registration declaration"
+    groups = [field["group"] for field in described["fields"]]
+    assert groups.index("earlier") > groups.index("father") and groups[-1] == "applicant"
+    fields = {field["name"]: field for field in described["fields"]}
+    assert set(fields) == set(eforms.for_procedure("1.004884").field_names)
+    assert fields["earlier_registered_at"]["required"] and not fields["earlier_registered_on"]["required"]
+
+
 # The change, correction or addition of civil-status information (1.004859) -------------------------
 
 CORRECTION = {
@@ -572,10 +638,11 @@ def test_the_catalogue_lists_the_extract_copy_declaration_and_its_fields(api, db
     assert fields["registered_event"]["choices"] == ["birth", "marriage", "death", "parentage", "guardianship"]
 
 
-def test_the_portal_has_the_e_forms_of_nine_civil_status_procedures():
+def test_the_portal_has_the_e_forms_of_ten_civil_status_procedures():
     assert eforms.codes() == {
         "1.001193",
         "1.004772",
+        "1.004884",
         "1.000656",
         "1.000894",
         "1.004873",
@@ -586,7 +653,7 @@ def test_the_portal_has_the_e_forms_of_nine_civil_status_procedures():
     }
     # Each laid out by its own template, but the two birth registrations, which share the official form.
     templates = {eforms.for_procedure(code).template for code in eforms.codes()}
-    assert len(templates) == 8
+    assert len(templates) == 9
 
 
 # The guardianship registration (1.004837) ------------------------------------------------------------------

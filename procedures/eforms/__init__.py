@@ -13,7 +13,8 @@ turns what it cleaned into plain JSON kept on the draft, `problems` says
 what stored answers lack, `summary` reads them back with their labels.
 
 The registry (`for_procedure`) knows the birth declaration (1.001193, and
-1.004772 for one who already has personal papers), the death declaration
+1.004772 for one who already has personal papers), the birth
+re-registration declaration (1.004884), the death declaration
 (1.000656), the marriage declaration (1.000894), the declaration for a
 certificate of marital status (1.004873), the declaration to change,
 correct or add civil-status information (1.004859), the declaration
@@ -280,7 +281,7 @@ def display(form_field: forms.Field, value: Any) -> str:
 
 
 def _registry() -> dict[str, EForm]:
-    from procedures.eforms.birth import BIRTH, BIRTH_WITH_RECORDS
+    from procedures.eforms.birth import BIRTH, BIRTH_AGAIN, BIRTH_WITH_RECORDS
     from procedures.eforms.correction import CORRECTION
     from procedures.eforms.death import DEATH
     from procedures.eforms.extract_copy import EXTRACT_COPY
@@ -294,6 +295,7 @@ def _registry() -> dict[str, EForm]:
         for eform in (
             BIRTH,
             BIRTH_WITH_RECORDS,
+            BIRTH_AGAIN,
             DEATH,
             MARRIAGE,
             MARITAL_STATUS,
