@@ -12,8 +12,15 @@ submission and the API all go through `EForm`: `form` validates, `data`
 turns what it cleaned into plain JSON kept on the draft, `problems` says
 what stored answers lack, `summary` reads them back with their labels.
 
-The registry (`for_procedure`) knows the birth declaration (1.001193), the
-death declaration (1.000656) and the marriage declaration (1.000894).
+The registry (`for_procedure`) knows the birth declaration (1.001193, and
+1.004772 for one who already has personal papers), the birth
+re-registration declaration (1.004884), the death declaration
+(1.000656), the marriage declaration (1.000894), the declaration for a
+certificate of marital status (1.004873), the declaration to change,
+correct or add civil-status information (1.004859), the declaration
+recognising a father, a mother or a child (1.001022), the declaration for
+copies of a civil-status extract (2.000635) and the guardianship
+registration declaration (1.004837).
 """
 
 from __future__ import annotations
@@ -274,11 +281,30 @@ def display(form_field: forms.Field, value: Any) -> str:
 
 
 def _registry() -> dict[str, EForm]:
-    from procedures.eforms.birth import BIRTH
+    from procedures.eforms.birth import BIRTH, BIRTH_AGAIN, BIRTH_WITH_RECORDS
+    from procedures.eforms.correction import CORRECTION
     from procedures.eforms.death import DEATH
+    from procedures.eforms.extract_copy import EXTRACT_COPY
+    from procedures.eforms.guardianship import GUARDIANSHIP
+    from procedures.eforms.marital import MARITAL_STATUS
     from procedures.eforms.marriage import MARRIAGE
+    from procedures.eforms.parentage import PARENTAGE
 
-    return {eform.procedure_code: eform for eform in (BIRTH, DEATH, MARRIAGE)}
+    return {
+        eform.procedure_code: eform
+        for eform in (
+            BIRTH,
+            BIRTH_WITH_RECORDS,
+            BIRTH_AGAIN,
+            DEATH,
+            MARRIAGE,
+            MARITAL_STATUS,
+            CORRECTION,
+            PARENTAGE,
+            EXTRACT_COPY,
+            GUARDIANSHIP,
+        )
+    }
 
 
 def for_procedure(code: str) -> EForm | None:

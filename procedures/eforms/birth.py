@@ -6,7 +6,12 @@ child first, since that is what the applicant came for.
 
 Either parent may be unknown (an abandoned child, a father not
 acknowledged): a parent's details are given whole or left blank, and the
-form then leaves the lines empty."""
+form then leaves the lines empty.
+
+The same form serves procedure 1.004772 (the birth registration of one who
+already has personal papers); the birth re-registration declaration
+(1.004884) adds where, when and under which number the birth was
+registered before."""
 
 from __future__ import annotations
 
@@ -111,4 +116,60 @@ BIRTH = EForm(
     form_class=BirthDeclarationForm,
     template="eforms/birth.html",
     filename="to-khai-dang-ky-khai-sinh.pdf",
+)
+
+# The birth registration of one who already has personal records and
+# papers (1.004772): the national record asks for the same Tờ khai đăng ký
+# khai sinh, filled in by the person registered or for them.
+BIRTH_WITH_RECORDS = EForm(
+    key="birth-with-records",
+    procedure_code="1.004772",
+    title=_("Birth registration declaration"),
+    form_class=BirthDeclarationForm,
+    template="eforms/birth.html",
+    filename="to-khai-dang-ky-khai-sinh.pdf",
+)
+
+
+class BirthAgainDeclarationForm(BirthDeclarationForm):
+    """Tờ khai đăng ký lại khai sinh (annex of Circular 04/2020/TT-BTP): the
+    birth declaration's lines, then where and when the birth was registered
+    before, its register lost or damaged."""
+
+    earlier_registered_at = text(
+        _("Registered at"), help_text=_("The office that registered it, e.g. the People's Committee of Xã Đông Kết.")
+    )
+    earlier_registered_on = DateField(label=_("Date of registration"), required=False, help_text=_("If known."))
+    earlier_register_number = text(
+        _("Registration number"),
+        required=False,
+        max_length=50,
+        help_text=_("The number on the certificate or extract, and the book's number, if known."),
+    )
+
+    fieldsets = (
+        *BirthDeclarationForm.fieldsets[:3],
+        (
+            "earlier",
+            _("The earlier registration"),
+            ("earlier_registered_at", "earlier_registered_on", "earlier_register_number"),
+        ),
+        BirthDeclarationForm.fieldsets[3],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        born_on, registered_on = data.get("child_birth_date"), data.get("earlier_registered_on")
+        if born_on and registered_on and registered_on < born_on and "earlier_registered_on" not in self.errors:
+            self.add_error("earlier_registered_on", _("The registration cannot be before the date of birth."))
+        return data
+
+
+BIRTH_AGAIN = EForm(
+    key="birth-again",
+    procedure_code="1.004884",
+    title=_("Birth re-registration declaration"),
+    form_class=BirthAgainDeclarationForm,
+    template="eforms/birth_again.html",
+    filename="to-khai-dang-ky-lai-khai-sinh.pdf",
 )
