@@ -273,6 +273,10 @@ class Indicator:
     summary: str
 
     @property
+    def group_label(self) -> str:
+        return str(GROUPS[self.group])
+
+    @property
     def rule(self) -> str:
         """The formula's docstring, for the page: the rule and what the
         portal counts."""

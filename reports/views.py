@@ -343,7 +343,6 @@ def quality_index(request, offices):
             "scope": _scope(asked.offices, offices),
             "index": found,
             "indicators": quality.INDICATORS,
-            "groups": quality.GROUPS,
             "rows": [(line, [line.figures[i.key] for i in quality.INDICATORS]) for line in lines],
             "not_computed": quality.NOT_COMPUTED,
         },
