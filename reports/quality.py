@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.delivery import Delivery
 from dossiers.models import Attachment, Dossier, DossierDocument, Pause
-from dossiers.states import DECIDED, ENDED_ON_TIME, WAITING
+from dossiers.states import DECIDED, ENDED_ON_TIME, WAITING, State
 from dossiers.timeliness import SUPPLEMENT_REQUESTS_BEFORE_OVERDUE, start_of_day
 from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
 from portal.models import Office
@@ -507,6 +507,8 @@ def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.dat
         & (Q(due_at__gte=judged) | Q(state=WAITING, paused_at__date__lte=F("due_at__date")))
     )
     received = Q(received_at__gte=begins, received_at__lt=ends)
+    # A result issued: stamped, or handed over since (a rejection gives none).
+    with_result = Q(finished_at__gte=begins, finished_at__lt=ends, state__in=(State.STAMPED, State.RETURNED))
     unhappy = Dossier.objects.filter(pk=OuterRef("pk")).filter(unhappy_feedback())
     files = Attachment.objects.filter(dossier=OuterRef("pk"))
     unscanned = DossierDocument.objects.filter(dossier=OuterRef("pk"), is_received=True, kind="hand_in").exclude(
@@ -521,14 +523,8 @@ def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.dat
             handled_flagged=Count("pk", filter=handled & Q(Exists(unhappy))),
             received=Count("pk", filter=received),
             received_online=Count("pk", filter=received & Q(channel=Channel.ONLINE)),
-            results=Count(
-                "pk", filter=Q(finished_at__gte=begins, finished_at__lt=ends, state__in=DECIDED) & ~Q(state="rejected")
-            ),
-            results_electronic=Count(
-                "pk",
-                filter=Q(finished_at__gte=begins, finished_at__lt=ends, state__in=DECIDED, delivery=Delivery.ELECTRONIC)
-                & ~Q(state="rejected"),
-            ),
+            results=Count("pk", filter=with_result),
+            results_electronic=Count("pk", filter=with_result & Q(delivery=Delivery.ELECTRONIC)),
             digitised=Count("pk", filter=received & Q(Exists(files)) & ~Q(Exists(unscanned))),
         )
         .order_by()
@@ -632,9 +628,8 @@ def _count_complaints(counts: dict[int, Counts], offices: list[Office], period: 
     if not complaints:
         return
     calendar = national_calendar(offices[0])
-    judged = start_of_day(judged_on + dt.timedelta(days=1))
+    judged_at = min(start_of_day(judged_on + dt.timedelta(days=1)), timezone.now())
     for office, created_at, answered_at in complaints:
-        judged_at = min(judged, timezone.now())
         due = complaint_due(calendar, created_at)
         if due is None or (answered_at is None and due > judged_at):
             continue  # not due yet, or its calendar year is not loaded
@@ -652,7 +647,8 @@ def complaint_due(calendar: Calendar, sent_at: dt.datetime) -> dt.datetime | Non
 
 def national_calendar(office: Office) -> Calendar:
     """The working week and the national public holidays of the office's
-    country, without any office's own days (two queries)."""
+    country, without any office's own days (two queries): one calendar for
+    all the offices asked for, which are the one province's."""
     from portal.models.calendar_days import CalendarDay, CalendarYear
 
     days = list(CalendarDay.objects.filter(country=office.holiday_country, office=None))
