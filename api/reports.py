@@ -1,18 +1,35 @@
-"""The timeliness report in the REST API: the dashboard's numbers, one row
-per office the caller oversees and the total, from reports/stats.py."""
+"""The reports in the REST API: the dashboard's timeliness numbers (from
+reports/stats.py) and the Decision 766 service-quality index (from
+reports/quality.py), one row per office the caller oversees and the total."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import ErrorSerializer
 from api.serializers import ReportQuerySerializer, ReportSerializer
 from portal.models import Office
-from reports import stats
+from reports import quality, stats
+from reports.periods import Period
+
+
+def _asked(request) -> tuple[list[Office], Period]:
+    """The offices the caller oversees (or the one asked for) and the period."""
+    offices = list(Office.objects.reported_to(request.user).order_by("name"))
+    if not offices:
+        raise exceptions.PermissionDenied(_("The reports are for supervisors and office leaders."))
+    query = ReportQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    if data.get("office"):
+        offices = [office for office in offices if office.code == data["office"]]
+        if not offices:
+            raise exceptions.PermissionDenied(_("This is not one of the offices whose figures you see."))
+    return offices, data["period"]
 
 
 class TimelinessReport(APIView):
@@ -25,17 +42,7 @@ class TimelinessReport(APIView):
         tags=["reports"],
     )
     def get(self, request):
-        offices = list(Office.objects.reported_to(request.user).order_by("name"))
-        if not offices:
-            raise exceptions.PermissionDenied(_("The reports are for supervisors and office leaders."))
-        query = ReportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        if data.get("office"):
-            offices = [office for office in offices if office.code == data["office"]]
-            if not offices:
-                raise exceptions.PermissionDenied(_("This is not one of the offices whose figures you see."))
-        period = data["period"]
+        offices, period = _asked(request)
         report = stats.report(period, offices)
         codes = {office.pk: office.code for office in offices}
 
@@ -64,3 +71,87 @@ class TimelinessReport(APIView):
             "total": row(report.total),
         }
         return Response(ReportSerializer(body).data)
+
+
+class FigureSerializer(serializers.Serializer):
+    value = serializers.FloatField(
+        allow_null=True, help_text="Percent to two decimals (days for 2.2); null: nothing to count."
+    )
+    numerator = serializers.FloatField()
+    denominator = serializers.IntegerField()
+    unit = serializers.CharField(help_text="% or days.")
+
+
+class QualityRowSerializer(serializers.Serializer):
+    office = serializers.CharField(allow_null=True, help_text="The office's code; null for the total.")
+    name = serializers.CharField()
+    figures = serializers.DictField(child=FigureSerializer(), help_text="By indicator number (2.1, 3.3 …).")
+
+
+class QualityIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    summary = serializers.CharField(help_text="The rule in a sentence, in the language asked for.")
+    rule = serializers.CharField(help_text="The published rule, its source and what the portal counts (English).")
+
+
+class NotComputedSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    why = serializers.CharField()
+
+
+class QualityIndexSerializer(serializers.Serializer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField()
+
+    to = serializers.DateField()
+    judged_on = serializers.DateField(help_text="The day open dossiers are judged: the period's end, or today.")
+    indicators = QualityIndicatorSerializer(many=True)
+    not_computed = NotComputedSerializer(many=True)
+    rows = QualityRowSerializer(many=True)
+    total = QualityRowSerializer()
+
+
+class QualityIndex(APIView):
+    """The service-quality index of Decision 766/QĐ-TTg per office you oversee."""
+
+    @extend_schema(
+        summary="Service-quality index (Decision 766/QĐ-TTg) per office",
+        parameters=[ReportQuerySerializer],
+        responses={200: QualityIndexSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+        tags=["reports"],
+    )
+    def get(self, request):
+        offices, period = _asked(request)
+        found = quality.index(period, offices)
+
+        def row(line: quality.OfficeIndex) -> dict:
+            return {
+                "office": line.office.code if line.office else None,
+                "name": line.label,
+                "figures": {
+                    key: {
+                        "value": None if f.value is None else float(f.value),
+                        "numerator": float(f.numerator),
+                        "denominator": f.denominator,
+                        "unit": f.unit,
+                    }
+                    for key, f in line.figures.items()
+                },
+            }
+
+        body = {
+            "from": period.start,
+            "to": period.end,
+            "judged_on": found.judged_on,
+            "indicators": [
+                {"key": i.key, "label": str(i.label), "summary": str(i.summary), "rule": i.rule}
+                for i in quality.INDICATORS
+            ],
+            "not_computed": [{"key": n.key, "label": str(n.label), "why": str(n.why)} for n in quality.NOT_COMPUTED],
+            "rows": [row(line) for line in found.rows],
+            "total": row(found.total),
+        }
+        return Response(QualityIndexSerializer(body).data)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("v1/auth/keys/<int:pk>/", offices.KeyDetail.as_view(), name="key"),
     path("v1/track/", public.TrackView.as_view(), name="track"),
     path("v1/reports/timeliness/", reports.TimelinessReport.as_view(), name="timeliness"),
+    path("v1/reports/quality/", reports.QualityIndex.as_view(), name="quality"),
     path("v1/events/", events.LifeEvents.as_view(), name="events"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Its script as a file of its own (?script), not inline: the page's

@@ -29,7 +29,8 @@ from dossiers.models import Dossier
 from portal.auth import supervisors_only
 from portal.models import Office
 from procedures.models import Sector
-from reports import charts, exports, recount, stats, tasks
+from reports import charts, exports, quality, recount, stats, tasks
+from reports import hotspots as complaint_hotspots
 from reports.delays import stage_delays
 from reports.forms import ReportForm
 from reports.models import Export
@@ -370,5 +371,47 @@ def delays(request, offices):
                 (dossier, [(STAGE_LABELS[t.stage], t) for t in times], STAGE_LABELS[worst.stage] if worst else "")
                 for dossier, times, worst in page
             ],
+        },
+    )
+
+
+# The quality of service: the Decision 766 index (reports/quality.py) and
+# the complaint hotspots (reports/hotspots.py), for the same offices.
+
+
+@supervisors_only
+def quality_index(request, offices):
+    asked = _selection(request, offices)
+    found = quality.index(asked.period, asked.offices, today=asked.today)
+    lines = [*found.rows, found.total] if len(found.rows) > 1 else found.rows
+    return render(
+        request,
+        "reports/quality.html",
+        {
+            "form": asked.form,
+            "query": asked.query,
+            "period": asked.period,
+            "scope": _scope(asked.offices, offices),
+            "index": found,
+            "indicators": quality.INDICATORS,
+            "rows": [(line, [line.figures[i.key] for i in quality.INDICATORS]) for line in lines],
+            "not_computed": quality.NOT_COMPUTED,
+        },
+    )
+
+
+@supervisors_only
+def hotspots(request, offices):
+    asked = _selection(request, offices)
+    found = complaint_hotspots.hotspots(asked.offices, today=asked.today)
+    return render(
+        request,
+        "reports/hotspots.html",
+        {
+            "form": asked.form,
+            "query": asked.query,
+            "scope": _scope(asked.offices, offices),
+            "hotspots": found,
+            "dimensions": [(label, found.by[key]) for key, label in complaint_hotspots.DIMENSIONS.items()],
         },
     )
