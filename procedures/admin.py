@@ -297,7 +297,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         return format_html_join(
             "\n",
             '<p><strong>{}</strong>: {}<br><small lang="vi">{}</small></p>',
-            ((capfirst(p.label), capfirst(p.translated), p.source) for p in procedure.review_notes()),
+            ((capfirst(p.label), p.translated, p.source) for p in procedure.review_notes()),
         ) or _("None.")
 
     def get_search_results(self, request, queryset, search_term):
