@@ -315,8 +315,8 @@ class ProcedureAdmin(admin.ModelAdmin):
     def review_problems_list(self, procedure: Procedure) -> str:
         return format_html_join(
             "\n",
-            "<p><strong>{}</strong>: {}<br><small>{}</small></p>",
-            ((p.get("field", ""), p.get("message", ""), p.get("source", "")) for p in procedure.review_problems),
+            '<p><strong>{}</strong>: {}<br><small lang="vi">{}</small></p>',
+            ((capfirst(p.label), p.translated, p.source) for p in procedure.review_notes()),
         ) or _("None.")
 
     def get_search_results(self, request, queryset, search_term):

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.calendar import TimeLimit, TimeUnit, format_amount
 from procedures import checklist
 from procedures.fees import in_force
+from procedures.national.text import Problem
 from procedures.versions import change_labels
 
 
@@ -204,7 +205,8 @@ class Procedure(models.Model):
         default=Status.PUBLISHED,
         db_default=Status.PUBLISHED,
     )
-    # What an import could not read: [{"field", "message", "source"}].
+    # What an import could not read: [{"field", "message", "source", "template",
+    # "params"}] (`procedures.national.Problem.as_dict`; older ones lack the last two).
     review_problems = models.JSONField(_("review problems"), default=list, db_default=[], blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -303,6 +305,12 @@ class Procedure(models.Model):
                     }
                 )
         return problems
+
+    def review_notes(self) -> list[Problem]:
+        """What the import could not read, as administrators read it: each
+        problem's field and sentence in the active language (`label`,
+        `translated`), beside its source text."""
+        return [Problem.stored(found) for found in self.review_problems]
 
     def publish(self) -> None:
         """Offer a procedure in review (ValidationError, naming what is

@@ -112,11 +112,15 @@ class LegalDocumentRecordSerializer(serializers.Serializer):
 
 
 class ReviewProblemRecordSerializer(serializers.Serializer):
-    """What an import could not read: the field, a plain sentence, the source text."""
+    """What an import could not read: the field, a sentence in English, the
+    source text, and the sentence's template and parameters that administrators
+    read in their language (absent from records written before they were kept)."""
 
     field = serializers.CharField(max_length=100)
     message = serializers.CharField()
     source = serializers.CharField(allow_blank=True, required=False, default="")
+    template = serializers.CharField(allow_blank=True, required=False)
+    params = serializers.DictField(required=False)
 
 
 class ProcedureRecordSerializer(serializers.Serializer):

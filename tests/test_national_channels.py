@@ -184,6 +184,10 @@ def test_unitless_number_not_stated_is_kept_without_a_unit_for_review():
             "message": "time limit '5' has no unit and neither the steps nor the description state it; "
             "the number 5 is kept without a unit",
             "source": "5",
+            # The sentence to translate, with its parameters.
+            "template": "time limit '%(amount)s' has no unit and neither the steps nor the description state it; "
+            "the number %(amount)s is kept without a unit",
+            "params": {"amount": 5},
         }
     ]
 

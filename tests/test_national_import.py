@@ -57,6 +57,8 @@ def test_every_record_enters_published_or_in_review(demo_records):
         "field": "in-person channel",
         "message": "no time limit published ('Không có thông tin')",
         "source": "Không có thông tin",
+        "template": "no time limit published (%(text)s)",
+        "params": {"text": "'Không có thông tin'"},
     } in certification.review_problems
     assert "It has no name." not in certification.publishing_problems()
     assert any("no time limit" in reason for reason in certification.publishing_problems())

@@ -325,7 +325,8 @@ def test_parse_file_gives_one_result_per_line(tmp_path):
     parsed = parse_file(path)
     assert [p.code for p in parsed] == ["9.000001", "", "9.000002"]
     assert [p.outcome for p in parsed] == ["complete", "left_out", "complete"]
-    assert parsed[1].problems[0].startswith("line 3: not valid JSON")
+    assert parsed[1].problems[0].field == "record"
+    assert parsed[1].problems[0].message.startswith("line 3: not valid JSON")
     # Only some procedures: the others are not read; a line that is not JSON is still reported.
     assert [p.code for p in parse_file(path, codes={"9.000002"})] == ["", "9.000002"]
 

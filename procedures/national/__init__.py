@@ -3,7 +3,8 @@
 records: the portal's flattened tables (channels with time limits and fees,
 documents grouped by case, legal basis, results) are split back into rows,
 and whatever cannot be read with confidence is reported as a `Problem` (the
-field, a plain sentence, the source text) instead of being guessed.
+field, a sentence administrators read in their language, the source text)
+instead of being guessed.
 
 Every record that has a procedure code becomes a catalogue record: one read
 in full is published; one with problems is imported *in review*, carrying
@@ -18,8 +19,8 @@ says something. Document rows counted "0 bản chính" with no copies are notes
 to the applicant, not papers to bring, and are left out without a problem.
 The levels ("Cấp Bộ, Cấp Tỉnh, Cấp Xã, Cơ quan khác") are all kept, the one
 nearest the citizen being the main level. Nothing here raises on a bad
-record, and nothing here knows about Django: the records go through the
-catalogue serializer afterwards. The tables are read in `channels`,
+record, and nothing here knows about Django but its translation marks: the
+records go through the catalogue serializer afterwards. The tables are read in `channels`,
 `documents`, `legal` and `results`, with the text helpers they share in
 `text`; this module builds the record from them.
 """
@@ -35,13 +36,16 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from procedures.national.channels import _channels
 from procedures.national.documents import _documents
 from procedures.national.legal import _legal_basis
 from procedures.national.results import _results
-from procedures.national.text import Problem, _collapse, _guarded, _published, _quote, _text, sector_code
+from procedures.national.text import FIELDS, Problem, _collapse, _guarded, _published, _quote, _text, sector_code
 
 __all__ = [
+    "FIELDS",
     "RECORD_KEYS",
     "ParsedRecord",
     "Problem",
@@ -121,9 +125,9 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     unreadable table costs that table (reported), not the whole record.
     """
     if not isinstance(raw, dict):
-        problem = Problem("record", "not a JSON object; not imported", "", NOT_JSON)
+        problem = Problem("record", gettext_noop("not a JSON object; not imported"), "", NOT_JSON)
         return ParsedRecord(code="", record=None, sector_name="", problems=[problem])
-    problems: list[Any] = []
+    problems: list[Problem] = []
     code = _text(raw.get("ma_thu_tuc")).strip()
     sector_name = _collapse(_text(raw.get("linh_vuc")))
     name = _collapse(_text(raw.get("ten_thu_tuc")))
@@ -131,7 +135,13 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     steps = _published(_text(raw.get("trinh_tu_thuc_hien")))
 
     if not re.fullmatch(r"\d+\.\d+", code) or len(code) > 20:
-        problem = Problem("code", f"{_quote(code or '(empty)')} is not a procedure code; not imported", code, NO_CODE)
+        problem = (
+            Problem(
+                "code", gettext_noop("%(code)s is not a procedure code; not imported"), code, NO_CODE, code=_quote(code)
+            )
+            if code
+            else Problem("code", gettext_noop("none published; not imported"), code, NO_CODE)
+        )
         return ParsedRecord(code=code, record=None, sector_name=sector_name, problems=[problem])
 
     channels: list[dict[str, Any]] = _guarded(
@@ -155,22 +165,43 @@ def parse_record(raw: dict[str, Any]) -> ParsedRecord:
     decision = _collapse(_text(raw.get("so_quyet_dinh")))
     if len(decision) > MAX_DECISION_NUMBER:
         problems.append(
-            Problem("decision number", f"longer than {MAX_DECISION_NUMBER} characters; left out", decision[:200])
+            Problem(
+                "decision number",
+                gettext_noop("longer than %(limit)s characters; left out"),
+                decision[:200],
+                limit=MAX_DECISION_NUMBER,
+            )
         )
         decision = ""
     source_url = _text(raw.get("detail_url")).strip()
     if source_url and (not re.match(r"https?://\S+$", source_url) or len(source_url) > MAX_URL):
-        problems.append(Problem("source URL", f"{_quote(source_url)} is not a usable address; left out", source_url))
+        problems.append(
+            Problem(
+                "source URL",
+                gettext_noop("%(address)s is not a usable address; left out"),
+                source_url,
+                address=_quote(source_url),
+            )
+        )
         source_url = ""
     if not name:
-        problems.append(Problem("name", "none published", _text(raw.get("ten_thu_tuc"))))
+        problems.append(Problem("name", gettext_noop("none published"), _text(raw.get("ten_thu_tuc"))))
     if not sector:
-        problems.append(Problem("sector", "none published; filed under “Chưa có lĩnh vực”", _text(raw.get("linh_vuc"))))
         sector, sector_name = UNSORTED_SECTOR
+        problems.append(
+            Problem(
+                "sector",
+                gettext_noop("none published; filed under “%(sector)s”"),
+                _text(raw.get("linh_vuc")),
+                sector=sector_name,
+            )
+        )
     if not channels:
-        problems.append(Problem("channels", "no channel at all; an administrator adds them", "", "no channel"))
+        problems.append(
+            Problem("channels", gettext_noop("no channel at all; an administrator adds them"), "", "no channel")
+        )
 
-    found = [Problem.read(problem) for problem in problems]
+    found = list(problems)
     record = {
         "code": code,
         "name": name,
@@ -205,7 +236,7 @@ def _agency(value: Any) -> str:
     return unicodedata.normalize("NFC", _published(_collapse(_text(value))))
 
 
-def _levels(text: str, problems: list[Any]) -> tuple[str, list[str]]:
+def _levels(text: str, problems: list[Problem]) -> tuple[str, list[str]]:
     """ "Cấp Bộ, Cấp Tỉnh, Cấp Xã" → ("commune", ["ministry", "province", "commune"])."""
     levels: list[str] = []
     for part in re.split(r"\s*[,;]\s*", _collapse(text)):
@@ -213,12 +244,19 @@ def _levels(text: str, problems: list[Any]) -> tuple[str, list[str]]:
             continue
         level = LEVELS.get(part.lower())
         if level is None:
-            problems.append(Problem("level", f"{_quote(part)} is not a level the catalogue knows; left out", text))
+            problems.append(
+                Problem(
+                    "level",
+                    gettext_noop("%(level)s is not a level the catalogue knows; left out"),
+                    text,
+                    level=_quote(part),
+                )
+            )
         elif level not in levels:
             levels.append(level)
     if not levels:
         if not _collapse(text):
-            problems.append(Problem("level", "none published; taken as commune", text))
+            problems.append(Problem("level", gettext_noop("none published; taken as commune"), text))
         return "commune", []
     return next(level for level in NEAREST_FIRST if level in levels), levels
 
@@ -256,7 +294,14 @@ def parse_file(path: str | PathLike[str], codes: Collection[str] | None = None) 
             try:
                 raw = json.loads(line)
             except ValueError as error:
-                problem = Problem(f"line {number}", f"not valid JSON ({error}); not imported", line[:200], NOT_JSON)
+                problem = Problem(
+                    "record",
+                    gettext_noop("line %(line)s: not valid JSON (%(error)s); not imported"),
+                    line[:200],
+                    NOT_JSON,
+                    line=str(number),
+                    error=str(error),
+                )
                 parsed.append(ParsedRecord(code="", record=None, sector_name="", problems=[problem]))
                 continue
             if codes is not None and (not isinstance(raw, dict) or raw.get("ma_thu_tuc") not in codes):

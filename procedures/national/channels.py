@@ -33,13 +33,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from procedures.national.fees import _CURRENCY, FEE_UNREAD, _Fee, _fees, _money_text, _read_fee, _unique
+from django.utils.translation import gettext_noop
+
+from procedures.national.fees import _CURRENCY, FEE_UNREAD, _Fee, _fees, _read_fee, _unique
 from procedures.national.text import (
     Problem,
     _collapse,
     _published,
     _quote,
     _truncate,
+    money,
+    number,
+    phrase,
 )
 
 CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
@@ -126,7 +131,7 @@ def _read_row(channel: str, body: str) -> _Row:
     )
 
 
-def _split_rows(text: str, problems: list[Any]) -> list[_Row]:
+def _split_rows(text: str, problems: list[Problem]) -> list[_Row]:
     text = text.strip()
     if text.startswith(CHANNEL_HEADER):
         text = text[len(CHANNEL_HEADER) :]
@@ -134,13 +139,23 @@ def _split_rows(text: str, problems: list[Any]) -> list[_Row]:
     if not starts:
         if _published(text):
             problems.append(
-                Problem("channels", f"no channel row recognised in {_quote(text)}", text[:200], NO_TIME_LIMIT)
+                Problem(
+                    "channels",
+                    gettext_noop("no channel row recognised in %(text)s"),
+                    text[:200],
+                    NO_TIME_LIMIT,
+                    text=_quote(text),
+                )
             )
         else:
-            problems.append(Problem("channels", "none published", "", NO_TIME_LIMIT))
+            problems.append(Problem("channels", gettext_noop("none published"), "", NO_TIME_LIMIT))
         return []
     if lead := text[: starts[0].start()].strip():
-        problems.append(Problem("channels", f"text before the first row ignored ({_quote(lead)})", lead[:200]))
+        problems.append(
+            Problem(
+                "channels", gettext_noop("text before the first row ignored (%(text)s)"), lead[:200], text=_quote(lead)
+            )
+        )
     rows = []
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
@@ -165,7 +180,7 @@ def _states_cutoff(*texts: str) -> bool:
     return any(_CUTOFF_AFTER_15.search(text) and _NEXT_WORKING_DAY.search(text) for text in texts)
 
 
-def _time_limit(row: _Row, steps: str, problems: list[Any]) -> dict[str, Any]:
+def _time_limit(row: _Row, steps: str, problems: list[Problem]) -> dict[str, Any]:
     """The row's time limit {"amount", "unit"}: both None/"" when none is
     published or it cannot be told from the fee, the amount alone when the
     unit is not known. Each such case is reported."""
@@ -176,27 +191,49 @@ def _time_limit(row: _Row, steps: str, problems: list[Any]) -> dict[str, Any]:
         problems.append(
             Problem(
                 where,
-                f"time and fee cells run together ({_quote(row.fee.text or row.time_text)}), so the time limit "
-                "cannot be told from the fee; the row is kept without a time limit or fee",
+                gettext_noop(
+                    "time and fee cells run together (%(text)s), so the time limit cannot be told from the fee; "
+                    "the row is kept without a time limit or fee"
+                ),
                 row.fee.text or row.time_text,
                 NO_UNIT,
+                text=_quote(row.fee.text or row.time_text),
             )
         )
         return unknown
     if row.no_time or row.amount is None:
         problems.append(
-            Problem(where, f"no time limit published ({_quote(row.time_text)})", row.time_text, NO_TIME_LIMIT)
+            Problem(
+                where,
+                gettext_noop("no time limit published (%(text)s)"),
+                row.time_text,
+                NO_TIME_LIMIT,
+                text=_quote(row.time_text),
+            )
         )
         return unknown
     amount = row.amount
     shown = _format_amount(amount)
     if amount <= 0:
         problems.append(
-            Problem(where, f"time limit of {shown} ({_quote(row.time_text)}); kept without one", row.time_text)
+            Problem(
+                where,
+                gettext_noop("time limit of %(amount)s (%(text)s); kept without one"),
+                row.time_text,
+                amount=number(amount),
+                text=_quote(row.time_text),
+            )
         )
         return unknown
     if amount > MAX_TIME_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        problems.append(Problem(where, f"time limit {shown} does not fit the catalogue", row.time_text))
+        problems.append(
+            Problem(
+                where,
+                gettext_noop("time limit %(amount)s does not fit the catalogue"),
+                row.time_text,
+                amount=number(amount),
+            )
+        )
         return unknown
     if row.unit in _UNITS:
         unit = _UNITS[row.unit]
@@ -204,14 +241,24 @@ def _time_limit(row: _Row, steps: str, problems: list[Any]) -> dict[str, Any]:
             problems.append(
                 Problem(
                     where,
-                    f"{shown} hours is more than a working day; imported as working hours, "
-                    "check whether clock hours are meant",
+                    gettext_noop(
+                        "%(amount)s hours is more than a working day; imported as working hours, "
+                        "check whether clock hours are meant"
+                    ),
                     row.time_text,
                     HOURS,
+                    amount=number(amount),
                 )
             )
         if unit == "months" and amount != int(amount):
-            problems.append(Problem(where, f"{shown} months is not a whole number of months", row.time_text))
+            problems.append(
+                Problem(
+                    where,
+                    gettext_noop("%(amount)s months is not a whole number of months"),
+                    row.time_text,
+                    amount=number(amount),
+                )
+            )
             return {"amount": shown, "unit": ""}
     elif row.unit == "ngày":
         # "Ngày" is calendar days unless the same number is stated as working days.
@@ -220,10 +267,15 @@ def _time_limit(row: _Row, steps: str, problems: list[Any]) -> dict[str, Any]:
         problems.append(
             Problem(
                 where,
-                f"time limit in {row.unit} ({_quote(row.time_text)}) has no catalogue unit; "
-                f"the number {shown} is kept without a unit",
+                gettext_noop(
+                    "time limit in %(unit)s (%(text)s) has no catalogue unit; "
+                    "the number %(amount)s is kept without a unit"
+                ),
                 row.time_text,
                 NO_UNIT,
+                unit=row.unit,
+                text=_quote(row.time_text),
+                amount=number(amount),
             )
         )
         return {"amount": shown, "unit": ""}
@@ -236,10 +288,13 @@ def _time_limit(row: _Row, steps: str, problems: list[Any]) -> dict[str, Any]:
         problems.append(
             Problem(
                 where,
-                f"time limit '{shown}' has no unit and neither the steps nor the description state it; "
-                f"the number {shown} is kept without a unit",
+                gettext_noop(
+                    "time limit '%(amount)s' has no unit and neither the steps nor the description state it; "
+                    "the number %(amount)s is kept without a unit"
+                ),
                 row.time_text,
                 NO_UNIT,
+                amount=number(amount),
             )
         )
         return {"amount": shown, "unit": ""}
@@ -259,15 +314,25 @@ def _case(row: _Row) -> str:
     return _truncate(text or row.time_text, MAX_CASE)
 
 
-def _limit_text(limit: dict[str, Any]) -> str:
+# A time limit as a problem's sentence names it, by unit.
+_LIMIT_PHRASES = {
+    "working_days": gettext_noop("%(amount)s working days"),
+    "working_hours": gettext_noop("%(amount)s working hours"),
+    "calendar_days": gettext_noop("%(amount)s calendar days"),
+    "months": gettext_noop("%(amount)s months"),
+    "": gettext_noop("%(amount)s (no unit)"),
+}
+
+
+def _limit_phrase(limit: dict[str, Any]) -> dict[str, Any]:
     if limit["amount"] is None:
-        return "none"
+        return phrase(gettext_noop("none"))
     if limit["unit"] == "same_day":
-        return "same day"
-    return f"{limit['amount']} {limit['unit'].replace('_', ' ') or '(no unit)'}"
+        return phrase(gettext_noop("same day"))
+    return phrase(_LIMIT_PHRASES[limit["unit"]], amount=number(limit["amount"]))
 
 
-def _channels(text: str, steps: str, problems: list[Any]) -> list[dict[str, Any]]:
+def _channels(text: str, steps: str, problems: list[Problem]) -> list[dict[str, Any]]:
     rows = _split_rows(text, problems)
     by_channel: dict[str, list[_Row]] = {}
     for row in rows:
@@ -287,25 +352,31 @@ def _channels(text: str, steps: str, problems: list[Any]) -> list[dict[str, Any]
                     fees.append(fee)
         untold = [fee for fee in fees if not fee["case"] and not fee["valid_until"]]
         if len({(f["amount"], f["currency"], f["unit"]) for f in untold}) > 1 and len(channel_rows) > 1:
-            shown = "; ".join(_money_text(f["amount"], f["currency"]) for f in untold)
             problems.append(
                 Problem(
                     f"fee for {label}",
-                    f"{len(channel_rows)} rows publish different fees ({shown}) without saying for which case; check",
+                    gettext_noop(
+                        "%(count)s rows publish different fees (%(fees)s) without saying for which case; check"
+                    ),
                     " | ".join(row.fee.text for row in channel_rows)[:300],
                     FEE_UNREAD,
+                    count=len(channel_rows),
+                    fees=[money(f["amount"], f["currency"]) for f in untold],
                 )
             )
         several = len(limits) > 1
         if several:
-            shown = "; ".join(_limit_text(rows_[0].time_limit) for rows_ in limits.values())
             problems.append(
                 Problem(
                     f"{label} channel",
-                    f"{len(limits)} time limits published ({shown}); each is kept with the case its row describes, "
-                    "check the cases and which one applies by default",
+                    gettext_noop(
+                        "%(count)s time limits published (%(limits)s); each is kept with the case its row describes, "
+                        "check the cases and which one applies by default"
+                    ),
                     " | ".join(row.time_text for row in channel_rows),
                     SEVERAL_LIMITS,
+                    count=len(limits),
+                    limits=[_limit_phrase(rows_[0].time_limit) for rows_ in limits.values()],
                 )
             )
         cases: list[str] = []

@@ -21,6 +21,10 @@ Each row becomes a requirement as the law states it (`RequiredDocument`):
 - alternatives: the rows after a heading or a note "một trong các giấy tờ
   sau" form a group, one of which is enough.
 Other headings (a), b) ...) are alternative cases, as before.
+
+The module is long because each of the dozen ways a table can be unsure of
+itself is reported as its own sentence for administrators to translate, and
+the known situations carry their questions in three languages.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext_noop
 
 from procedures.national.legal import _LEGAL_NUMBER
 from procedures.national.text import TO_CONFIRM, Problem, _collapse, _published, _quote, _truncate
@@ -306,7 +312,7 @@ def question_key(situation: str) -> str:
 
 
 def _requirement(
-    name: str, heading: _Heading, questions: dict[str, dict[str, str]], problems: list[str]
+    name: str, heading: _Heading, questions: dict[str, dict[str, str]], problems: list[Problem]
 ) -> tuple[str, str, bool, str]:
     """(kind, scope, is_mandatory, condition key) of a row."""
     kind, scope = heading.kind, heading.scope
@@ -337,28 +343,45 @@ def _requirement(
             problems.append(
                 Problem(
                     "documents",
-                    f"proposed the question {_quote(questions[key]['text'])} for "
-                    f"{_quote(name, 60)}; an administrator confirms or rewords it",
+                    gettext_noop(
+                        "proposed the question %(question)s for %(document)s; an administrator confirms or rewords it"
+                    ),
                     name,
                     TO_CONFIRM,
+                    question=_quote(questions[key]["text"]),
+                    document=_quote(name, 60),
                 )
             )
         return kind, scope, True, key
     if _CONDITIONAL_START.match(name) or _CONDITIONAL_CLAUSE.search(name):
-        problems.append(f"documents: cannot tell when {_quote(name, 60)} is needed; listed as brought if it applies")
+        problems.append(
+            Problem(
+                "documents",
+                gettext_noop("cannot tell when %(document)s is needed; listed as brought if it applies"),
+                name,
+                document=_quote(name, 60),
+            )
+        )
         return kind, scope, False, ""
     return kind, scope, True, ""
 
 
-def _documents(text: str, problems: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+def _documents(text: str, problems: list[Problem]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """The documents of the table, and the questions they depend on."""
     questions: dict[str, dict[str, str]] = {}
     if not _published(text):
-        problems.append("documents: none published; no documents imported")
+        problems.append(Problem("documents", gettext_noop("none published; no documents imported"), text))
         return [], []
     parts = text.split(DOCUMENT_HEADER)
     if len(parts) == 1:
-        problems.append(f"documents: no documents table in the field ({_quote(text)}); no documents imported")
+        problems.append(
+            Problem(
+                "documents",
+                gettext_noop("no documents table in the field (%(text)s); no documents imported"),
+                text[:300],
+                text=_quote(text),
+            )
+        )
         return [], []
     documents: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
@@ -384,29 +407,55 @@ def _documents(text: str, problems: list[str]) -> tuple[list[dict[str, Any]], li
                     group = _truncate(name.rstrip(" :"), MAX_GROUP)
                 continue
             if not name:
-                problems.append(f"documents: a count ({_quote(match.group(0))}) with no document name was skipped")
+                problems.append(
+                    Problem(
+                        "documents",
+                        gettext_noop("a count (%(count)s) with no document name was skipped"),
+                        match.group(0),
+                        count=_quote(match.group(0)),
+                    )
+                )
                 continue
             name, template, confident = _split_template(name)
             name = name.rstrip(" ;,")
             if not confident:
                 problems.append(
-                    f"documents: cannot tell where the form file name starts in {_quote(name[-80:], 80)}; "
-                    f"kept the whole text as the name, template '{template}'"
+                    Problem(
+                        "documents",
+                        gettext_noop(
+                            "cannot tell where the form file name starts in %(text)s; "
+                            "kept the whole text as the name, template '%(template)s'"
+                        ),
+                        name,
+                        text=_quote(name[-80:], 80),
+                        template=template,
+                    )
                 )
             if len(template) > MAX_TEMPLATE_NAME:
                 template = _truncate(template, MAX_TEMPLATE_NAME)
             if heading.notes:
-                problems.append(f"documents: {_quote(name, 60)} is counted under a note heading; kept as a document")
+                problems.append(
+                    Problem(
+                        "documents",
+                        gettext_noop("%(document)s is counted under a note heading; kept as a document"),
+                        name,
+                        document=_quote(name, 60),
+                    )
+                )
             kind, scope, mandatory, condition = _requirement(name, heading, questions, problems)
             in_group = group or heading.group
             if in_group:
                 problems.append(
                     Problem(
                         "documents",
-                        f"{_quote(name, 60)} taken as one of the alternatives {_quote(in_group, 60)}; "
-                        "an administrator confirms the group",
+                        gettext_noop(
+                            "%(document)s taken as one of the alternatives %(group)s; "
+                            "an administrator confirms the group"
+                        ),
                         name,
                         TO_CONFIRM,
+                        document=_quote(name, 60),
+                        group=_quote(in_group, 60),
                     )
                 )
             document = {
@@ -429,10 +478,30 @@ def _documents(text: str, problems: list[str]) -> tuple[list[dict[str, Any]], li
         if index + 2 < len(parts):
             label = tail
         elif _clean_label(tail) and counts:
-            problems.append(f"documents: text after the last count ignored ({_quote(_clean_label(tail))})")
+            problems.append(
+                Problem(
+                    "documents",
+                    gettext_noop("text after the last count ignored (%(text)s)"),
+                    _clean_label(tail)[:300],
+                    text=_quote(_clean_label(tail)),
+                )
+            )
         elif not counts and _clean_label(tail):
-            problems.append(f"documents: a table without counts ({_quote(_clean_label(tail))}) was not imported")
-    if not documents and not any(problem.startswith("documents:") for problem in problems):
-        problems.append("documents: the documents table has no document to bring; no documents imported")
+            problems.append(
+                Problem(
+                    "documents",
+                    gettext_noop("a table without counts (%(text)s) was not imported"),
+                    _clean_label(tail)[:300],
+                    text=_quote(_clean_label(tail)),
+                )
+            )
+    if not documents and not any(problem.field == "documents" for problem in problems):
+        problems.append(
+            Problem(
+                "documents",
+                gettext_noop("the documents table has no document to bring; no documents imported"),
+                text[:300],
+            )
+        )
     used = {document["condition"] for document in documents}
     return documents, [question for key, question in questions.items() if key in used]

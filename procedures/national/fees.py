@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from procedures.national.text import QUOTE_LENGTH, Problem, _balanced, _collapse, _quote, _truncate, _unwrap
+from django.utils.translation import gettext_noop
+
+from procedures.national.text import QUOTE_LENGTH, Problem, _balanced, _collapse, _quote, _truncate, _unwrap, money
 
 MAX_FEE_NAME = 300
 MAX_FEE_UNIT = 100
@@ -156,7 +158,7 @@ def _segments(note: str) -> list[str]:
     return [part.strip(" .") for part in parts if part and part.strip(" .")]
 
 
-def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
+def _fees(fee: _Fee, label: str, problems: list[Problem]) -> list[dict[str, Any]]:
     """The fee rows of one channel row, as published; what is not read with
     confidence is reported."""
     where = f"fee for {label}"
@@ -164,13 +166,22 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
         return []
     if fee.kind == "unknown":
         problems.append(
-            Problem(where, f"fee cell not recognised ({_quote(fee.text)}); no fee imported", fee.text, FEE_UNREAD)
+            Problem(
+                where,
+                gettext_noop("fee cell not recognised (%(text)s); no fee imported"),
+                fee.text,
+                FEE_UNREAD,
+                text=_quote(fee.text),
+            )
         )
         return []
     if not fee.note_closed:
         problems.append(
             Problem(
-                where, "the note's parenthesis is not closed; the rest of the row is kept as note", fee.text, FEE_UNREAD
+                where,
+                gettext_noop("the note's parenthesis is not closed; the rest of the row is kept as note"),
+                fee.text,
+                FEE_UNREAD,
             )
         )
     note = fee.note.strip()
@@ -180,15 +191,27 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
             rows[0]["exemption_note"] = note
         amounts = [_money(m) for m in _NOTE_MONEY.finditer(note)]
         if amounts:
-            listed = " and ".join(_money_text(*money) for money in _unique(amounts))
             problems.append(
-                Problem(where, f"cell says free, its note mentions {listed}; check", note[:300], FEE_UNREAD)
+                Problem(
+                    where,
+                    gettext_noop("cell says free, its note mentions %(amounts)s; check"),
+                    note[:300],
+                    FEE_UNREAD,
+                    amounts=[money(*found) for found in _unique(amounts)],
+                )
             )
         return rows
 
     name = fee.name
     if len(name) > MAX_FEE_NAME:
-        problems.append(Problem(where, f"fee name longer than {MAX_FEE_NAME} characters; shortened", name[:200]))
+        problems.append(
+            Problem(
+                where,
+                gettext_noop("fee name longer than %(limit)s characters; shortened"),
+                name[:200],
+                limit=MAX_FEE_NAME,
+            )
+        )
         name = _truncate(name, MAX_FEE_NAME)
     base = _fee_row(name, fee.amount, fee.currency, exemption_note=note)
     rows = [base]
@@ -196,12 +219,12 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
 
     if per := _PER_ONLY.match(note):
         base["unit"] = _unit(per.group("unit"))
-    for money in _NOTE_MONEY.finditer(note):
+    for mention in _NOTE_MONEY.finditer(note):
         # "… 50.000đ/tem “AB” …": the unit of the cell's own amount.
         if (
             not base["unit"]
-            and _money(money) == (fee.amount, fee.currency)
-            and (per := _PER_AT.match(note, money.end()))
+            and _money(mention) == (fee.amount, fee.currency)
+            and (per := _PER_AT.match(note, mention.end()))
         ):
             base["unit"] = _unit(per.group("unit"))
     dated = []
@@ -221,20 +244,27 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
             problems.append(
                 Problem(
                     where,
-                    f"a dated amount {_money_text(amount, currency)} is given for a case ({_quote(before, 40)}); "
-                    "check which case and dates apply",
+                    gettext_noop(
+                        "a dated amount %(amount)s is given for a case (%(case)s); check which case and dates apply"
+                    ),
                     match.group(0),
                     FEE_UNREAD,
+                    amount=money(amount, currency),
+                    case=_quote(before, 40),
                 )
             )
         if amount == fee.amount:
             problems.append(
                 Problem(
                     where,
-                    f"the cell's own amount {_money_text(amount, currency)} is dated (until {end:%d/%m/%Y}); "
-                    "what is charged outside those dates is not published; check",
+                    gettext_noop(
+                        "the cell's own amount %(amount)s is dated (until %(until)s); "
+                        "what is charged outside those dates is not published; check"
+                    ),
                     match.group(0),
                     FEE_UNREAD,
+                    amount=money(amount, currency),
+                    until=f"{end:%d/%m/%Y}",
                 )
             )
     tiers = []
@@ -303,9 +333,12 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
         problems.append(
             Problem(
                 where,
-                f"the note gives {len(flat)} amounts and dated changes; check which amount each change replaces",
+                gettext_noop(
+                    "the note gives %(count)s amounts and dated changes; check which amount each change replaces"
+                ),
                 note[:300],
                 FEE_UNREAD,
+                count=len(flat),
             )
         )
     if base["currency"] != fee.currency:
@@ -316,34 +349,38 @@ def _fees(fee: _Fee, label: str, problems: list[Any]) -> list[dict[str, Any]]:
         problems.append(
             Problem(
                 where,
-                f"cell says {_money_text(fee.amount, fee.currency)}, too little to be a fee; check",
+                gettext_noop("cell says %(amount)s, too little to be a fee; check"),
                 fee.text,
                 FEE_UNREAD,
+                amount=money(fee.amount, fee.currency),
             )
         )
         accounted = {(fee.amount, fee.currency)}
-    others = [money for money in _unique(_money(m) for m in _NOTE_MONEY.finditer(note)) if money not in accounted]
+    others = [found for found in _unique(_money(m) for m in _NOTE_MONEY.finditer(note)) if found not in accounted]
     if others:
-        mentioned = " and ".join(_money_text(*money) for money in others)
         problems.append(
             Problem(
                 where,
-                f"cell says {_money_text(fee.amount, fee.currency)}, its note mentions {mentioned}; check",
+                gettext_noop("cell says %(amount)s, its note mentions %(amounts)s; check"),
                 note[:300],
                 FEE_UNREAD,
+                amount=money(fee.amount, fee.currency),
+                amounts=[money(*other) for other in others],
             )
         )
     return rows
 
 
-def _currency_problem(where: str, fee: _Fee, currency: str, source: str, problems: list[Any]) -> None:
+def _currency_problem(where: str, fee: _Fee, currency: str, source: str, problems: list[Problem]) -> None:
     problems.append(
         Problem(
             where,
-            f"cell says {_money_text(fee.amount, fee.currency)}, its note says {_money_text(fee.amount, currency)}; "
-            f"imported in {currency}, check",
+            gettext_noop("cell says %(amount)s, its note says %(noted)s; imported in %(currency)s, check"),
             source[:300],
             FEE_UNREAD,
+            amount=money(fee.amount, fee.currency),
+            noted=money(fee.amount, currency),
+            currency=currency,
         )
     )
 
@@ -354,7 +391,3 @@ def _unique(items: Iterable[T]) -> list[T]:
         if item not in seen:
             seen.append(item)
     return seen
-
-
-def _money_text(amount: int, currency: str) -> str:
-    return f"{amount:,} {currency}"

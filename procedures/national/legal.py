@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from procedures.national.text import _collapse, _published, _quote
+from django.utils.translation import gettext_noop
+
+from procedures.national.text import Problem, _collapse, _published, _quote
 
 LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 
@@ -88,7 +90,7 @@ def _is_code_end(body: str, match: re.Match[str]) -> bool:
     return not _IN_TITLE_AFTER.match(after)
 
 
-def _legal_basis(text: str, problems: list[str]) -> list[dict[str, Any]]:
+def _legal_basis(text: str, problems: list[Problem]) -> list[dict[str, Any]]:
     if not _published(text):
         return []
     body = text.strip()
@@ -145,19 +147,47 @@ def _legal_basis(text: str, problems: list[str]) -> list[dict[str, Any]]:
     if cut := re.fullmatch(r"(.*?)(\d{1,4}(?:\.\d{1,3})?/\d{4})", rest):
         # "…của Chính phủ167/2025": the number cell lost its issuer code.
         pairs.append((cut.group(1), cut.group(2)))
-        problems.append(f"legal basis: document number '{cut.group(2)}' has no issuer code; kept as published")
+        problems.append(
+            Problem(
+                "legal basis",
+                gettext_noop("document number '%(number)s' has no issuer code; kept as published"),
+                rest,
+                number=cut.group(2),
+            )
+        )
         rest = ""
     if rest:
         if pairs:
-            problems.append(f"legal basis: text after the last document number left out ({_quote(rest)})")
+            problems.append(
+                Problem(
+                    "legal basis",
+                    gettext_noop("text after the last document number left out (%(text)s)"),
+                    rest[:300],
+                    text=_quote(rest),
+                )
+            )
         else:
-            problems.append(f"legal basis: no document number found in {_quote(rest)}; left out")
+            problems.append(
+                Problem(
+                    "legal basis",
+                    gettext_noop("no document number found in %(text)s; left out"),
+                    rest[:300],
+                    text=_quote(rest),
+                )
+            )
     legal: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for raw_title, raw_number in _merge_prefix_titles(pairs):
         title, number = _collapse(raw_title), _collapse(raw_number)
         if len(number) > MAX_LEGAL_NUMBER:
-            problems.append(f"legal basis: document number {_quote(number)} is too long; left out")
+            problems.append(
+                Problem(
+                    "legal basis",
+                    gettext_noop("document number %(number)s is too long; left out"),
+                    number,
+                    number=_quote(number),
+                )
+            )
             continue
         if (number, title) in seen:
             continue

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from procedures.national.text import _collapse, _published, _quote
+from django.utils.translation import gettext_noop
+
+from procedures.national.text import Problem, _collapse, _published, _quote
 
 # The serializer's limit (procedures/serializers.py).
 MAX_RESULT_CODE = 200
@@ -28,7 +30,7 @@ def _read_result_code(text: str, start: int) -> tuple[str, int]:
     return text[start:end], end
 
 
-def _results(text: str, problems: list[str]) -> tuple[str, str]:
+def _results(text: str, problems: list[Problem]) -> tuple[str, str]:
     # Everything from "Từ khóa" on is the rest of the crawled page.
     text = text.split("Từ khóa", 1)[0].strip()
     if not _published(text):
@@ -47,8 +49,14 @@ def _results(text: str, problems: list[str]) -> tuple[str, str]:
             if code not in codes:
                 codes.append(code)
         else:
-            shown = _quote(code or text[match.end() :], 30)
-            problems.append(f"result: {shown} does not look like a result code; left out")
+            problems.append(
+                Problem(
+                    "result",
+                    gettext_noop("%(code)s does not look like a result code; left out"),
+                    (code or text[match.end() :])[:300],
+                    code=_quote(code or text[match.end() :], 30),
+                )
+            )
     if rest := _collapse(text[position:]):
         names.append(rest)
     joined = ""
@@ -56,7 +64,14 @@ def _results(text: str, problems: list[str]) -> tuple[str, str]:
         candidate = f"{joined}, {code}" if joined else code
         if len(candidate) > MAX_RESULT_CODE:
             problems.append(
-                f"result: {len(codes)} result codes do not fit {MAX_RESULT_CODE} characters; kept the first {count}"
+                Problem(
+                    "result",
+                    gettext_noop("%(count)s result codes do not fit %(limit)s characters; kept the first %(kept)s"),
+                    ", ".join(codes)[:300],
+                    count=len(codes),
+                    limit=MAX_RESULT_CODE,
+                    kept=count,
+                )
             )
             break
         joined = candidate

@@ -17,6 +17,12 @@ def causes(records) -> Counter[str]:
     return Counter(cause for record in records for cause in {problem.cause for problem in record.problems})
 
 
+def _reported(problem) -> dict:
+    """A problem as the report file gives it: in English, with its cause."""
+    found = {key: value for key, value in problem.as_dict().items() if key not in ("template", "params")}
+    return {**found, "cause": problem.cause}
+
+
 class Command(BaseCommand):
     help = (
         "Import the national portal's procedure records (JSON lines, optionally gzipped): every record with a "
@@ -66,7 +72,7 @@ class Command(BaseCommand):
         if report:
             data = {
                 outcome: [
-                    {"code": r.code, "problems": [{**p.as_dict(), "cause": p.cause} for p in r.problems]}
+                    {"code": r.code, "problems": [_reported(problem) for problem in r.problems]}
                     for r in getattr(result, outcome)
                 ]
                 for outcome in ("complete", "in_review", "left_out", "kept")
