@@ -38,7 +38,8 @@ class OfficeBar:
 
 
 def _rate(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate:.1f}%".replace(".0%", "%")
+    """The on-time rate as every other path shows it: two decimals."""
+    return "—" if rate is None else f"{rate:.2f} %"
 
 
 def _bar(parts: list[tuple[int, str]], biggest: int) -> str:

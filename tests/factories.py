@@ -265,3 +265,14 @@ BIRTH_DECLARATION = {
     "applicant_residence": "Số 1 phố Hàng Bạc, phường Hoàn Kiếm",
     "applicant_relationship": "Mẹ",
 }
+
+
+def migrated_schedule(migration: str, func: str):
+    """The schedule of `func` as migration `migration` makes it. Run again
+    here: a test with a live server empties the tables after it, schedules too."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module(migration).create_schedule(apps, None)
+    return apps.get_model("django_q", "Schedule").objects.get(func=func)

@@ -18,7 +18,7 @@ from citizens.tasks import expire_drafts
 from dossiers.models import Notification
 from portal.sms import MemoryBackend
 from tests.conftest import at
-from tests.factories import PASSWORD, PDF
+from tests.factories import PASSWORD, PDF, migrated_schedule
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -140,8 +140,6 @@ def test_only_its_citizen_keeps_a_draft(clock, client, draft, chi):
 
 
 def test_the_sweep_runs_each_morning_at_eight(db):
-    from django_q.models import Schedule
-
-    schedule = Schedule.objects.get(func="citizens.tasks.expire_drafts")
+    schedule = migrated_schedule("citizens.migrations.0005_draft_expiry_schedule", "citizens.tasks.expire_drafts")
     local = timezone.localtime(schedule.next_run)
     assert (schedule.schedule_type, schedule.repeats, local.hour, local.minute) == ("D", -1, 8, 0)

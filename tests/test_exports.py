@@ -20,7 +20,7 @@ from reports import exports
 from reports.models import Export
 from reports.periods import Period
 from reports.tasks import EXPORT_TIMEOUT, ask_register, delete_expired_exports, make_export
-from tests.factories import PASSWORD, staff_member
+from tests.factories import PASSWORD, migrated_schedule, staff_member
 
 QUERY = "period=2026-01&office={office}"
 
@@ -186,7 +186,7 @@ def test_an_export_the_broker_never_took_is_queued_again(history, tuan, office_a
 
 
 def test_the_clean_up_runs_every_hour(db):
-    from django_q.models import Schedule
-
-    schedule = Schedule.objects.get(func="reports.tasks.delete_expired_exports")
+    schedule = migrated_schedule(
+        "reports.migrations.0002_export_cleanup_schedule", "reports.tasks.delete_expired_exports"
+    )
     assert (schedule.schedule_type, schedule.repeats) == ("H", -1)

@@ -34,7 +34,8 @@ def test_the_trend_gives_each_month_its_count_and_rate():
         title="Trend",
         legend=("Early", "On time", "Late"),
     )
-    assert "10 · <strong>90%</strong>" in html and "0 · <strong>–</strong>" in html
+    # The rate to two decimals, as the table, the API and the exports give it.
+    assert "10 · <strong>90.00 %</strong>" in html and "0 · <strong>—</strong>" in html
     assert html.count('<li class="chart__row">') == 2
 
 

@@ -12,7 +12,7 @@ from dossiers.tasks import send_submission_digests
 from dossiers.workflow import perform
 from portal.models import Membership
 from tests.conftest import at
-from tests.factories import applicant, staff_member, submitted_online
+from tests.factories import applicant, migrated_schedule, staff_member, submitted_online
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -100,9 +100,9 @@ def test_an_online_application_through_the_api_emails_nobody_at_once(api, counte
 
 
 def test_the_digest_is_scheduled_every_five_minutes(db):
-    from django_q.models import Schedule
-
-    schedule = Schedule.objects.get(func="dossiers.tasks.send_submission_digests")
+    schedule = migrated_schedule(
+        "dossiers.migrations.0018_counter_digest_schedule", "dossiers.tasks.send_submission_digests"
+    )
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 5, -1)
 
 
