@@ -237,7 +237,10 @@ class TransitionSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         max_length=200,
-        help_text="For `receive`: the numbers of the documents handed in (default: as already ticked).",
+        help_text=(
+            "For `receive`: the numbers of the documents handed in (default: as already ticked). For `supplement` "
+            "at the counter: the documents asked for that were brought on paper, which then count as answered."
+        ),
     )
     requested_documents = RequestedDocumentInSerializer(
         many=True,

@@ -53,6 +53,8 @@ class Outcome:
     resumes: str | None = None
     # For `request_supplement`: each document asked for, with its checklist entry.
     requested: tuple[tuple[Any, Asked], ...] = ()
+    # For `supplement` at the counter: the documents asked for that were brought.
+    brought: tuple[Any, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
 
 

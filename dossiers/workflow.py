@@ -69,7 +69,8 @@ def perform(
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
     cannot be taken, leaving the dossier as it was. `documents` are the
-    positions of the documents ticked as handed in, for `receive`;
+    positions of the documents ticked as handed in, for `receive`, or as
+    brought on paper among those a supplement request asked for, for `supplement`;
     `requested`, the documents of the checklist a supplement request asks for."""
     if action not in ACTIONS:
         raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
@@ -140,6 +141,8 @@ def _take(
         )
         for document, item in outcome.requested
     )
+    if outcome.brought:
+        RequestedDocument.objects.filter(pk__in=[item.pk for item in outcome.brought]).update(answered_at=at)
     rollups.record(dossier, before, rollups.facts_of(dossier))
     slip = slips.issue_for(dossier, action, event)
     if slip is not None:

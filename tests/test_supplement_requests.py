@@ -322,3 +322,61 @@ def test_a_file_sent_after_the_round_answers_nothing_of_it(dossier, son, chi, la
         dossier, upload=SimpleUploadedFile("scan.pdf", PDF), document=dossier.documents.get(position=1), actor=chi
     )
     assert RequestedDocument.objects.filter(answered_at=None).count() == 2
+
+
+# Brought to the counter --------------------------------------------------------------------------
+
+
+def test_the_clerk_ticks_documents_brought_on_paper_and_they_count_as_answered(client, dossier, son, chi):
+    ask_for_both(dossier, son)
+    sign_in(client, chi)
+    page = text_of(client.get(dossier.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Brought to the counter" in page
+    assert page.count('name="documents" value="1"') == 1 and page.count('name="documents" value="2"') == 1
+    dossier.refresh_from_db()
+    answer = client.post(
+        f"/counter/dossiers/{dossier.code}/act/",
+        {"action": "supplement", "version": dossier.version, "note": "", "documents": ["2"]},
+    )
+    assert answer.status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED
+    answered = dict(RequestedDocument.objects.values_list("document__position", "answered_at"))
+    assert answered[1] is None and answered[2] is not None
+    assert DossierEvent.objects.filter(dossier=dossier, action="supplement").get().details["brought"] == [2]
+
+
+def test_the_api_ticks_documents_brought_under_the_same_rule(api, dossier, son, chi):
+    ask_for_both(dossier, son)
+    dossier.refresh_from_db()
+    done = api.as_(chi).post(
+        f"/api/v1/dossiers/{dossier.code}/transitions/",
+        {"action": "supplement", "version": dossier.version, "documents": [1, 2]},
+        format="json",
+    )
+    assert done.status_code == 200 and done.json()["state"] == State.RECEIVED
+    assert RequestedDocument.objects.filter(answered_at=None).count() == 0
+
+
+def test_a_document_not_asked_for_or_a_citizen_ticking_brought_changes_nothing(client, api, dossier, son, chi, lan):
+    perform(dossier, "request_supplement", actor=son, requested=[Asked(1, "faulty", "Ảnh bị mờ")])
+    dossier.refresh_from_db()
+    before = unchanged(dossier)
+    sign_in(client, chi)
+    page = client.post(
+        f"/counter/dossiers/{dossier.code}/act/",
+        {"action": "supplement", "version": dossier.version, "note": "", "documents": ["2"]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    message = "Document 2 was not asked for in the last request, or is answered already."
+    assert page.status_code == 400 and message in text_of(page)
+    through_api = api.as_(chi).post(
+        f"/api/v1/dossiers/{dossier.code}/transitions/", {"action": "supplement", "documents": [2]}, format="json"
+    )
+    assert through_api.status_code == 400 and error_of(through_api)["message"] == message
+    by_citizen = api.as_(lan).post(
+        f"/api/v1/dossiers/{dossier.code}/transitions/", {"action": "supplement", "documents": [1]}, format="json"
+    )
+    assert by_citizen.status_code == 400
+    assert error_of(by_citizen)["message"] == "Only the counter ticks documents as brought."
+    assert unchanged(dossier) == before
+    assert RequestedDocument.objects.filter(answered_at=None).count() == 1

@@ -427,13 +427,39 @@ class Dossier(FSMModelMixin, models.Model):
         """The supplement is in: back to where the dossier was, with the
         deadline moved by the paused working time. A citizen sending it
         online must have sent a file since the request; at the counter the
-        clerk records what was brought."""
-        if may.owner(self, act.actor) and not may.works_on(self, act.actor):
+        clerk records what was brought, ticking (`act.documents`, by number)
+        the documents asked for that were brought on paper."""
+        brought: tuple = ()
+        if act.documents:
+            brought = self.brought_at_counter(act)
+        elif may.owner(self, act.actor) and not may.works_on(self, act.actor):
             self.check_citizen_reply()
         resumes = self.resume_state or State.SUBMITTED
         ended = self.end_pause(act.at, act.calendar, move_deadline=True)
         self.resume_state = ""
-        return Outcome(resumes=resumes, pause_ended=ended, details=_pause_details(ended))
+        details = _pause_details(ended)
+        if brought:
+            details["brought"] = [item.document.position for item in brought]
+        return Outcome(resumes=resumes, pause_ended=ended, brought=brought, details=details)
+
+    def brought_at_counter(self, act: Act) -> tuple:
+        """The documents of the last supplement request, still open, that the
+        clerk ticks as brought to the counter; any other number is refused."""
+        if not may.works_on(self, act.actor):
+            raise ValidationError(_("Only the counter ticks documents as brought."), code="not_counter")
+        open_items = {
+            item.document.position: item
+            for item in self.requested_documents.of_last_request(self)  # type: ignore[attr-defined]
+            if not item.is_answered
+        }
+        stray = sorted(set(act.documents or ()) - set(open_items))
+        if stray:
+            raise ValidationError(
+                _("Document %(numbers)s was not asked for in the last request, or is answered already.")
+                % {"numbers": ", ".join(str(number) for number in stray)},
+                code="not_requested",
+            )
+        return tuple(open_items[number] for number in sorted(act.documents or ()))
 
     def check_citizen_reply(self) -> None:
         """A citizen sends the supplement online once they have sent a file

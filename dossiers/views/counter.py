@@ -197,6 +197,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
     actions = page_order([action for action, reason in offered if not reason])
     going_on = [action for action in actions if action not in STOPPING]
     documents = list(dossier.documents.all())
+    requested = list(RequestedDocument.objects.of_last_request(dossier))
     context = {
         "dossier": dossier,
         "timeliness": dossier.timeliness(),
@@ -222,11 +223,13 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "event_labels": EVENT_LABELS,
         "form": form,
         "checks_documents": "receive" in actions,
+        # Recording a supplement at the counter: the documents asked for still open, to tick as brought.
+        "brought_rows": [item for item in requested if not item.is_answered] if "supplement" in actions else [],
         # The supplement form: the checklist to pick from, and what the last request asked for.
         "supplement_rows": form.supplement_rows(documents) if "request_supplement" in actions else [],
         "supplement_problems": Problem.choices,
         "supplement_note_max": NOTE_MAX_LENGTH,
-        "requested": list(RequestedDocument.objects.of_last_request(dossier)),
+        "requested": requested,
         "may_apologise": "apologise" in actions,
         "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
@@ -262,7 +265,7 @@ def dossier_act(request, code: str):
             note=data["note"],
             version=data["version"],
             new_appointment=data["new_appointment"],
-            documents=set(data["documents"]) if data["action"] == "receive" else None,
+            documents=set(data["documents"]) if data["action"] in ("receive", "supplement") else None,
             requested=data["requested"],
         )
     except ActionError as error:
