@@ -132,6 +132,13 @@ class DeclarationForm(forms.Form):
                 out[name] = value
         return out
 
+    def require_order(self, earlier: str, later: str, message: Promise) -> None:
+        """The day `later` is not before the day `earlier`: else `message` on
+        `later` (unless it is wrong already)."""
+        first, then = self.cleaned_data.get(earlier), self.cleaned_data.get(later)
+        if first and then and then < first and later not in self.errors:
+            self.add_error(later, message)
+
     def require_together(self, names: tuple[str, ...], message: Promise) -> None:
         """The fields `names` are given all or none: each left blank while
         another is given gets `message`."""

@@ -159,9 +159,9 @@ class BirthAgainDeclarationForm(BirthDeclarationForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        born_on, registered_on = data.get("child_birth_date"), data.get("earlier_registered_on")
-        if born_on and registered_on and registered_on < born_on and "earlier_registered_on" not in self.errors:
-            self.add_error("earlier_registered_on", _("The registration cannot be before the date of birth."))
+        self.require_order(
+            "child_birth_date", "earlier_registered_on", _("The registration cannot be before the date of birth.")
+        )
         return data
 
 

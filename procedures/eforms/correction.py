@@ -105,9 +105,9 @@ class CorrectionDeclarationForm(DeclarationForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        born_on, registered_on = data.get("person_birth_date"), data.get("registered_on")
-        if born_on and registered_on and registered_on < born_on and "registered_on" not in self.errors:
-            self.add_error("registered_on", _("The registration cannot be before the date of birth."))
+        self.require_order(
+            "person_birth_date", "registered_on", _("The registration cannot be before the date of birth.")
+        )
         action, before, after = data.get("action"), data.get("content_from", ""), data.get("content_to", "")
         if action and action != "addition" and not before and "content_from" not in self.errors:
             self.add_error("content_from", _("Say what the register says now; only an addition may leave it blank."))

@@ -68,15 +68,10 @@ class DeathDeclarationForm(DeclarationForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        born_on, died_on, issued_on = (
-            data.get("deceased_birth_date"),
-            data.get("death_date"),
-            data.get("notice_issued_on"),
+        self.require_order(
+            "deceased_birth_date", "death_date", _("The date of death cannot be before the date of birth.")
         )
-        if born_on and died_on and died_on < born_on:
-            self.add_error("death_date", _("The date of death cannot be before the date of birth."))
-        if died_on and issued_on and issued_on < died_on:
-            self.add_error("notice_issued_on", _("The death notice cannot be issued before the death."))
+        self.require_order("death_date", "notice_issued_on", _("The death notice cannot be issued before the death."))
         self.require_together(
             NOTICE_FIELDS,
             _("Give the death notice's number, issuer and date, or leave them all blank: “%(label)s” is missing."),

@@ -95,9 +95,9 @@ class ExtractCopyDeclarationForm(DeclarationForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        born_on, registered_on = data.get("person_birth_date"), data.get("registered_on")
-        if born_on and registered_on and registered_on < born_on and "registered_on" not in self.errors:
-            self.add_error("registered_on", _("The registration cannot be before the date of birth."))
+        self.require_order(
+            "person_birth_date", "registered_on", _("The registration cannot be before the date of birth.")
+        )
         return data
 
 
