@@ -47,3 +47,12 @@ class CalendarNotReady(ActionError):
 
     http_status = 503
     code = "calendar_not_ready"
+
+
+class SigningNotReady(ActionError):
+    """The office cannot sign the slip or result the action issues (no
+    certificate, an expired one, a key or token out of reach): the action is
+    refused before it commits, saying which certificate to renew."""
+
+    http_status = 503
+    code = "signing_not_ready"

@@ -1,6 +1,7 @@
 """Official slips: what each says, frozen when the transition issues it;
-its PDF, rendered once with WeasyPrint and stored with its SHA-256; and the
-check that a paper slip is genuine.
+its PDF, rendered once with WeasyPrint, signed by the issuing office
+(portal/signing.py) and stored with its SHA-256; and the check that a paper
+slip is genuine.
 
 Which action issues which slip (Circular 03/2025/TT-VPCP numbering):
 receive → Mẫu 01 receipt and appointment; request_supplement → Mẫu 02;
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 from dossiers.deadlines import STAGE_ORDER, PauseSpan, stage_deadlines
 from dossiers.models import Assistance, Delivery, Dossier, DossierEvent, Slip
 from dossiers.timeliness import Timeliness
+from portal import signing
 from portal.calendar import CalendarMissing
 from procedures.models import Channel, Stage
 
@@ -291,13 +293,17 @@ def render_pdf(slip: Slip) -> bytes:
 
 
 def ensure_file(slip_pk: int) -> Slip:
-    """The slip with its PDF stored: rendered now if it was not yet, never
-    again once it was (a second call changes nothing)."""
+    """The slip with its PDF stored, signed by the office that issued it:
+    rendered now if it was not yet, never again once it was (a second call
+    changes nothing). Raises SigningUnavailable when the office cannot sign
+    (nothing is stored; the next call tries again)."""
     with transaction.atomic():
-        slip = Slip.objects.select_for_update().select_related("dossier").get(pk=slip_pk)
+        slip = Slip.objects.select_for_update().select_related("dossier__receiving_office").get(pk=slip_pk)
         if slip.sha256:
             return slip
-        pdf = render_pdf(slip)
+        with translation.override(slip.language):
+            reason = str(Kind(slip.kind).label)
+        pdf = signing.sign(render_pdf(slip), slip.dossier.receiving_office, reason=reason)
         slip.file.save(slip.filename, ContentFile(pdf), save=False)
         slip.sha256 = hashlib.sha256(pdf).hexdigest()
         slip.save(update_fields=["file", "sha256"])
@@ -312,7 +318,11 @@ def read(slip: Slip) -> bytes:
 def download(slip: Slip) -> HttpResponse:
     """The slip's PDF to print or keep, the same bytes every time, with its
     SHA-256: for the counter, the citizen and the API alike."""
-    slip = ensure_file(slip.pk)
+    try:
+        slip = ensure_file(slip.pk)
+    except signing.SigningUnavailable as unavailable:
+        # Not a server fault to hide: the office must renew its certificate.
+        return HttpResponse(str(unavailable), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(read(slip), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.filename}"'
     response["X-Content-SHA256"] = slip.sha256

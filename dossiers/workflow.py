@@ -36,7 +36,7 @@ from django_fsm import can_proceed, has_transition_perm
 from dossiers import intake, notifications, permissions, quotas, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
-from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
+from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible, SigningNotReady
 from dossiers.models import (
     Attachment,
     Delivery,
@@ -50,6 +50,7 @@ from dossiers.models import (
 from dossiers.states import FINISHED, OPEN_TO_CITIZEN_FILES
 from dossiers.supplements import Asked, describe
 from dossiers.uploads import EXTENSIONS, CheckedFile, check_upload
+from portal import signing
 from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
 from procedures.models import Procedure
@@ -112,6 +113,13 @@ def _take(
     requested: tuple[Asked, ...] = (),
 ) -> None:
     """Run the transition and record everything it changes."""
+    if action in slips.ISSUED_BY:
+        # The slip is signed after the commit: an office that cannot sign
+        # is told before anything changes, not after.
+        try:
+            signing.ready(dossier.receiving_office)
+        except signing.SigningUnavailable as unavailable:
+            raise SigningNotReady(str(unavailable)) from None
     act = Act(
         actor=actor,
         at=at,

@@ -141,3 +141,28 @@ def cache_is_shared(app_configs, **kwargs):
             id="portal.E003",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def signatures_are_real(app_configs, **kwargs):
+    """Slips and results signed by the development CA are not legally
+    valid: production installs each office's certificate (portal/signing.py)."""
+    found = []
+    if settings.PDF_SIGNING_DEVELOPMENT_CA:
+        found.append(
+            Warning(
+                "Documents are signed by the development certificate authority: they are not legally valid.",
+                hint="Install each office's PKCS#12 file in PDF_SIGNING_KEYS_DIR, list the issuing authorities in "
+                "PDF_SIGNING_TRUST_ROOTS and set PDF_SIGNING_DEVELOPMENT_CA=false.",
+                id="portal.W005",
+            )
+        )
+    if not settings.PDF_SIGNING_PASSPHRASE:
+        found.append(
+            Warning(
+                "The offices' key files are not protected by a passphrase.",
+                hint="Set PDF_SIGNING_PASSPHRASE (from the environment, never in the repository).",
+                id="portal.W006",
+            )
+        )
+    return found

@@ -186,6 +186,15 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Citizens' scans and issued slips: never served as media, only through the
 # views that check who may see them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# Digital signatures (portal/signing.py): one PKCS#12 file per office in the
+# keys folder, never in the database. The development CA signs out of the box
+# and is refused by `check --deploy` (portal/checks.py).
+PDF_SIGNING_BACKEND = os.environ.get("PDF_SIGNING_BACKEND", "portal.signing.Pkcs12Files")
+PDF_SIGNING_KEYS_DIR = Path(os.environ.get("PDF_SIGNING_KEYS_DIR", BASE_DIR / "var" / "keys"))
+PDF_SIGNING_PASSPHRASE = os.environ.get("PDF_SIGNING_PASSPHRASE", "development" if DEBUG else "")
+PDF_SIGNING_DEVELOPMENT_CA = env_bool("PDF_SIGNING_DEVELOPMENT_CA", True)
+PDF_SIGNING_TRUST_ROOTS = [name for name in os.environ.get("PDF_SIGNING_TRUST_ROOTS", "").split(",") if name]
+PDF_SIGNING_TSA_URL = os.environ.get("PDF_SIGNING_TSA_URL", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -71,6 +71,12 @@ def _static_root(tmp_path_factory):
     return tmp_path_factory.mktemp("static")
 
 
+@pytest.fixture(scope="session")
+def _signing_keys(tmp_path_factory):
+    """The development CA and the offices' keys, made once per test process."""
+    return tmp_path_factory.mktemp("keys")
+
+
 @pytest.fixture(autouse=True)
 def _files_elsewhere(settings, tmp_path, monkeypatch):
     """Uploaded and generated files go to the test's own folder."""
@@ -88,7 +94,7 @@ def _files_elsewhere(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings, _static_root):
+def _fast_settings(settings, _static_root, _signing_keys):
     # Static files are served from the source folders, no collectstatic needed.
     settings.STATIC_ROOT = _static_root
     settings.WHITENOISE_USE_FINDERS = True
@@ -102,6 +108,9 @@ def _fast_settings(settings, _static_root):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"
+    settings.PDF_SIGNING_KEYS_DIR = _signing_keys
+    settings.PDF_SIGNING_DEVELOPMENT_CA = True
+    settings.PDF_SIGNING_TSA_URL = ""
     settings.SMS_BACKEND = "portal.sms.MemoryBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -18,6 +18,8 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "smtp.example.gov.vn",
     "SMS_BACKEND": "tests.gateways.SmsGateway",
+    "PDF_SIGNING_DEVELOPMENT_CA": "false",
+    "PDF_SIGNING_PASSPHRASE": "a-passphrase-from-the-province",
 }
 
 
@@ -25,6 +27,7 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
     # The browser tests set the last; the others are the test's to give.
     dropped = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_BACKEND", "SMS_BACKEND"}
     dropped |= {"CACHE_URL", "ALLOW_CONSOLE_MESSAGES", "DB_CONN_MAX_AGE"}
+    dropped |= {"PDF_SIGNING_DEVELOPMENT_CA", "PDF_SIGNING_PASSPHRASE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -58,6 +61,12 @@ def test_the_deployment_check_asks_for_a_public_site_address():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **local)
     assert result.returncode != 0
     assert "portal.W001" in result.stderr + result.stdout
+
+
+def test_the_deployment_check_refuses_the_development_certificate_authority():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **without("PDF_SIGNING_DEVELOPMENT_CA"))
+    assert result.returncode != 0
+    assert "portal.W005" in result.stderr + result.stdout and "not legally valid" in result.stderr + result.stdout
 
 
 def without(*names: str) -> dict[str, str]:

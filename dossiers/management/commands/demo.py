@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -130,6 +131,8 @@ class Command(BaseCommand):
         CalendarDay.seed_public_holidays("VN", [this_year - 1, this_year, this_year + 1])
         self.catalogue(only)
         self.history(communes, dossiers)
+        # Every office signs its slips out of the box (not legally valid).
+        call_command("signing_keys", "--issue", stdout=self.stdout)
         self.stdout.write(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         self.stdout.write(
             f"Accounts (password {PASSWORD} for all): admin (superuser), "
