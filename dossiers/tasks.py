@@ -111,7 +111,7 @@ def render_missing_slips() -> int:
         try:
             slips.ensure_file(pk)
         except SigningUnavailable as unavailable:
-            logger.warning("slip %s waits for its office's certificate: %s", pk, unavailable)
+            logger.warning("slip %s cannot be signed yet: %s", pk, unavailable)
             continue
         stored += 1
     return stored
@@ -125,8 +125,8 @@ def render_slip(pk: int) -> str:
         slips.ensure_file(pk)
     except SigningUnavailable as unavailable:
         # Kept unrendered: the sweep tries again once the office can sign.
-        logger.warning("slip %s waits for its office's certificate: %s", pk, unavailable)
-        return "waiting for a certificate"
+        logger.warning("slip %s cannot be signed yet: %s", pk, unavailable)
+        return "waiting to be signed"
     return "stored"
 
 

@@ -183,3 +183,81 @@ def test_the_deploy_check_warns_about_the_development_ca(settings):
     settings.PDF_SIGNING_DEVELOPMENT_CA = False
     settings.PDF_SIGNING_PASSPHRASE = ""
     assert [warning.id for warning in signatures_are_real(None)] == ["portal.W006"]
+
+
+@pytest.fixture
+def time_stamp_authority(settings):
+    """A time-stamp authority over real HTTP (RFC 3161), its certificate
+    issued by the development CA; its address goes in PDF_SIGNING_TSA_URL."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from asn1crypto import keys, tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    ca_key, ca_certificate, _path = signing.development_ca(settings.PDF_SIGNING_KEYS_DIR)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test time-stamp authority")]))
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+    )
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            requests.append(self.headers["Content-Type"])
+            answer = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.PDF_SIGNING_TSA_URL = f"http://127.0.0.1:{server.server_port}/tsa"
+    yield requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_a_time_stamp_authority_each_signature_carries_its_time(time_stamp_authority, procedure, office, chi):
+    dossier = received_dossier(procedure, office, chi)
+    report = signing.validate(receipt_of(dossier))
+    assert time_stamp_authority == ["application/timestamp-query"]  # asked once, over HTTP
+    assert report.valid and report.timestamped
+    assert abs(report.signed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+
+
+def test_an_unreachable_time_stamp_authority_stores_nothing_and_names_the_office(settings, procedure, office, chi):
+    settings.PDF_SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"  # nothing listens there
+    dossier = received_dossier(procedure, office, chi)
+    slip = dossier.slips.get()
+    with pytest.raises(signing.SigningUnavailable, match="Phường Ba Đình could not sign"):
+        slips.ensure_file(slip.pk)
+    assert not Slip.objects.get(pk=slip.pk).sha256
