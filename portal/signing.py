@@ -23,6 +23,10 @@ portal states (B-B).
 `ready(office)` says, cheaply and before an action commits, whether the
 office can sign now; `sign` signs; `validate` reads any bytes and never
 raises.
+
+The module is long because the development CA, which makes its own keys and
+certificates, lives beside the signer it stands in for: split apart, each
+half would need the other's file layout.
 """
 
 from __future__ import annotations
