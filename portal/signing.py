@@ -153,7 +153,8 @@ def sign(pdf: bytes, office: Office, *, reason: str = "") -> bytes:
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     try:
-        out = signers.sign_pdf(
+        out = _outside_any_event_loop(
+            signers.sign_pdf,
             writer,
             meta,
             signer=signer,
@@ -167,6 +168,21 @@ def sign(pdf: bytes, office: Office, *, reason: str = "") -> bytes:
             _("%(office)s could not sign: %(error)s") % {"office": office.name, "error": type(error).__name__}
         ) from None
     return out.getvalue()
+
+
+def _outside_any_event_loop(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call one of pyHanko's synchronous functions, which start an event
+    loop of their own: in a thread of its own when this thread already runs
+    one (an ASGI server, a browser driver), where starting a second would fail."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _timestamper():
@@ -217,7 +233,7 @@ def _report(embedded: Any) -> Validation:
 
     context = ValidationContext(trust_roots=backend().trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_any_event_loop(validate_pdf_signature, embedded, context)
     except SignatureValidationError:
         return Validation(signed=True, problem=_("The signature does not match the document: it was altered."))
     subject = status.signing_cert.subject.native

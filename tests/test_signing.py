@@ -261,3 +261,16 @@ def test_an_unreachable_time_stamp_authority_stores_nothing_and_names_the_office
     with pytest.raises(signing.SigningUnavailable, match="Phường Ba Đình could not sign"):
         slips.ensure_file(slip.pk)
     assert not Slip.objects.get(pk=slip.pk).sha256
+
+
+def test_signing_and_validating_work_inside_a_running_event_loop(procedure, office, chi):
+    """An ASGI server or a browser driver runs an event loop in the thread;
+    pyHanko's own loop must not collide with it."""
+    import asyncio
+
+    pdf = slips.pdf_from_html("<p>Giấy tiếp nhận</p>")
+
+    async def inside():
+        return signing.validate(signing.sign(pdf, office, reason="Phiếu tiếp nhận"))
+
+    assert asyncio.run(inside()).valid
