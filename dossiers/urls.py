@@ -15,4 +15,6 @@ urlpatterns = [
     path("dossiers/<str:code>/attachments/", counter.attachment_upload, name="attach"),
     path("dossiers/<str:code>/attachments/<int:pk>/", counter.attachment_download, name="attachment"),
     path("dossiers/<str:code>/slips/<int:pk>/", slips.counter_slip, name="slip"),
+    path("dossiers/<str:code>/results/<int:pk>/", slips.counter_result, name="result"),
+    path("dossiers/<str:code>/results/amend/", counter.amend_result, name="amend_result"),
 ]

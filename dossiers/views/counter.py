@@ -23,13 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import batch, on_the_spot, queues, waiting
+from dossiers import batch, on_the_spot, queues, results, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
-from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
+from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, ResultAmendForm
 from dossiers.intake import MAX_COUNT
 from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
-from dossiers.permissions import works_on
+from dossiers.permissions import may_amend_result, works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
 from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
@@ -192,7 +192,9 @@ def _in_queue(request, dossier: Dossier) -> dict | None:
     return {"queue": chosen, "next": following}
 
 
-def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
+def _render_dossier(
+    request, dossier: Dossier, form: ActionForm, status: int = 200, *, amend_form: ResultAmendForm | None = None
+):
     offered = offered_actions(dossier, request.user)
     actions = page_order([action for action, reason in offered if not reason])
     going_on = [action for action in actions if action not in STOPPING]
@@ -207,6 +209,10 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "attachments": dossier.attachments.select_related("document"),
         "notifications": dossier.notifications.to_citizen()[:20],
         "slips": dossier.slips.all(),
+        "results": dossier.results.select_related("superseded_by"),
+        "may_stamp": "stamp" in actions,
+        "may_amend_result": may_amend_result(dossier, request.user),
+        "amend_form": amend_form or ResultAmendForm(),
         "due_if_resumed": dossier.due_if_resumed(),
         "actions": [
             {
@@ -251,7 +257,7 @@ def _by_reason(offered: list[tuple[str, str]]) -> list[dict]:
 @require_POST
 def dossier_act(request, code: str):
     dossier = visible_dossier(request, code)
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, request.FILES)
     form.fields["documents"].choices = [(doc.position, doc.position) for doc in dossier.documents.all()]
     if not form.is_valid():
         return _render_dossier(request, dossier, form, status=400)
@@ -267,6 +273,7 @@ def dossier_act(request, code: str):
             new_appointment=data["new_appointment"],
             documents=set(data["documents"]) if data["action"] in ("receive", "supplement") else None,
             requested=data["requested"],
+            result=data["result"],
         )
     except ActionError as error:
         for message in error.errors:
@@ -431,3 +438,36 @@ def attachment_download(request, code: str, pk: int):
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
     record_download(attachment, actor=request.user)
     return as_download(attachment.file, content_type=attachment.content_type, filename=attachment.original_name)
+
+
+@staff_only
+@require_POST
+def amend_result(request, code: str):
+    """Revoke a result, or supersede it by a correction (a leader's action)."""
+    dossier = visible_dossier(request, code)
+    form = ResultAmendForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        result = dossier.results.filter(pk=form.cleaned_data["result"]).first()
+        if result is None:
+            form.add_error(None, _("This dossier has no such result."))
+    if result is None:
+        return _render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}), 400, amend_form=form)
+    data = form.cleaned_data
+    try:
+        if data["amend"] == "revoke":
+            results.revoke(result, actor=request.user, reason=data["reason"])
+            messages.success(request, _("Result %(number)s is revoked.") % {"number": result.number})
+        else:
+            corrected = results.correct(result, data["draft"], actor=request.user, reason=data["reason"])
+            messages.success(
+                request,
+                _("Result %(old)s is superseded by %(new)s.") % {"old": result.number, "new": corrected.number},
+            )
+    except ActionError as error:
+        for message in error.errors:
+            form.add_error(None, message)
+        return _render_dossier(
+            request, dossier, ActionForm(initial={"version": dossier.version}), error.http_status, amend_form=form
+        )
+    return redirect(dossier.get_absolute_url())
