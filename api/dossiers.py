@@ -1,11 +1,15 @@
 """Dossiers in the REST API: open one, attach files, list and read what the
-caller may see, act on one, download its slips.
+caller may see, act on one, download its slips and results, revoke or
+correct a result.
 
 Every dossier is fetched through `Dossier.objects.visible_to(user)`: another
 office's clerk and a citizen who does not own it get the same 404 as for a
 code that does not exist. Every change goes through `dossiers.workflow` or
 `citizens.applications`, as on the web screens: the same rules, the same
 messages.
+
+The module is long because it is the one viewset of a dossier: every
+action on one (transitions, files, slips, results) is a route of it.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import batch, on_the_spot, queues, results, waiting
+from dossiers import batch, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, ResultAmendForm
@@ -172,7 +172,7 @@ def queue_batch(request, slug: str):
 @staff_only
 def dossier_detail(request, code: str):
     dossier = visible_dossier(request, code)
-    return _render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}))
+    return render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}))
 
 
 def _from_queue(request) -> queues.Queue | None:
@@ -192,7 +192,7 @@ def _in_queue(request, dossier: Dossier) -> dict | None:
     return {"queue": chosen, "next": following}
 
 
-def _render_dossier(
+def render_dossier(
     request, dossier: Dossier, form: ActionForm, status: int = 200, *, amend_form: ResultAmendForm | None = None
 ):
     offered = offered_actions(dossier, request.user)
@@ -260,7 +260,7 @@ def dossier_act(request, code: str):
     form = ActionForm(request.POST, request.FILES)
     form.fields["documents"].choices = [(doc.position, doc.position) for doc in dossier.documents.all()]
     if not form.is_valid():
-        return _render_dossier(request, dossier, form, status=400)
+        return render_dossier(request, dossier, form, status=400)
     data = form.cleaned_data
     before = dossier
     try:
@@ -279,7 +279,7 @@ def dossier_act(request, code: str):
         for message in error.errors:
             form.add_error(None, message)
         dossier.refresh_from_db()
-        return _render_dossier(request, dossier, form, status=error.http_status)
+        return render_dossier(request, dossier, form, status=error.http_status)
     messages.success(
         request,
         _("%(event)s — dossier %(code)s is now “%(state)s”.")
@@ -438,36 +438,3 @@ def attachment_download(request, code: str, pk: int):
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
     record_download(attachment, actor=request.user)
     return as_download(attachment.file, content_type=attachment.content_type, filename=attachment.original_name)
-
-
-@staff_only
-@require_POST
-def amend_result(request, code: str):
-    """Revoke a result, or supersede it by a correction (a leader's action)."""
-    dossier = visible_dossier(request, code)
-    form = ResultAmendForm(request.POST, request.FILES)
-    result = None
-    if form.is_valid():
-        result = dossier.results.filter(pk=form.cleaned_data["result"]).first()
-        if result is None:
-            form.add_error(None, _("This dossier has no such result."))
-    if result is None:
-        return _render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}), 400, amend_form=form)
-    data = form.cleaned_data
-    try:
-        if data["amend"] == "revoke":
-            results.revoke(result, actor=request.user, reason=data["reason"])
-            messages.success(request, _("Result %(number)s is revoked.") % {"number": result.number})
-        else:
-            corrected = results.correct(result, data["draft"], actor=request.user, reason=data["reason"])
-            messages.success(
-                request,
-                _("Result %(old)s is superseded by %(new)s.") % {"old": result.number, "new": corrected.number},
-            )
-    except ActionError as error:
-        for message in error.errors:
-            form.add_error(None, message)
-        return _render_dossier(
-            request, dossier, ActionForm(initial={"version": dossier.version}), error.http_status, amend_form=form
-        )
-    return redirect(dossier.get_absolute_url())

@@ -22,12 +22,6 @@ def counter_slip(request, code: str, pk: int):
     return slips.download(get_object_or_404(Slip, dossier=dossier, pk=pk))
 
 
-@staff_only
-def counter_result(request, code: str, pk: int):
-    dossier = visible_dossier(request, code)
-    return results.download(get_object_or_404(Result, dossier=dossier, pk=pk))
-
-
 @require_GET
 def result_by_link(request, token: str):
     """The link sent to the citizen by email and SMS: the result's PDF, for
