@@ -205,10 +205,11 @@ def signed_by(signer: str) -> str:
 
 
 def slip_signer(slip: Slip) -> str:
-    """Who signed the slip's stored PDF ("" if no valid signature, or the
-    PDF is not made yet), remembered by its SHA-256: the bytes never change."""
+    """Who signed the slip's stored PDF ("" if no valid signature), made now
+    if the task has not made it yet, remembered by its SHA-256: the bytes
+    never change."""
     if not slip.sha256:
-        return ""
+        slip = slips.ensure_file(slip.pk)
     key = f"slip-signer:{slip.sha256}"
     signer = cache.get(key)
     if signer is None:
