@@ -1,11 +1,15 @@
 """Dossiers in the REST API: open one, attach files, list and read what the
-caller may see, act on one, download its slips.
+caller may see, act on one, download its slips and results, revoke or
+correct a result.
 
 Every dossier is fetched through `Dossier.objects.visible_to(user)`: another
 office's clerk and a citizen who does not own it get the same 404 as for a
 code that does not exist. Every change goes through `dossiers.workflow` or
 `citizens.applications`, as on the web screens: the same rules, the same
 messages.
+
+The module is long because it is the one viewset of a dossier: every
+action on one (transitions, files, slips, results) is a route of it.
 """
 
 from __future__ import annotations
@@ -33,14 +37,16 @@ from api.serializers import (
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
+    ResultAmendSerializer,
+    ResultSerializer,
     SettleSerializer,
     SlipSerializer,
     TransitionSerializer,
 )
 from citizens import applications
-from dossiers import on_the_spot, permissions, queues, slips, workflow
+from dossiers import on_the_spot, permissions, queues, results, slips, workflow
 from dossiers.batch import perform_many
-from dossiers.models import Dossier, Slip, State
+from dossiers.models import Dossier, Result, Slip, State
 from portal.models import Membership, Office
 from procedures.models import Channel
 
@@ -265,11 +271,11 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "the dossier's state "
             "or someone changed the dossier since the `version` you send."
         ),
-        request=TransitionSerializer,
-        responses={200: DossierSerializer, **ERRORS, 409: ErrorSerializer},
+        request={"application/json": TransitionSerializer, "multipart/form-data": TransitionSerializer},
+        responses={200: DossierSerializer, **ERRORS, 409: ErrorSerializer, 503: ErrorSerializer},
         tags=["dossiers"],
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def transitions(self, request, code: str):
         dossier = self.get_object()
         form = TransitionSerializer(data=request.data)
@@ -284,6 +290,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             new_appointment=data["new_appointment"],
             documents=set(data["documents"]) if data["documents"] is not None else None,
             requested=form.to_requested(),
+            result=form.to_result(),
         )
         return self._shown(dossier)
 
@@ -405,3 +412,74 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if slip is None:
             raise exceptions.NotFound(_("This dossier has no such slip."))
         return slips.download(slip)
+
+    @extend_schema(
+        summary="The dossier's results",
+        description="Every result issued, in force or not (`status`), with what the signature check found at issue.",
+        responses={200: ResultSerializer(many=True), **ERRORS},
+        tags=["results"],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def results(self, request, code: str):
+        dossier = self.get_object()
+        issued = dossier.results.select_related("dossier", "superseded_by").order_by("issued_at", "pk")
+        return Response(ResultSerializer(issued, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="One result as PDF",
+        description="The signed PDF as stored; the same bytes every time.",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        tags=["results"],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"results/(?P<pk>[0-9]{1,12})",
+        url_name="result",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def result(self, request, code: str, pk: str):
+        dossier = self.get_object()
+        found = dossier.results.filter(pk=int(pk)).first()
+        if found is None:
+            raise exceptions.NotFound(_("This dossier has no such result."))
+        return results.download(found)
+
+    @extend_schema(
+        summary="Revoke a result or supersede it by a correction",
+        description=(
+            "For a leader (approver) of the competent office, with a reason; an audited event on the dossier, "
+            "whose state does not move. `correct` takes the corrected document as `stamp` does (the result_* "
+            "fields; multipart/form-data to upload it). 403 for anyone else, 409 when the result is no longer "
+            "in force, 503 when the office cannot sign now (nothing is changed)."
+        ),
+        request={"multipart/form-data": ResultAmendSerializer, "application/json": ResultAmendSerializer},
+        responses={200: ResultSerializer, **ERRORS, 409: ErrorSerializer, 503: ErrorSerializer},
+        tags=["results"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"results/(?P<pk>[0-9]{1,12})/amend",
+        url_name="result-amend",
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def amend_result(self, request, code: str, pk: str):
+        dossier = self.get_object()
+        found = dossier.results.filter(pk=int(pk)).first()
+        if found is None:
+            raise exceptions.NotFound(_("This dossier has no such result."))
+        form = ResultAmendSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        if data["amend"] == "revoke":
+            changed = results.revoke(found, actor=request.user, reason=data["reason"])
+        else:
+            draft = form.to_result()
+            assert draft is not None  # the serializer asks for the source
+            changed = results.correct(found, draft, actor=request.user, reason=data["reason"])
+        changed = Result.objects.select_related("dossier", "superseded_by").get(pk=changed.pk)
+        return Response(ResultSerializer(changed, context=self.get_serializer_context()).data)

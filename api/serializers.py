@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citizens.models import LifeEvent
-from dossiers import waiting
+from dossiers import results, waiting
 from dossiers.actions import ACTIONS
 from dossiers.models import (
     Assistance,
@@ -25,6 +25,7 @@ from dossiers.models import (
     DossierDocument,
     DossierEvent,
     RequestedDocument,
+    Result,
     Slip,
     State,
 )
@@ -212,7 +213,53 @@ class RequestedDocumentInSerializer(serializers.Serializer):
     )
 
 
-class TransitionSerializer(serializers.Serializer):
+class ResultFieldsSerializer(serializers.Serializer):
+    """The result document given at `stamp` or as a correction (dossiers/results.py)."""
+
+    result_source = serializers.ChoiceField(
+        choices=[("", ""), ("upload", "upload"), ("write", "write")],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "For `stamp`: the result document. `upload` attaches `result_file` (send the request as "
+            "multipart/form-data), `write` has the portal write the extract of a civil-status registration "
+            "from the dossier's declaration. Required when the citizen receives the result electronically."
+        ),
+    )
+    result_file = serializers.FileField(required=False, allow_null=True, default=None)
+    result_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    result_number = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    result_issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, data: dict) -> dict:
+        source = data.get("result_source") or ""
+        if not source:
+            return data
+        problems = {}
+        if source == "upload" and data.get("result_file") is None:
+            problems["result_file"] = [gettext_lazy("Choose the result PDF to attach.")]
+        if not (data.get("result_number") or "").strip():
+            problems["result_number"] = [gettext_lazy("Give the result's number as the office recorded it.")]
+        if data.get("result_issued_on") is None:
+            problems["result_issued_on"] = [gettext_lazy("Give the result's date of issue.")]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return data
+
+    def to_result(self) -> results.Draft | None:
+        data = self.validated_data
+        if not data["result_source"]:
+            return None
+        return results.Draft(
+            number=data["result_number"],
+            issued_on=data["result_issued_on"],
+            title=data["result_title"],
+            content=results.read_upload(data["result_file"]) if data["result_source"] == "upload" else None,
+        )
+
+
+class TransitionSerializer(ResultFieldsSerializer):
     action = serializers.ChoiceField(choices=ACTION_CHOICES)
     note = serializers.CharField(
         max_length=4000,
@@ -435,6 +482,52 @@ class SlipSerializer(serializers.ModelSerializer):
     def get_url(self, slip: Slip) -> str:
         path = reverse("api:dossier-slip", args=[slip.dossier.code, slip.kind])
         return self.context["request"].build_absolute_uri(f"{path}?number={slip.number}")
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="current, superseded or revoked.")
+    superseded_by = serializers.CharField(source="superseded_by.check_code", default=None, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Result
+        fields = [
+            "id",
+            "title",
+            "number",
+            "issued_on",
+            "source",
+            "issued_at",
+            "check_code",
+            "sha256",
+            "is_signed",
+            "signer",
+            "signed_at",
+            "is_timestamped",
+            "status",
+            "revocation_reason",
+            "superseded_by",
+            "url",
+        ]
+
+    def get_url(self, result: Result) -> str:
+        path = reverse("api:dossier-result", args=[result.dossier.code, result.pk])
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ResultAmendSerializer(ResultFieldsSerializer):
+    """Revoke a result, or supersede it by a correction (the result_* fields)."""
+
+    amend = serializers.ChoiceField(choices=[("revoke", "revoke"), ("correct", "correct")])
+    reason = serializers.CharField(max_length=2000, help_text="Kept in the trail and shown on /verify/.")
+
+    def validate(self, data: dict) -> dict:
+        data = super().validate(data)
+        if data["amend"] == "correct" and not data.get("result_source"):
+            raise serializers.ValidationError(
+                {"result_source": [gettext_lazy("Choose where the corrected result comes from.")]}
+            )
+        return data
 
 
 class DossierSummarySerializer(serializers.ModelSerializer):

@@ -118,6 +118,9 @@ def attach(dossier: Dossier, eform: EForm, declaration: dict[str, Any], *, actor
     if document is None:
         raise Invalid(_("This dossier asks for no declaration filled in online."))
     content, pages = render_pdf(eform, answers, office=dossier.receiving_office, at=dossier.submitted_at)
+    # Kept as data too: the result the portal writes (the civil-status
+    # extract) is filled in from it.
+    Dossier.objects.filter(pk=dossier.pk).update(declaration=answers)
     sha256 = hashlib.sha256(content).hexdigest()
     return workflow.attach(
         dossier,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("my/dossiers/<str:code>/rate/", dossiers.rate, name="rate"),
     path("my/dossiers/<str:code>/feedback/", dossiers.send_feedback, name="feedback"),
     path("my/dossiers/<str:code>/slips/<int:pk>/", dossiers.slip, name="slip"),
+    path("my/dossiers/<str:code>/results/<int:pk>/", dossiers.result, name="result"),
     path("my/dossiers/<str:code>/files/<int:pk>/", dossiers.attachment, name="attachment"),
     path("track/", dossiers.track, name="track"),
     path("births/<str:token>/", dossiers.life_event, name="life_event"),

@@ -18,12 +18,12 @@ class Delivery(models.TextChoices):
 
     @classmethod
     def offered(cls, keep: str = "") -> list[Delivery]:
-        """The ways the offices can hand a result over today, for a new
-        application at any door: at the counter or by post. An electronic
-        result is not offered: the counter has no way yet to attach a signed
-        electronic result, so it could never be delivered. A record that
-        already chose another way (`keep`) keeps showing it."""
-        ways = [cls.COUNTER, cls.POST]
+        """The ways the offices can hand a result over, for a new
+        application at any door: at the counter, by post, or electronically
+        (the signed result in the citizen's account and a link by email and
+        SMS: dossiers/results.py). A record that already chose another way
+        (`keep`) keeps showing it."""
+        ways = [cls.COUNTER, cls.POST, cls.ELECTRONIC]
         if keep and keep not in ways and keep in cls.values:
             ways.append(cls(keep))
         return ways
@@ -33,7 +33,7 @@ class Delivery(models.TextChoices):
         """Why `delivery` cannot be chosen for a new application, or ""."""
         if not delivery or delivery in cls.offered():
             return ""
-        return str(_("Receiving the result electronically is not offered yet: choose at the counter or by post."))
+        return str(_("Choose how to receive the result: at the counter, by post or electronically."))
 
     @classmethod
     def needs(cls, delivery: str, address: str, email: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers import results
 from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
 from dossiers.models import Delivery
 from dossiers.supplements import Asked, Problem
@@ -144,7 +145,60 @@ class IntakeForm(ApplicantForm):
         return data
 
 
-class ActionForm(forms.Form):
+class ResultFields(forms.Form):
+    """The result document given at "stamp" or as a correction: attached
+    from the office's system or written by the portal, with its number and
+    date of issue (dossiers/results.py checks it)."""
+
+    result_source = forms.ChoiceField(
+        label=_("The result document"),
+        required=False,
+        choices=[
+            ("", _("No electronic result (a paper result only)")),
+            ("upload", _("Attach the result PDF from the office's system")),
+            ("write", _("Have the portal write the extract of the registration")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    result_file = forms.FileField(label=_("Result PDF"), required=False)
+    result_title = forms.CharField(
+        label=_("Title of the result"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. Household business registration certificate. Blank: the procedure's result."),
+    )
+    result_number = forms.CharField(label=_("Number of the result"), required=False, max_length=50)
+    result_issued_on = forms.DateField(
+        label=_("Date of issue"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def result_draft(self, data: dict) -> results.Draft | None:
+        """The result given with a stamp, or None when none is; the fields it
+        lacks are marked."""
+        source = data.get("result_source") or ""
+        if not source:
+            return None
+        upload = data.get("result_file")
+        if source == "upload" and upload is None:
+            self.add_error("result_file", _("Choose the result PDF to attach."))
+        if not (data.get("result_number") or "").strip():
+            self.add_error("result_number", _("Give the result's number as the office recorded it."))
+        if data.get("result_issued_on") is None and "result_issued_on" not in self.errors:
+            self.add_error("result_issued_on", _("Give the result's date of issue."))
+        if self.errors:
+            return None
+        return results.Draft(
+            number=data["result_number"],
+            issued_on=data["result_issued_on"],
+            title=data.get("result_title") or "",
+            content=results.read_upload(upload) if source == "upload" else None,
+        )
+
+
+class ActionForm(ResultFields):
     """One action on a dossier, from the dossier page's buttons."""
 
     action = forms.CharField(widget=forms.HiddenInput)
@@ -174,6 +228,7 @@ class ActionForm(forms.Form):
     def clean(self):
         data = super().clean()
         action = data.get("action")
+        data["result"] = self.result_draft(data) if action == "stamp" else None
         data["requested"] = self.requested() if action == "request_supplement" else []
         missing = reason_missing(action or "", data.get("note") or "", names_documents=bool(data["requested"]))
         if missing:
@@ -235,3 +290,29 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.checked = check_upload(upload)
         return upload
+
+
+class ResultAmendForm(ResultFields):
+    """Revoke an issued result, or supersede it by a corrected one."""
+
+    amend = forms.ChoiceField(choices=[("revoke", _("Revoke")), ("correct", _("Correct"))], widget=forms.HiddenInput)
+    result = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the dossier's trail and shown to whoever checks the document."),
+        error_messages={
+            "required": _("Give the reason; it is kept in the dossier's trail and shown on the check page.")
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["draft"] = None
+        if data.get("amend") == "correct":
+            if not data.get("result_source"):
+                self.add_error("result_source", _("Choose where the corrected result comes from."))
+            else:
+                data["draft"] = self.result_draft(data)
+        return data

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dossiers.models import Dossier, Notification
+from dossiers.models import Delivery, Dossier, Notification
 from portal.models import Membership, Office
 
 Kind = Notification.Kind
@@ -33,9 +33,13 @@ def for_action(dossier: Dossier, action: str, note: str = "") -> list[Notificati
     """Write the messages `action` owes the applicant: an email if they gave
     an address, an SMS if they gave a phone number."""
     kind = KIND_FOR_ACTION.get(action)
+    context = {"dossier": dossier, "note": note, "site_url": settings.SITE_URL}
+    if action == "return" and dossier.delivery == Delivery.ELECTRONIC:
+        # The electronic result itself: a link that opens it, and its check code.
+        kind = Kind.RESULT_SENT
+        context["result"] = dossier.results.current().order_by("-issued_at", "-pk").first()
     if kind is None:
         return []
-    context = {"dossier": dossier, "note": note, "site_url": settings.SITE_URL}
     written = []
     if dossier.applicant_email:
         written += emails(kind, [dossier.applicant_email], context, dossier=dossier)

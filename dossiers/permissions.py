@@ -85,6 +85,12 @@ def may_stamp(dossier: Dossier, user: Any, state: str | None = None) -> bool:
     return competent_clerk(dossier, user) or approver(dossier, user)
 
 
+def may_amend_result(dossier: Dossier, user: Any) -> bool:
+    """Revoking an issued result or superseding it by a correction is the
+    leader's decision, like the approval it undoes."""
+    return approver(dossier, user)
+
+
 def may_return(dossier: Dossier, user: Any, state: str | None = None) -> bool:
     # The result goes back where the citizen chose: the counter that received
     # the dossier, or by post or electronically from the competent office.

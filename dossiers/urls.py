@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers.views import counter, on_the_spot, slips
+from dossiers.views import counter, on_the_spot, results, slips
 
 app_name = "counter"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("dossiers/<str:code>/attachments/", counter.attachment_upload, name="attach"),
     path("dossiers/<str:code>/attachments/<int:pk>/", counter.attachment_download, name="attachment"),
     path("dossiers/<str:code>/slips/<int:pk>/", slips.counter_slip, name="slip"),
+    path("dossiers/<str:code>/results/<int:pk>/", results.counter_result, name="result"),
+    path("dossiers/<str:code>/results/amend/", results.amend_result, name="amend_result"),
 ]

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import intake, notifications, permissions, quotas, rollups, slips, tasks
+from dossiers import intake, notifications, permissions, quotas, results, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible, SigningNotReady
@@ -67,12 +67,15 @@ def perform(
     documents: set[int] | frozenset[int] | None = None,
     requested: list[Asked] | tuple[Asked, ...] = (),
     at: dt.datetime | None = None,
+    result: results.Draft | None = None,
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
     cannot be taken, leaving the dossier as it was. `documents` are the
     positions of the documents ticked as handed in, for `receive`, or as
     brought on paper among those a supplement request asked for, for `supplement`;
-    `requested`, the documents of the checklist a supplement request asks for."""
+    `requested`, the documents of the checklist a supplement request asks for;
+    `result`, the result issued at `stamp` (checked, and the office's
+    signing asked, before the transaction: dossiers/results.py)."""
     if action not in ACTIONS:
         raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
     if requested and action not in DOCUMENTS_MAY_GIVE_REASON:
@@ -80,6 +83,12 @@ def perform(
     at = at or timezone.now()
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    if result is not None:
+        if action != "stamp":
+            raise Invalid(str(results.ATTACHED_AT_STAMP))
+        unlocked = Dossier.objects.select_related("procedure", "receiving_office", "competent_office").get(pk=pk)
+        result = results.check(unlocked, result)
+        results.ready(unlocked)
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update()
@@ -89,11 +98,13 @@ def perform(
         )
         method = getattr(dossier, ACTIONS[action])
         _check(dossier, action, method, actor, version)
-        missing = reason_missing(action, note, names_documents=bool(requested))
+        missing = reason_missing(action, note, names_documents=bool(requested)) or results.missing(
+            dossier, action, result
+        )
         if missing:
             raise Invalid(missing)
         try:
-            _take(dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested))
+            _take(dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested), result)
         except CalendarMissing as missing:
             # Anything that counts working time, the slips included: refused
             # whole, the transaction rolled back.
@@ -111,6 +122,7 @@ def _take(
     new_appointment: dt.datetime | None,
     documents: set[int] | frozenset[int] | None,
     requested: tuple[Asked, ...] = (),
+    result: results.Draft | None = None,
 ) -> None:
     """Run the transition and record everything it changes."""
     if action in slips.ISSUED_BY:
@@ -152,6 +164,8 @@ def _take(
     if outcome.brought:
         RequestedDocument.objects.filter(pk__in=[item.pk for item in outcome.brought]).update(answered_at=at)
     rollups.record(dossier, before, rollups.facts_of(dossier))
+    if result is not None:
+        results.issue(dossier, result, event)
     slip = slips.issue_for(dossier, action, event)
     if slip is not None:
         tasks.after_commit(tasks.enqueue_slip, slip.pk)

@@ -32,8 +32,7 @@ from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F,
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.delivery import Delivery
-from dossiers.models import Attachment, Dossier, DossierDocument, Pause
+from dossiers.models import Attachment, Dossier, DossierDocument, Pause, Result
 from dossiers.states import DECIDED, ENDED_ON_TIME, WAITING, State
 from dossiers.timeliness import SUPPLEMENT_REQUESTS_BEFORE_OVERDUE, start_of_day
 from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
@@ -86,6 +85,7 @@ COUNTS = (
     "handled_flagged",
     "received",
     "received_online",
+    "received_online_counted",
     "results",
     "results_electronic",
     "digitised",
@@ -186,11 +186,14 @@ def online_dossiers(counts: Counts) -> Figure:
     (`KenhThucHien = 2`) and, where the result is a paper document, given
     an electronic result too ÷ dossiers received; full score at ≥ 50 %.
 
-    The portal counts the dossiers received in the period whose channel is
-    online. It cannot yet add the electronic-result condition (see 4.1), so
-    this is the channel share, as the timeliness report's "received online".
+    The portal counts the dossiers received online in the period, except
+    those whose result was issued (stamped) with no electronic result in
+    force (dossiers.models.Result): a procedure's result is a document
+    whenever it gives one, so a dossier sent online whose result was given
+    on paper only counts as not online, as the rule says. A dossier still
+    being handled, or ended without a result, counts by its channel.
     """
-    return percent(counts["received_online"], counts["received"])
+    return percent(counts["received_online_counted"], counts["received"])
 
 
 def electronic_results(counts: Counts) -> Figure:
@@ -201,10 +204,8 @@ def electronic_results(counts: Counts) -> Figure:
     paper document.
 
     The portal counts the dossiers stamped in the period (rejections give
-    no result) whose citizen chose to receive the result electronically.
-    It keeps no signed electronic result file, and the counters do not
-    offer electronic delivery yet (dossiers/delivery.py): the figure is
-    that choice, and reads 0 % until the delivery exists.
+    no result) that keep a signed result file not revoked (a corrected one
+    counts: its correction is in force), whichever way it was handed over.
     """
     return percent(counts["results_electronic"], counts["results"])
 
@@ -338,7 +339,10 @@ INDICATORS = (
         _("Dossiers submitted online"),
         _("Online dossiers"),
         online_dossiers,
-        _("Dossiers received online, of all received in the period (an electronic result is not required yet)."),
+        _(
+            "Dossiers received online, of all received in the period; one whose result was given on paper "
+            "only, with no electronic result, does not count as online."
+        ),
     ),
     Indicator(
         "4.1",
@@ -347,8 +351,8 @@ INDICATORS = (
         _("E-result"),
         electronic_results,
         _(
-            "Results stamped in the period that the citizen chose to receive electronically; no electronic "
-            "result file is kept yet, and the counters do not offer it yet."
+            "Results stamped in the period that keep a signed electronic result document, not revoked, of all "
+            "results stamped."
         ),
     ),
     Indicator(
@@ -509,6 +513,9 @@ def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.dat
     received = Q(received_at__gte=begins, received_at__lt=ends)
     # A result issued: stamped, or handed over since (a rejection gives none).
     with_result = Q(finished_at__gte=begins, finished_at__lt=ends, state__in=(State.STAMPED, State.RETURNED))
+    electronic = Q(Exists(Result.objects.filter(dossier=OuterRef("pk"), revoked_at=None)))
+    # Online with its result on paper only: not an online dossier (3.3).
+    paper_only = Q(state__in=(State.STAMPED, State.RETURNED)) & ~electronic
     unhappy = Dossier.objects.filter(pk=OuterRef("pk")).filter(unhappy_feedback())
     files = Attachment.objects.filter(dossier=OuterRef("pk"))
     unscanned = DossierDocument.objects.filter(dossier=OuterRef("pk"), is_received=True, kind="hand_in").exclude(
@@ -523,8 +530,9 @@ def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.dat
             handled_flagged=Count("pk", filter=handled & Q(Exists(unhappy))),
             received=Count("pk", filter=received),
             received_online=Count("pk", filter=received & Q(channel=Channel.ONLINE)),
+            received_online_counted=Count("pk", filter=received & Q(channel=Channel.ONLINE) & ~paper_only),
             results=Count("pk", filter=with_result),
-            results_electronic=Count("pk", filter=with_result & Q(delivery=Delivery.ELECTRONIC)),
+            results_electronic=Count("pk", filter=with_result & electronic),
             digitised=Count("pk", filter=received & Q(Exists(files)) & ~Q(Exists(unscanned))),
         )
         .order_by()

@@ -17,7 +17,7 @@ from django.core.files.storage import storages
 from django.db.backends.signals import connection_created
 
 from citizens.models import DraftFile
-from dossiers.models import Attachment, Slip
+from dossiers.models import Attachment, Result, Slip
 from dossiers.workflow import perform
 from portal.models import CalendarDay, CalendarYear, Membership
 from portal.sms import MemoryBackend
@@ -89,7 +89,7 @@ def _files_elsewhere(settings, tmp_path, monkeypatch):
         },
     }
     # A FileField resolves its storage once, when the model is defined.
-    for model in (Attachment, DraftFile, Export, Slip):
+    for model in (Attachment, DraftFile, Export, Slip, Result):
         monkeypatch.setattr(model._meta.get_field("file"), "storage", storages["private"])
 
 

@@ -84,8 +84,7 @@ def test_the_citizens_profile_fills_what_the_applicant_leaves_out(api, procedure
         ({"applicant": {**applicant(), "address": ""}}, "applicant.address", "address"),
         # Tracking needs the phone's last digits and updates come by text message.
         ({"applicant": {**applicant(), "phone": ""}}, "applicant.phone", "the counter texts you"),
-        # The counter cannot yet hand a result over electronically.
-        ({"delivery": "electronic"}, "delivery", "not offered"),
+        ({"delivery": "pigeon"}, "delivery", "not a valid choice"),
         ({"procedure": "9.999999"}, "procedure", "does not exist"),
         ({"office": "000.00.00.H01"}, "non_field_errors", "does not receive"),
         ({"channel": "in_person"}, "channel", "applies online"),

@@ -214,22 +214,15 @@ def test_a_sent_draft_leads_nobody_else_to_the_dossier(citizen, draft, office_a,
 # 5. Only the ways of delivery the office can fulfil --------------------------------------------
 
 
-def test_the_electronic_result_is_not_offered_on_the_delivery_page(citizen, draft):
+def test_the_electronic_result_is_offered_on_the_delivery_page(citizen, draft):
     shown = page(citizen, draft, "delivery")
-    assert 'value="counter"' in shown and 'value="post"' in shown and 'value="electronic"' not in shown
+    assert 'value="counter"' in shown and 'value="post"' in shown and 'value="electronic"' in shown
     response = citizen.post(f"/applications/{draft.pk}/delivery/", {"delivery": "electronic"})
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
-    assert Draft.objects.get().delivery == ""
+    assert response.status_code == 302
+    assert Draft.objects.get().delivery == "electronic"
 
 
-def test_a_draft_that_chose_it_before_is_told_to_choose_again_and_a_dossier_keeps_showing_it(
-    citizen, draft, procedure, office_a, lan
-):
-    Draft.objects.filter(pk=draft.pk).update(delivery="electronic")
-    check = page(citizen, draft, "check")
-    assert "Receiving the result electronically is not offered yet: choose at the counter or by post." in check
-    assert citizen.post(f"/applications/{draft.pk}/submit/").status_code == 302
-    assert not Dossier.objects.exists()
+def test_a_dossier_that_chose_it_shows_it(citizen, procedure, office_a, lan):
     dossier = submitted_online(procedure, office_a, lan, delivery="electronic")
     assert "Electronically" in citizen.get(f"/my/dossiers/{dossier.code}/").content.decode()
 
@@ -274,4 +267,3 @@ def test_what_the_check_page_says_is_missing_links_to_the_very_field(citizen, dr
     url = f"/applications/{draft.pk}"
     assert f'<a href="{url}/applicant/?from=check#id_phone">Enter a phone number: the counter texts you' in check
     assert f'<a href="{url}/documents/?from=check#file-1">Upload “Tờ khai”.</a>' in check
-    assert f'<a href="{url}/delivery/?from=check#id_delivery_0">Receiving the result electronically' in check

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from citizens.models import Feedback
-from dossiers.models import Attachment, Dossier, Pause
+from dossiers.models import Attachment, Dossier, DossierEvent, Pause, Result
 from dossiers.states import State
 from procedures.models import Procedure
 from reports import quality
@@ -25,8 +25,10 @@ TODAY = dt.date(2026, 2, 27)
 
 # Phường Ba Đình, January 2026. Received Monday 12/01 09:00, due 15/01 09:00
 # unless said otherwise.
-#   D1 online, result electronically, stamped 14/01 10:00: early; digitised
-#   D2 returned 15/01 16:00: on time; rated 2 of 5
+#   D1 online, stamped 14/01 10:00 with a signed electronic result: early;
+#      digitised
+#   D2 online, returned 15/01 16:00 with its result on paper only: on time;
+#      rated 2 of 5
 #   D3 stamped 16/01: late; a complaint sent 05/01 09:00, answered 20/01
 #   D4 stamped 15/01 16:00 after two supplement requests: late
 #   D5 withdrawn 13/01: counts as on time
@@ -44,9 +46,10 @@ TODAY = dt.date(2026, 2, 27)
 #     offline commune one and an offline one any counter receives: 1 of 3
 #     → 33.33 %; the province-only online one is not a commune's
 # 3.2 the online one received D1 online in January → 1 of 1 = 100.00 %
-# 3.3 received in January D1–D7 = 7, online D1 D7 → 28.57 %
-# 4.1 results (stamped or returned) in January D1 D2 D3 D4 D8 = 5,
-#     electronic D1 → 20.00 %
+# 3.3 received in January D1–D7 = 7, online D1 D2 D7, but D2's result was
+#     given on paper only: D1 D7 → 28.57 %
+# 4.1 results (stamped or returned) in January D1 D2 D3 D4 D8 = 5, with an
+#     electronic result D1 → 20.00 %
 # 4.2 of the 7 received, D1 has every ticked document's file → 14.29 %
 # 5.2 complaints sent in January: D9's (02/01, due 23/01, unanswered: late),
 #     D3's (05/01, due 26/01, answered 20/01: in time), D6's (28/01, due in
@@ -78,6 +81,26 @@ def attach(dossier, document=None):
     )
 
 
+def electronic_result(dossier):
+    event = DossierEvent.objects.create(
+        dossier=dossier, action="stamp", from_state="approved", to_state="stamped", at=dossier.finished_at
+    )
+    return Result.objects.create(
+        dossier=dossier,
+        event=event,
+        title="Giấy chứng nhận",
+        number="1/GCN",
+        issued_on=dossier.finished_at.date(),
+        source=Result.Source.UPLOADED,
+        file="results/2026/01/x.pdf",
+        sha256="1" * 64,
+        check_code="TEST-0001",
+        download_token="t" * 32,
+        is_signed=True,
+        issued_at=dossier.finished_at,
+    )
+
+
 def complain(dossier, sent, answered=None, *, kind="complaint", rating=None, comment="Chậm quá"):
     return Feedback.objects.create(
         dossier=dossier,
@@ -106,7 +129,8 @@ def january(vn_holidays, office_a, office_b, chi, procedure):
 
     d1 = walk_in(channel="online", delivery="electronic", state=State.STAMPED, finished_at=at("14/01/2026", "10:00"))
     attach(d1, d1.documents.get(position=1))
-    d2 = walk_in(state=State.RETURNED, finished_at=at("15/01/2026", "16:00"))
+    electronic_result(d1)
+    d2 = walk_in(channel="online", state=State.RETURNED, finished_at=at("15/01/2026", "16:00"))
     d3 = walk_in(state=State.STAMPED, finished_at=at("16/01/2026"))
     d4 = walk_in(state=State.STAMPED, finished_at=at("15/01/2026", "16:00"), supplement_requests=2)
     walk_in(state=State.WITHDRAWN, finished_at=at("13/01/2026"))

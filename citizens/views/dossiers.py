@@ -22,10 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from citizens import applications, feedback, life_events, tracking
 from citizens.forms import ClaimCodeForm, FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
 from citizens.models import Draft, LifeEvent
-from dossiers import slips, supplements, workflow
+from dossiers import results, slips, supplements, verification, workflow
 from dossiers.actions import EVENT_LABELS
 from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
-from dossiers.models import Dossier, RequestedDocument, Slip, State
+from dossiers.models import Dossier, RequestedDocument, Result, Slip, State
 from dossiers.uploads import as_download
 from portal.clients import client_address
 from portal.phones import last_digits
@@ -61,7 +61,11 @@ def own_dossier(request, code: str) -> Dossier:
 
 @login_required
 def my_dossiers(request):
-    dossiers = Dossier.objects.filter(citizen=request.user).select_related("procedure", "receiving_office")
+    dossiers = (
+        Dossier.objects.filter(citizen=request.user)
+        .select_related("procedure", "receiving_office")
+        .prefetch_related("results", "slips")
+    )
     drafts = Draft.objects.filter(citizen=request.user).select_related("procedure").order_by("-updated_at")
     context = {
         "dossiers": dossiers.order_by("-submitted_at")[:200],
@@ -92,6 +96,7 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "timeliness": dossier.timeliness(),
         "explanation": dossier.explain_deadline(),
         "slips": dossier.slips.order_by("issued_at", "pk"),
+        "issued": verification.issued_documents(dossier),
         "events": timeline(dossier, request.user),
         "event_labels": EVENT_LABELS,
         "documents": dossier.documents.all(),
@@ -236,6 +241,13 @@ def attachment(request, code: str, pk: int):
 def slip(request, code: str, pk: int):
     """A citizen downloads the slips of their own dossiers."""
     return slips.download(get_object_or_404(Slip, dossier=own_dossier(request, code), pk=pk))
+
+
+@login_required
+def result(request, code: str, pk: int):
+    """A citizen downloads the results of their own dossiers, any time, in
+    force or not (the page says which)."""
+    return results.download(get_object_or_404(Result, dossier=own_dossier(request, code), pk=pk))
 
 
 def _int(value) -> int | None:

@@ -192,6 +192,14 @@ class Dossier(FSMModelMixin, models.Model):
         # Filled by the database too, for rows written without it (bulk loads).
         db_default=models.Value({}, output_field=models.JSONField()),
     )
+    # The declaration filled in online (procedures.eforms), as sent: what the
+    # portal writes the result from when it can (dossiers/extracts.py).
+    declaration = models.JSONField(
+        _("declaration"),
+        default=dict,
+        blank=True,
+        db_default=models.Value({}, output_field=models.JSONField()),
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)

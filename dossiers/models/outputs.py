@@ -28,6 +28,7 @@ class Notification(models.Model):
         RECEIVED = "received", _("Dossier received")
         SUPPLEMENT = "supplement", _("Supplement requested")
         RESULT_READY = "result_ready", _("Result ready")
+        RESULT_SENT = "result_sent", _("Electronic result sent")
         APOLOGY = "apology", _("Apology and new appointment")
         REFUSED = "refused", _("Dossier refused")
         REJECTED = "rejected", _("Dossier rejected")

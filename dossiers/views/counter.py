@@ -26,10 +26,10 @@ from django.views.decorators.http import require_POST
 from dossiers import batch, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
-from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
+from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, ResultAmendForm
 from dossiers.intake import MAX_COUNT
 from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
-from dossiers.permissions import works_on
+from dossiers.permissions import may_amend_result, works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
 from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
@@ -172,7 +172,7 @@ def queue_batch(request, slug: str):
 @staff_only
 def dossier_detail(request, code: str):
     dossier = visible_dossier(request, code)
-    return _render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}))
+    return render_dossier(request, dossier, ActionForm(initial={"version": dossier.version}))
 
 
 def _from_queue(request) -> queues.Queue | None:
@@ -192,7 +192,9 @@ def _in_queue(request, dossier: Dossier) -> dict | None:
     return {"queue": chosen, "next": following}
 
 
-def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
+def render_dossier(
+    request, dossier: Dossier, form: ActionForm, status: int = 200, *, amend_form: ResultAmendForm | None = None
+):
     offered = offered_actions(dossier, request.user)
     actions = page_order([action for action, reason in offered if not reason])
     going_on = [action for action in actions if action not in STOPPING]
@@ -207,6 +209,10 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "attachments": dossier.attachments.select_related("document"),
         "notifications": dossier.notifications.to_citizen()[:20],
         "slips": dossier.slips.all(),
+        "results": dossier.results.select_related("superseded_by"),
+        "may_stamp": "stamp" in actions,
+        "may_amend_result": may_amend_result(dossier, request.user),
+        "amend_form": amend_form or ResultAmendForm(),
         "due_if_resumed": dossier.due_if_resumed(),
         "actions": [
             {
@@ -251,10 +257,10 @@ def _by_reason(offered: list[tuple[str, str]]) -> list[dict]:
 @require_POST
 def dossier_act(request, code: str):
     dossier = visible_dossier(request, code)
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, request.FILES)
     form.fields["documents"].choices = [(doc.position, doc.position) for doc in dossier.documents.all()]
     if not form.is_valid():
-        return _render_dossier(request, dossier, form, status=400)
+        return render_dossier(request, dossier, form, status=400)
     data = form.cleaned_data
     before = dossier
     try:
@@ -267,12 +273,13 @@ def dossier_act(request, code: str):
             new_appointment=data["new_appointment"],
             documents=set(data["documents"]) if data["action"] in ("receive", "supplement") else None,
             requested=data["requested"],
+            result=data["result"],
         )
     except ActionError as error:
         for message in error.errors:
             form.add_error(None, message)
         dossier.refresh_from_db()
-        return _render_dossier(request, dossier, form, status=error.http_status)
+        return render_dossier(request, dossier, form, status=error.http_status)
     messages.success(
         request,
         _("%(event)s — dossier %(code)s is now “%(state)s”.")

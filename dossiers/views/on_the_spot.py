@@ -13,7 +13,7 @@ from dossiers import on_the_spot
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm
 from dossiers.states import State
-from dossiers.views.counter import _render_dossier, visible_dossier
+from dossiers.views.counter import render_dossier, visible_dossier
 from portal.auth import staff_only
 
 
@@ -33,7 +33,7 @@ def settle(request, code: str):
     shown.is_valid()
     if not form.is_valid():
         shown.add_error(None, _("The page was out of date: look at the dossier again."))
-        return _render_dossier(request, dossier, shown, status=400)
+        return render_dossier(request, dossier, shown, status=400)
     try:
         dossier = on_the_spot.settle(
             dossier,
@@ -44,7 +44,7 @@ def settle(request, code: str):
     except ActionError as error:
         shown.add_error(None, error.message)
         dossier.refresh_from_db()
-        return _render_dossier(request, dossier, shown, status=error.http_status)
+        return render_dossier(request, dossier, shown, status=error.http_status)
     messages.success(
         request,
         _("Dossier %(code)s settled on the spot: received, appraised, approved, stamped and handed over.")
