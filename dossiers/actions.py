@@ -50,6 +50,8 @@ EVENT_LABELS = {
     "apologise": _("Apology and new appointment"),
     "attach": _("File attached"),
     "download": _("File downloaded"),
+    "confirm_exemption": _("Fee exemption confirmed"),
+    "refuse_exemption": _("Fee exemption refused"),
 }
 # Actions whose reasons go to the citizen, and so must be written (the
 # write path refuses them without), with what to say when they are not.

@@ -51,6 +51,8 @@ from procedures.interchange import (
 )
 from procedures.models import (
     Fee,
+    FeeExemption,
+    FeeReduction,
     LegalDocument,
     Procedure,
     ProcedureChannel,
@@ -60,6 +62,28 @@ from procedures.models import (
     Stage,
 )
 from procedures.versions import change_labels, overlap
+
+
+@admin.register(FeeReduction)
+class FeeReductionAdmin(admin.ModelAdmin):
+    """Percentage reductions of fees for a while (Circular 64/2025/TT-BTC):
+    a dossier keeps those in force the day it is opened."""
+
+    list_display = ["legal_basis", "percent", "procedure", "channel", "fee_name", "valid_from", "valid_until"]
+    list_filter = ["channel"]
+    search_fields = ["legal_basis", "procedure__code", "fee_name"]
+    autocomplete_fields = ["procedure"]
+
+
+@admin.register(FeeExemption)
+class FeeExemptionAdmin(admin.ModelAdmin):
+    """Who need not pay, on what legal basis, with what proof: applicants
+    claim one, the clerk confirms it after seeing the proof."""
+
+    list_display = ["name", "procedure", "fee_name", "legal_basis", "proof", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "legal_basis", "procedure__code"]
+    autocomplete_fields = ["procedure"]
 
 
 @admin.register(Sector)

@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import batch, on_the_spot, queues, waiting
+from dossiers import batch, fees, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
-from dossiers.intake import MAX_COUNT
-from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
-from dossiers.permissions import works_on
+from dossiers.intake import MAX_COUNT, whole_number
+from dossiers.models import Attachment, Dossier, DossierDocument, ExemptionStatus, RequestedDocument
+from dossiers.permissions import names_as_applicant, receiving_clerk, works_on
+from dossiers.states import FINISHED
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
 from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
@@ -198,6 +199,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
     going_on = [action for action in actions if action not in STOPPING]
     documents = list(dossier.documents.all())
     requested = list(RequestedDocument.objects.of_last_request(dossier))
+    owed = dossier.owed()
     context = {
         "dossier": dossier,
         "timeliness": dossier.timeliness(),
@@ -234,6 +236,11 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
+        "owed": owed,
+        "decides_exemption": owed.exemption_status == ExemptionStatus.CLAIMED
+        and dossier.state not in FINISHED
+        and receiving_clerk(dossier, request.user)
+        and not names_as_applicant(dossier, request.user),
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
 
@@ -279,6 +286,32 @@ def dossier_act(request, code: str):
         % {"event": EVENT_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
     )
     return _onwards(request, before, dossier)
+
+
+@staff_only
+@require_POST
+def exemption(request, code: str):
+    """The clerk confirms or refuses the fee exemption the applicant claimed
+    (dossiers/fees.py::decide_exemption, as the API's door does)."""
+    dossier = visible_dossier(request, code)
+    decision = request.POST.get("decision")
+    version = whole_number(request.POST.get("version", ""))
+    if decision not in ("confirm", "refuse") or version is None:
+        messages.error(request, _("Choose whether to confirm or refuse the exemption."))
+        return redirect(dossier)
+    try:
+        fees.decide_exemption(dossier, confirmed=decision == "confirm", actor=request.user, version=version)
+    except ActionError as error:
+        for message in error.errors:
+            messages.error(request, message)
+        return redirect(dossier)
+    messages.success(
+        request,
+        _("Fee exemption confirmed for dossier %(code)s.") % {"code": dossier.code}
+        if decision == "confirm"
+        else _("Fee exemption refused for dossier %(code)s.") % {"code": dossier.code},
+    )
+    return redirect(dossier)
 
 
 def _onwards(request, before: Dossier, dossier: Dossier):
@@ -347,12 +380,14 @@ def intake(request, procedure_code: str):
                 counts=form.counts(),
                 fee_received=data["fee_received"],
                 fee_receipt_number=data["fee_receipt_number"],
+                **form.fee_choices(data),
             )
         except ActionError as error:
             # A fee refused is told beside its field; the rest above the form.
             field = getattr(error, "field", None)
+            field = form.fee_error(field) if field else None
             for message in error.errors:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field, message)
             status = error.http_status
         else:
             messages.success(
