@@ -99,6 +99,16 @@ def check_choices(
     return Choices(case, clean, claimed)
 
 
+def may_decide_exemption(dossier: Dossier, user: Any) -> bool:
+    """Whether `user` is offered the decision on the dossier's claimed exemption."""
+    return (
+        dossier.fee_exemption_status == ExemptionStatus.CLAIMED
+        and dossier.state not in FINISHED
+        and permissions.receiving_clerk(dossier, user)
+        and not permissions.names_as_applicant(dossier, user)
+    )
+
+
 def decide_exemption(
     dossier: Dossier, *, confirmed: bool, actor: Any, version: int | None = None, at: dt.datetime | None = None
 ) -> Dossier:

@@ -5,7 +5,12 @@ screen, lists every error at the top with a link to its field, and reads
 action, JSON import from the procedure list; the review queue of the
 procedures an import could not read in full, and publishing them. Each
 save of a published procedure is kept as a version (interchange.record_version),
-taking effect on the day the editor gives."""
+taking effect on the day the editor gives. Beside them, the fee reductions and
+exemptions that apply to one procedure or to all.
+
+The module is long because the catalogue editor is one page with its
+inlines, actions and review queue, and the fee rules general to every
+procedure are edited here with it."""
 
 import datetime as dt
 import json

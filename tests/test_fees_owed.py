@@ -272,7 +272,7 @@ def test_bad_fee_choices_on_the_intake_page_open_nothing(client, copies, office_
     assert message in page
     # Told beside its field.
     field = "fee_exemption" if "fee_exemption" in change else "fee_quantity_0"
-    assert f'id="id_{field}_error"' in page or f"<legend>Fee exemption claimed</legend>" in page
+    assert f'id="id_{field}_error"' in page or "<legend>Fee exemption claimed</legend>" in page
     assert not Dossier.objects.exists()
 
 
@@ -311,8 +311,15 @@ def test_an_online_claim_waits_for_the_clerk_who_confirms_it_on_the_page(client,
     assert dossier.fee_exemption_status == "confirmed" and dossier.owed().total_vnd == 0
     event = dossier.events.get(action="confirm_exemption")
     assert event.actor == chi and event.details["exemption"]["legal_basis"] == "Nghị định 20/2021/NĐ-CP"
-    # Settled: a second decision (a stale page) changes nothing.
-    client.post(f"/counter/dossiers/{dossier.code}/exemption/", {"decision": "refuse", "version": dossier.version})
+    # Settled: a second decision (a stale page) is told so and changes nothing.
+    again = client.post(
+        f"/counter/dossiers/{dossier.code}/exemption/", {"decision": "refuse", "version": dossier.version}
+    )
+    assert again.status_code == 409 and "no fee exemption waiting to be confirmed" in again.content.decode()
+    for hostile in ({"decision": "yes", "version": dossier.version}, {"decision": "refuse", "version": "x"}, {}):
+        response = client.post(f"/counter/dossiers/{dossier.code}/exemption/", hostile)
+        assert response.status_code == 400
+    assert client.get(f"/counter/dossiers/{dossier.code}/exemption/").status_code == 405
     dossier.refresh_from_db()
     assert dossier.fee_exemption_status == "confirmed"
     assert dossier.events.filter(action__endswith="_exemption").count() == 1

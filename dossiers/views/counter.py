@@ -27,10 +27,9 @@ from dossiers import batch, fees, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
-from dossiers.intake import MAX_COUNT, whole_number
-from dossiers.models import Attachment, Dossier, DossierDocument, ExemptionStatus, RequestedDocument
-from dossiers.permissions import names_as_applicant, receiving_clerk, works_on
-from dossiers.states import FINISHED
+from dossiers.intake import MAX_COUNT
+from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
+from dossiers.permissions import works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
 from dossiers.workflow import attach, offered_actions, open_dossier, perform, record_download
@@ -237,10 +236,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
         "owed": owed,
-        "decides_exemption": owed.exemption_status == ExemptionStatus.CLAIMED
-        and dossier.state not in FINISHED
-        and receiving_clerk(dossier, request.user)
-        and not names_as_applicant(dossier, request.user),
+        "decides_exemption": fees.may_decide_exemption(dossier, request.user),
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
 
@@ -286,32 +282,6 @@ def dossier_act(request, code: str):
         % {"event": EVENT_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
     )
     return _onwards(request, before, dossier)
-
-
-@staff_only
-@require_POST
-def exemption(request, code: str):
-    """The clerk confirms or refuses the fee exemption the applicant claimed
-    (dossiers/fees.py::decide_exemption, as the API's door does)."""
-    dossier = visible_dossier(request, code)
-    decision = request.POST.get("decision")
-    version = whole_number(request.POST.get("version", ""))
-    if decision not in ("confirm", "refuse") or version is None:
-        messages.error(request, _("Choose whether to confirm or refuse the exemption."))
-        return redirect(dossier)
-    try:
-        fees.decide_exemption(dossier, confirmed=decision == "confirm", actor=request.user, version=version)
-    except ActionError as error:
-        for message in error.errors:
-            messages.error(request, message)
-        return redirect(dossier)
-    messages.success(
-        request,
-        _("Fee exemption confirmed for dossier %(code)s.") % {"code": dossier.code}
-        if decision == "confirm"
-        else _("Fee exemption refused for dossier %(code)s.") % {"code": dossier.code},
-    )
-    return redirect(dossier)
 
 
 def _onwards(request, before: Dossier, dossier: Dossier):
