@@ -78,7 +78,11 @@ class FeeChoicesMixin:
                 label=_("Fee exemption claimed"),
                 choices=[("", _("None"))]
                 + [
-                    (str(offered.pk), f"{offered.name} — {offered.legal_basis} ({_('proof')}: {offered.proof})")
+                    (
+                        str(offered.pk),
+                        _("%(name)s — %(basis)s (proof to show: %(proof)s)")
+                        % {"name": offered.name, "basis": offered.legal_basis, "proof": offered.proof},
+                    )
                     for offered in self.fee_exemptions
                 ],
                 required=False,
