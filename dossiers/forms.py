@@ -8,13 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
+from dossiers.fees import Choices, check_choices
 from dossiers.fees import units as fee_units
+from dossiers.intake import FeeInvalid
 from dossiers.models import Delivery
 from dossiers.supplements import Asked, Problem
 from dossiers.uploads import check_upload
 from portal.models import Office
 from portal.phones import clean_id_number, clean_phone
-from procedures.fees import fee_cases
+from procedures.fees import Owed, fee_cases
 from procedures.models import Channel, Procedure, localised
 
 
@@ -105,6 +107,33 @@ class FeeChoicesMixin:
         if "exemption_confirmed" in self.fields:
             choices["exemption_confirmed"] = bool(data.get("exemption_confirmed"))
         return choices
+
+    def owed_so_far(self, procedure: Procedure, channel: str) -> Owed:
+        """What the application will owe by the choices given so far: those
+        the rule refuses are left out, and an exemption counts as confirmed
+        only when the proof is ticked as shown."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}  # type: ignore[attr-defined]
+        given = self.fee_choices(data)
+        day = timezone.localdate()
+        try:
+            chosen = check_choices(
+                [fee.as_terms() for fee in procedure.fees_for(channel, day)],
+                on=day,
+                case=given["fee_case"],
+                quantities=given["fee_quantities"],
+                exemption=given["fee_exemption"],
+                exemptions=self.fee_exemptions,
+            )
+        except FeeInvalid:
+            chosen = Choices()
+        return procedure.owed(
+            channel,
+            on=day,
+            case=chosen.case,
+            quantities=chosen.quantities,
+            exemption=chosen.exemption,
+            confirmed=bool(given.get("exemption_confirmed")),
+        )
 
     def fee_error(self, field: str) -> str | None:
         """The form field a domain error about `field` goes beside."""

@@ -307,10 +307,11 @@ class Procedure(models.Model):
         case: str = "",
         quantities: Mapping[str, int] | None = None,
         exemption: FeeExemption | None = None,
+        confirmed: bool = False,
     ) -> fee_rules.Owed:
         """What an application on `channel` would owe `on`, from the catalogue
         as it stands (a dossier keeps its own terms: `Dossier.owed`). An
-        exemption is claimed here: the counter confirms it."""
+        exemption is claimed, unless the counter saw its proof (`confirmed`)."""
         return fee_rules.owed(
             self.fees_for(channel),
             on=on,
@@ -318,7 +319,7 @@ class Procedure(models.Model):
             quantities=quantities,
             reductions=[reduction.as_terms() for reduction in self.reductions_for(channel, on)],
             exemption=exemption.as_claim() if exemption else None,
-            exemption_status=fee_rules.CLAIMED if exemption else "",
+            exemption_status=(fee_rules.CONFIRMED if confirmed else fee_rules.CLAIMED) if exemption else "",
         )
 
     def publishing_problems(self) -> list[str]:

@@ -247,6 +247,10 @@ def test_the_intake_page_takes_the_quantity_and_a_confirmed_exemption(client, co
     }
     page = sign_in(client, chi).get(f"/counter/intake/{copies.code}/").content.decode()
     assert 'name="fee_quantity_0"' in page and "Sổ hộ nghèo" in page
+    # The amount to collect, before anything is received: one page, 10 USD apart.
+    assert 'data-total-vnd="2000"' in page
+    typed = client.post(f"/counter/intake/{copies.code}/", {**data, "exemption_confirmed": "", "refresh": "1"})
+    assert 'data-total-vnd="10000"' in typed.content.decode() and not Dossier.objects.exists()
     response = client.post(f"/counter/intake/{copies.code}/", data)
     dossier = Dossier.objects.get()
     assert response.status_code == 302

@@ -394,6 +394,8 @@ def intake(request, procedure_code: str):
         "documents": checklist,
         "counting": True,
         "max_count": MAX_COUNT,
+        # The amount to collect, by the choices typed so far.
+        "owed": form.owed_so_far(procedure, Channel.IN_PERSON),
     }
     if form.errors and status == 200:
         status = 400
