@@ -37,6 +37,7 @@ from api.serializers import (
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
+    ExemptionDecisionSerializer,
     ResultAmendSerializer,
     ResultSerializer,
     SettleSerializer,
@@ -44,7 +45,7 @@ from api.serializers import (
     TransitionSerializer,
 )
 from citizens import applications
-from dossiers import on_the_spot, permissions, queues, results, slips, workflow
+from dossiers import fees, on_the_spot, permissions, queues, results, slips, workflow
 from dossiers.batch import perform_many
 from dossiers.models import Dossier, Result, Slip, State
 from portal.models import Membership, Office
@@ -207,6 +208,10 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             counts={row["document"]: (row["originals"], row["copies"]) for row in data["received_counts"]},
             fee_received=data["fee_received"],
             fee_receipt_number=data["fee_receipt_number"],
+            fee_case=data["fee_case"],
+            fee_quantities=data["fee_quantities"],
+            fee_exemption=data["fee_exemption"],
+            exemption_confirmed=data["exemption_confirmed"],
         )
 
     def _online(self, data: dict) -> Dossier:
@@ -233,6 +238,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             answers=data["answers"],
             time_limit_case=data["time_limit_case"],
             declaration=data.get("declaration"),
+            fee_case=data["fee_case"],
+            fee_quantities=data["fee_quantities"],
+            fee_exemption=data["fee_exemption"],
         )
 
     @extend_schema(
@@ -291,6 +299,27 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             documents=set(data["documents"]) if data["documents"] is not None else None,
             requested=form.to_requested(),
             result=form.to_result(),
+        )
+        return self._shown(dossier)
+
+    @extend_schema(
+        summary="Confirm or refuse the fee exemption the applicant claimed",
+        description=(
+            "A clerk of the receiving office, once the proof was shown (or not): the same rule as the counter's "
+            "page (dossiers/fees.py). No claim waiting (409), not a clerk there (403), a stale `version` (409)."
+        ),
+        request=ExemptionDecisionSerializer,
+        responses={200: DossierSerializer, **ERRORS, 409: ErrorSerializer},
+        tags=["dossiers"],
+    )
+    @action(detail=True, methods=["post"])
+    def exemption(self, request, code: str):
+        dossier = self.get_object()
+        form = ExemptionDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        dossier = fees.decide_exemption(
+            dossier, confirmed=data["decision"] == "confirm", actor=request.user, version=data["version"]
         )
         return self._shown(dossier)
 

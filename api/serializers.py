@@ -144,6 +144,33 @@ class DossierCreateSerializer(serializers.Serializer):
         max_length=100,
         help_text="The number of the receipt (biên lai) for the fee; required when `fee_received` is above 0.",
     )
+    fee_case = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "When the channel's fees are published for several cases or tiers: the case (as the catalogue "
+            "lists it) the fee is charged for. Required then."
+        ),
+    )
+    fee_quantities = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=dict,
+        help_text="For a fee charged per unit (bản, trang): how many, by unit, 1 to 1000; one when left out.",
+    )
+    fee_exemption = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The id of the fee exemption claimed (the catalogue's `fee_exemptions`); the counter confirms it.",
+    )
+    exemption_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A clerk's walk-in dossier: the proof of the exemption claimed was shown, so it is confirmed.",
+    )
     answers = serializers.DictField(
         child=serializers.BooleanField(),
         required=False,
@@ -583,6 +610,47 @@ class DossierSummarySerializer(serializers.ModelSerializer):
         return None if wait is None else int(wait.total_seconds())
 
 
+class OwedLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    basis = serializers.CharField(help_text="What the amount rests on: the fee as published, reductions, exemption.")
+    quantity = serializers.IntegerField()
+    unit = serializers.CharField(help_text="What the fee is charged per; blank for a flat fee.")
+    unit_amount = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    unit_amount_text = serializers.CharField()
+    amount_text = serializers.CharField()
+
+
+class ExemptionClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    fee_name = serializers.CharField()
+    legal_basis = serializers.CharField()
+    proof = serializers.CharField()
+
+
+class OwedSerializer(serializers.Serializer):
+    is_published = serializers.BooleanField(help_text="False: the procedure publishes no fee (not the same as free).")
+    lines = OwedLineSerializer(many=True)
+    total_vnd = serializers.IntegerField()
+    other_currencies = serializers.DictField(child=serializers.IntegerField(), help_text='E.g. {"USD": 10}.')
+    cases_to_choose = serializers.ListField(child=serializers.CharField())
+    exemption = ExemptionClaimSerializer(allow_null=True)
+    exemption_status = serializers.CharField(help_text="claimed, confirmed, refused, or blank.")
+    exemption_status_label = serializers.CharField()
+    total_if_exempt_vnd = serializers.IntegerField(allow_null=True)
+    total_text = serializers.CharField()
+    total_if_exempt_text = serializers.CharField()
+
+
+class ExemptionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["confirm", "refuse"])
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The dossier's version as last read."
+    )
+
+
 class AssistanceSerializer(serializers.ModelSerializer):
     helper = serializers.CharField(help_text="Who sent it on the applicant's behalf, in words.")
     staff = serializers.CharField(source="staff.username", help_text="The member of staff signed in.")
@@ -597,7 +665,8 @@ class DossierSerializer(DossierSummarySerializer):
     assistance = AssistanceSerializer(
         read_only=True, allow_null=True, help_text="Sent by staff or a volunteer with the applicant's consent; or null."
     )
-    fee_total_vnd = serializers.IntegerField()
+    fee_total_vnd = serializers.IntegerField(help_text="The amount owed in đồng: `owed.total_vnd`.")
+    owed = serializers.SerializerMethodField()
     documents = DossierDocumentSerializer(many=True)
     attachments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -613,6 +682,7 @@ class DossierSerializer(DossierSummarySerializer):
             "delivery_address",
             "fees",
             "fee_total_vnd",
+            "owed",
             "fee_received_vnd",
             "fee_receipt_number",
             "returned_at",
@@ -624,6 +694,12 @@ class DossierSerializer(DossierSummarySerializer):
             "actions",
             "requested_documents",
         ]
+
+    @extend_schema_field(OwedSerializer)
+    def get_owed(self, dossier: Dossier) -> dict:
+        """What is owed, line by line with each line's basis (Dossier.owed),
+        as the pages and the receipt show it."""
+        return dossier.owed().as_dict()
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, dossier: Dossier) -> list:

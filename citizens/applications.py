@@ -12,6 +12,7 @@ of it in their next digest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,19 +40,22 @@ PHONE_NEEDED = gettext_lazy(
 )
 
 # The pages of an application, in order.
-STEPS = ("office", "applicant", "situation", "declaration", "documents", "delivery")
+STEPS = ("office", "applicant", "situation", "declaration", "documents", "delivery", "fees")
 
 
 def steps_for(draft: Draft) -> tuple[str, ...]:
     """The pages of this application: "situation" only when the procedure
     asks questions about the applicant's situation online; "declaration"
     only when the documents asked for include the e-form and the portal
-    has one for the procedure (`Draft.eform`)."""
+    has one for the procedure (`Draft.eform`); "fees" only when the amount
+    owed depends on an answer (`Draft.asks_about_fees`)."""
     left_out = set()
     if not draft.questions():
         left_out.add("situation")
     if draft.eform() is None:
         left_out.add("declaration")
+    if not draft.asks_about_fees():
+        left_out.add("fees")
     return tuple(step for step in STEPS if step not in left_out)
 
 
@@ -212,7 +216,17 @@ def problems(draft: Draft) -> list[Problem]:
             Problem("documents", _("Upload “%(name)s”.") % {"name": _short(document.name)}, f"file-{document.position}")
         )
     found += delivery_problems(draft.delivery, draft.delivery_address, draft.applicant_email)
+    if draft.owed().cases_to_choose:
+        found.append(Problem("fees", _("Choose which case the fee is charged for."), "fee_case"))
     return found
+
+
+def choose_fees(draft: Draft, *, case: str, quantities: dict[str, int], exemption: Any) -> None:
+    """Keep what the amount owed depends on, as `dossiers.fees.check_choices` cleaned it."""
+    draft.fee_case = case
+    draft.fee_quantities = quantities
+    draft.fee_exemption = exemption
+    draft.save(update_fields=["fee_case", "fee_quantities", "fee_exemption", "updated_at"])
 
 
 def declaration_problems(eform: EForm, declaration: dict[str, Any]) -> list[Problem]:
@@ -310,6 +324,9 @@ def _submit(draft: Draft, attached: list[Attachment]) -> Dossier:
         files=files,
         attached=attached,
         declaration=draft.declaration if eform is not None else None,
+        fee_case=draft.fee_case,
+        fee_quantities=draft.fee_quantities,
+        fee_exemption=draft.fee_exemption_id,
     )
     if consented_at is not None:
         Assistance.objects.create(
@@ -345,6 +362,9 @@ def open_online(
     attached: list[Attachment] | None = None,
     time_limit_case: str | None = None,
     declaration: dict[str, Any] | None = None,
+    fee_case: object = "",
+    fee_quantities: Mapping[str, object] | None = None,
+    fee_exemption: object = None,
 ) -> Dossier:
     """A citizen's online application becomes a dossier in `submitted` at
     `office` (from a draft with its `files`, or from the API). Each file is attached to its document, which `attach`
@@ -379,6 +399,9 @@ def open_online(
         delivery_address=delivery_address,
         answers=answers,
         time_limit_case=time_limit_case,
+        fee_case=fee_case,
+        fee_quantities=fee_quantities,
+        fee_exemption=fee_exemption,
     )
     documents = {document.position: document for document in dossier.documents.all()}
     for draft_file in files:

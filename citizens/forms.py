@@ -7,15 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citizens import applications
 from citizens.models import Feedback
-from dossiers.forms import ApplicantForm
+from dossiers import fees
+from dossiers.forms import ApplicantForm, FeeChoicesMixin
+from dossiers.intake import FeeInvalid
 from dossiers.models import Delivery
 from portal.forms import CodeForm
 from portal.models import Office
-from procedures.models import localised
+from procedures.models import Channel, Procedure, localised
 
 
 class OfficeForm(forms.Form):
@@ -165,6 +168,35 @@ class DeliveryForm(forms.Form):
             self.add_error("delivery", _("An electronic result needs an email address: add one on the applicant page."))
         if "delivery_address" in lacking:
             self.add_error("delivery_address", lacking["delivery_address"])
+        return data
+
+
+class FeesForm(FeeChoicesMixin, forms.Form):
+    """What the amount owed online depends on: the case the fee is charged
+    for, how many of each unit, the exemption claimed; checked by the rule
+    every door uses (dossiers/fees.py::check_choices), kept as `choices`."""
+
+    def __init__(self, *args, procedure: Procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.add_fee_fields(procedure, Channel.ONLINE)
+        self.choices: fees.Choices | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = self.fee_choices(data)
+        day = timezone.localdate()
+        try:
+            self.choices = fees.check_choices(
+                [fee.as_terms() for fee in self.procedure.fees_for(Channel.ONLINE, day)],
+                on=day,
+                case=given["fee_case"],
+                quantities=given["fee_quantities"],
+                exemption=given["fee_exemption"],
+                exemptions=self.fee_exemptions,
+            )
+        except FeeInvalid as error:
+            self.add_error(self.fee_error(error.field), error.message)
         return data
 
 

@@ -19,8 +19,9 @@ from dossiers.models import Delivery, Dossier, DossierDocument, State, missing_o
 from portal import codes
 from portal.models import Office
 from procedures import eforms
+from procedures import fees as fee_rules
 from procedures.eforms import EForm
-from procedures.models import Channel, Procedure, localised
+from procedures.models import Channel, FeeExemption, Procedure, localised
 
 
 class Draft(models.Model):
@@ -51,6 +52,18 @@ class Draft(models.Model):
     # The procedure's e-form as filled in so far (procedures.eforms), by
     # field name; rendered as the official declaration when it is sent.
     declaration = models.JSONField(_("declaration"), default=dict, blank=True)
+    # What the fees owed depend on (procedures/fees.py::owed): the case or
+    # tier, how many of each unit, the exemption claimed.
+    fee_case = models.CharField(_("fee case"), max_length=500, blank=True, default="", db_default="")
+    fee_quantities = models.JSONField(_("fee quantities"), default=dict, blank=True)
+    fee_exemption = models.ForeignKey(
+        FeeExemption,
+        verbose_name=_("fee exemption claimed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     reminded_at = models.DateTimeField(_("reminded of its deletion at"), null=True, blank=True, editable=False)
@@ -152,6 +165,27 @@ class Draft(models.Model):
         """Whether `document` is the e-form and the declaration is complete."""
         eform = self.eform() if document.kind == "eform" else None
         return eform is not None and eform.is_complete(self.declaration)
+
+    def asks_about_fees(self) -> bool:
+        """Whether the amount owed online depends on something to ask: the
+        case (fees published for several), a quantity (a fee per unit), or an
+        exemption that may be claimed."""
+        rows = self.procedure.fees_for(Channel.ONLINE, timezone.localdate())
+        return (
+            len(fee_rules.fee_cases(rows, timezone.localdate())) > 1
+            or any(row.unit for row in rows)
+            or bool(self.procedure.exemptions())
+        )
+
+    def owed(self) -> fee_rules.Owed:
+        """What the application would owe if sent today (`Procedure.owed`)."""
+        return self.procedure.owed(
+            Channel.ONLINE,
+            on=timezone.localdate(),
+            case=self.fee_case,
+            quantities=self.fee_quantities,
+            exemption=self.fee_exemption if self.fee_exemption and self.fee_exemption.is_active else None,
+        )
 
     def missing_documents(self) -> list[DossierDocument]:
         """What is still to be uploaded: documents shown at the counter are

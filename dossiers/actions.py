@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "download": _("File downloaded"),
     "revoke_result": _("Result revoked"),
     "correct_result": _("Result corrected"),
+    "confirm_exemption": _("Fee exemption confirmed"),
+    "refuse_exemption": _("Fee exemption refused"),
 }
 # Actions whose reasons go to the citizen, and so must be written (the
 # write path refuses them without), with what to say when they are not.

@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers import results
 from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
+from dossiers.fees import Choices, check_choices
+from dossiers.fees import units as fee_units
+from dossiers.intake import FeeInvalid
 from dossiers.models import Delivery
 from dossiers.supplements import Asked, Problem
 from dossiers.uploads import check_upload
 from portal.models import Office
 from portal.phones import clean_id_number, clean_phone
+from procedures.fees import Owed, fee_cases
 from procedures.models import Channel, Procedure, localised
 
 
@@ -43,7 +47,103 @@ class ApplicantForm(forms.Form):
         return {key: self.cleaned_data[key] for key in ("name", "id_number", "phone", "email", "address")}
 
 
-class IntakeForm(ApplicantForm):
+class FeeChoicesMixin:
+    """The questions the amount owed depends on, as fields: which case the
+    fee is charged for (when the fees in force name several), how many of
+    each unit charged per ("bản", "trang"), and which exemption is claimed.
+    Checked by the domain (dossiers/fees.py::check_choices), as the API's are;
+    `fee_error` puts the domain's message beside its field."""
+
+    fields: dict[str, forms.Field]
+
+    def add_fee_fields(self, procedure: Procedure, channel: str, *, confirms: bool = False) -> None:
+        rows = [fee.as_terms() for fee in procedure.fees_for(channel, timezone.localdate())]
+        self.fee_units = fee_units(rows)
+        cases = fee_cases(rows, timezone.localdate())
+        if len(cases) > 1:
+            self.fields["fee_case"] = forms.ChoiceField(
+                label=_("Which case the fee is charged for"),
+                choices=[("", "—"), *[(case, case) for case in cases]],
+                required=False,
+            )
+        for position, unit in enumerate(self.fee_units):
+            self.fields[f"fee_quantity_{position}"] = forms.CharField(
+                label=_("How many (%(unit)s)") % {"unit": unit},
+                required=False,
+                max_length=10,
+                initial="1",
+                help_text=_("The fee is charged per %(unit)s.") % {"unit": unit},
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "input--short"}),
+            )
+        self.fee_exemptions = procedure.exemptions()
+        if self.fee_exemptions:
+            self.fields["fee_exemption"] = forms.ChoiceField(
+                label=_("Fee exemption claimed"),
+                choices=[("", _("None"))]
+                + [
+                    (
+                        str(offered.pk),
+                        _("%(name)s — %(basis)s (proof to show: %(proof)s)")
+                        % {"name": offered.name, "basis": offered.legal_basis, "proof": offered.proof},
+                    )
+                    for offered in self.fee_exemptions
+                ],
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            if confirms:
+                self.fields["exemption_confirmed"] = forms.BooleanField(
+                    label=_("The proof of the exemption was shown"), required=False
+                )
+
+    def fee_choices(self, data: dict) -> dict:
+        """What open_dossier takes, as given (the domain checks it)."""
+        choices = {
+            "fee_case": data.get("fee_case", ""),
+            "fee_quantities": {
+                unit: data.get(f"fee_quantity_{position}", "") for position, unit in enumerate(self.fee_units)
+            },
+            "fee_exemption": data.get("fee_exemption") or None,
+        }
+        if "exemption_confirmed" in self.fields:
+            choices["exemption_confirmed"] = bool(data.get("exemption_confirmed"))
+        return choices
+
+    def owed_so_far(self, procedure: Procedure, channel: str) -> Owed:
+        """What the application will owe by the choices given so far: those
+        the rule refuses are left out, and an exemption counts as confirmed
+        only when the proof is ticked as shown."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}  # type: ignore[attr-defined]
+        given = self.fee_choices(data)
+        day = timezone.localdate()
+        try:
+            chosen = check_choices(
+                [fee.as_terms() for fee in procedure.fees_for(channel, day)],
+                on=day,
+                case=given["fee_case"],
+                quantities=given["fee_quantities"],
+                exemption=given["fee_exemption"],
+                exemptions=self.fee_exemptions,
+            )
+        except FeeInvalid:
+            chosen = Choices()
+        return procedure.owed(
+            channel,
+            on=day,
+            case=chosen.case,
+            quantities=chosen.quantities,
+            exemption=chosen.exemption,
+            confirmed=bool(given.get("exemption_confirmed")),
+        )
+
+    def fee_error(self, field: str) -> str | None:
+        """The form field a domain error about `field` goes beside."""
+        if field == "fee_quantities":
+            return "fee_quantity_0" if self.fee_units else None
+        return field if field in self.fields else None
+
+
+class IntakeForm(FeeChoicesMixin, ApplicantForm):
     """A walk-in citizen at the counter: who, which documents they brought,
     and where the result goes."""
 
@@ -105,6 +205,7 @@ class IntakeForm(ApplicantForm):
             self.fields["competent_office"].initial = office if office.level == Office.Level.COMMUNE else None
         else:
             del self.fields["competent_office"]
+        self.add_fee_fields(procedure, Channel.IN_PERSON, confirms=True)
         # A channel that publishes several time limits: the clerk says which case this is.
         rows = procedure.channel_rows(Channel.IN_PERSON)
         if len(rows) > 1:

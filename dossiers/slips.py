@@ -98,6 +98,7 @@ def make_check_code(code: str, kind: str, number: int, at: dt.datetime) -> str:
 def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
     """What the slip says, in the active language, as plain data."""
     office = dossier.receiving_office
+    owed = dossier.owed()
     context = {
         "kind": kind,
         "form_number": FORM_NUMBERS[kind],
@@ -132,7 +133,9 @@ def slip_context(dossier: Dossier, kind: str, event: DossierEvent) -> dict:
         ],
         "time_limit": str(dossier.time_limit),
         "fees": dossier.fees,
-        "fee_total": dossier.fee_total_vnd,
+        # What is owed, line by line (Dossier.owed): as the pages and the API show it.
+        "owed": owed.as_dict(),
+        "fee_total": owed.total_vnd,
         "fee_received": dossier.fee_received_vnd,
         "fee_receipt_number": dossier.fee_receipt_number,
         "received_at": moment(dossier.received_at),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers.views import counter, on_the_spot, results, slips
+from dossiers.views import counter, fees, on_the_spot, results, slips
 
 app_name = "counter"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("intake/<str:procedure_code>/", counter.intake, name="intake"),
     path("dossiers/<str:code>/", counter.dossier_detail, name="dossier"),
     path("dossiers/<str:code>/act/", counter.dossier_act, name="act"),
+    path("dossiers/<str:code>/exemption/", fees.exemption, name="exemption"),
     path("dossiers/<str:code>/on-the-spot/", on_the_spot.settle, name="on_the_spot"),
     path("dossiers/<str:code>/attachments/", counter.attachment_upload, name="attach"),
     path("dossiers/<str:code>/attachments/<int:pk>/", counter.attachment_download, name="attachment"),

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import intake, notifications, permissions, quotas, results, rollups, slips, tasks
+from dossiers import fees, intake, notifications, permissions, quotas, results, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible, SigningNotReady
@@ -43,6 +43,7 @@ from dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    ExemptionStatus,
     Pause,
     RequestedDocument,
     State,
@@ -387,6 +388,10 @@ def open_dossier(
     counts: Mapping[int, tuple[object, object]] | None = None,
     fee_received: object = None,
     fee_receipt_number: object = "",
+    fee_case: object = "",
+    fee_quantities: Mapping[str, object] | None = None,
+    fee_exemption: object = None,
+    exemption_confirmed: bool = False,
 ) -> Dossier:
     """Create a dossier under the procedure's current terms for `channel`.
 
@@ -402,7 +407,11 @@ def open_dossier(
     the day. At the counter, `counts` holds the originals and copies taken
     in of ticked documents, by number (a blank or missing one: as the
     procedure asks), and `fee_received` / `fee_receipt_number` the fee
-    collected: checked by dossiers/intake.py, refused whole.
+    collected: checked by dossiers/intake.py, refused whole. What the fees
+    owed depend on — `fee_case`, `fee_quantities` by unit, the id of the
+    `fee_exemption` claimed — is checked by dossiers/fees.py; at the counter
+    the clerk who saw the proof confirms the exemption at once
+    (`exemption_confirmed`), online it waits for the counter.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -417,6 +426,18 @@ def open_dossier(
         terms = procedure.terms_for(channel, answers or {}, case=time_limit_case, on=timezone.localdate(at))
     except ValidationError as error:
         raise Invalid(error.messages[0], error.messages) from None
+    choices = fees.check_choices(
+        terms["fees"],
+        on=timezone.localdate(at),
+        case=fee_case,
+        quantities=fee_quantities,
+        exemption=fee_exemption,
+        exemptions=procedure.exemptions() if fee_exemption not in (None, "") else (),
+    )
+    exemption_status = ""
+    if choices.exemption is not None:
+        confirmed = receive and exemption_confirmed
+        exemption_status = ExemptionStatus.CONFIRMED if confirmed else ExemptionStatus.CLAIMED
     received_documents = received_documents or set()
     version = procedure.version_in_force()
     taken: dict[int, intake.Count] = {}
@@ -445,6 +466,11 @@ def open_dossier(
             time_limit_unit=terms["time_limit"]["unit"],
             time_limit_case=terms["time_limit"]["case"],
             fees=terms["fees"],
+            fee_case=choices.case,
+            fee_quantities=choices.quantities,
+            fee_reductions=terms["fee_reductions"],
+            fee_exemption=choices.exemption.as_claim() if choices.exemption else None,
+            fee_exemption_status=exemption_status,
             procedure_version=version.number if version else None,
             stage_shares=terms["stages"],
             answers=terms["answers"],
@@ -459,7 +485,11 @@ def open_dossier(
                 count = taken.get(document.position, intake.Count(0, 0))
                 document.originals_received, document.copies_received = count.originals, count.copies
         DossierDocument.objects.bulk_create(documents)
-        details = {"fee_received_vnd": fee.amount_vnd, "fee_receipt_number": fee.receipt_number} if receive else {}
+        details: dict[str, Any] = (
+            {"fee_received_vnd": fee.amount_vnd, "fee_receipt_number": fee.receipt_number} if receive else {}
+        )
+        if choices.exemption is not None:
+            details["fee_exemption"] = {**choices.exemption.as_claim(), "status": exemption_status}
         record_event(dossier, "submit", "", actor=actor, at=at, details=details)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)

@@ -5,7 +5,12 @@ screen, lists every error at the top with a link to its field, and reads
 action, JSON import from the procedure list; the review queue of the
 procedures an import could not read in full, and publishing them. Each
 save of a published procedure is kept as a version (interchange.record_version),
-taking effect on the day the editor gives."""
+taking effect on the day the editor gives. Beside them, the fee reductions and
+exemptions that apply to one procedure or to all.
+
+The module is long because the catalogue editor is one page with its
+inlines, actions and review queue, and the fee rules general to every
+procedure are edited here with it."""
 
 import datetime as dt
 import json
@@ -51,6 +56,8 @@ from procedures.interchange import (
 )
 from procedures.models import (
     Fee,
+    FeeExemption,
+    FeeReduction,
     LegalDocument,
     Procedure,
     ProcedureChannel,
@@ -60,6 +67,28 @@ from procedures.models import (
     Stage,
 )
 from procedures.versions import change_labels, overlap
+
+
+@admin.register(FeeReduction)
+class FeeReductionAdmin(admin.ModelAdmin):
+    """Percentage reductions of fees for a while (Circular 64/2025/TT-BTC):
+    a dossier keeps those in force the day it is opened."""
+
+    list_display = ["legal_basis", "percent", "procedure", "channel", "fee_name", "valid_from", "valid_until"]
+    list_filter = ["channel"]
+    search_fields = ["legal_basis", "procedure__code", "fee_name"]
+    autocomplete_fields = ["procedure"]
+
+
+@admin.register(FeeExemption)
+class FeeExemptionAdmin(admin.ModelAdmin):
+    """Who need not pay, on what legal basis, with what proof: applicants
+    claim one, the clerk confirms it after seeing the proof."""
+
+    list_display = ["name", "procedure", "fee_name", "legal_basis", "proof", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "legal_basis", "procedure__code"]
+    autocomplete_fields = ["procedure"]
 
 
 @admin.register(Sector)

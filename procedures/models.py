@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.calendar import TimeLimit, TimeUnit, format_amount
 from procedures import checklist
+from procedures import fees as fee_rules
 from procedures.fees import in_force
 from procedures.national.text import Problem
 from procedures.versions import change_labels
@@ -284,6 +285,43 @@ class Procedure(models.Model):
         fees = [fee for fee in self.fees.all() if fee.channel == channel]
         return fees if on is None else in_force(fees, on)
 
+    def reductions_for(self, channel: str, on: dt.date) -> list[FeeReduction]:
+        """The fee reductions in force `on` for `channel`: this procedure's
+        and the general ones."""
+        return [
+            reduction
+            for reduction in FeeReduction.objects.applying_to(self).filter(Q(channel="") | Q(channel=channel))
+            if (reduction.valid_from is None or reduction.valid_from <= on)
+            and (reduction.valid_until is None or on <= reduction.valid_until)
+        ]
+
+    def exemptions(self) -> list[FeeExemption]:
+        """The fee exemptions an applicant may claim: this procedure's and the general ones."""
+        return list(FeeExemption.objects.applying_to(self).filter(is_active=True))
+
+    def owed(
+        self,
+        channel: str,
+        *,
+        on: dt.date,
+        case: str = "",
+        quantities: Mapping[str, int] | None = None,
+        exemption: FeeExemption | None = None,
+        confirmed: bool = False,
+    ) -> fee_rules.Owed:
+        """What an application on `channel` would owe `on`, from the catalogue
+        as it stands (a dossier keeps its own terms: `Dossier.owed`). An
+        exemption is claimed, unless the counter saw its proof (`confirmed`)."""
+        return fee_rules.owed(
+            self.fees_for(channel),
+            on=on,
+            case=case,
+            quantities=quantities,
+            reductions=[reduction.as_terms() for reduction in self.reductions_for(channel, on)],
+            exemption=exemption.as_claim() if exemption else None,
+            exemption_status=(fee_rules.CONFIRMED if confirmed else fee_rules.CLAIMED) if exemption else "",
+        )
+
     def publishing_problems(self) -> list[str]:
         """What keeps the procedure from being offered: what a dossier needs
         (a name, a sector, a channel, and a time limit on every channel row)."""
@@ -411,6 +449,7 @@ class Procedure(models.Model):
             "channel": channel,
             "time_limit": {"amount": str(limit.amount), "unit": str(limit.unit), "case": option.case_name},
             "fees": [fee.as_terms() for fee in self.fees_for(channel, day)],
+            "fee_reductions": [reduction.as_terms() for reduction in self.reductions_for(channel, day)],
             "questions": asked,
             "answers": answers,
             "documents": checklist.checklist(documents, channel, answers),
@@ -531,6 +570,118 @@ class Fee(models.Model):
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "exemption_note": self.exemption_note,
+        }
+
+
+class FeeRuleQuerySet(models.QuerySet):
+    def applying_to(self, procedure: Procedure) -> FeeRuleQuerySet:
+        """The rules of `procedure` and the general ones, general ones last."""
+        return self.filter(Q(procedure=procedure) | Q(procedure__isnull=True)).order_by(
+            F("procedure").asc(nulls_last=True), "pk"
+        )
+
+
+class FeeReduction(models.Model):
+    """A reduction of published fees by a percentage for a while, as the
+    Ministry of Finance decides them ("mức thu lệ phí ... bằng 50% mức thu
+    quy định", Circular 106/2021/TT-BTC, 64/2025/TT-BTC): for one procedure
+    or every one, one channel or all, one fee by name or all. How it lowers
+    a fee: `procedures.fees.owed`."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="fee_reductions",
+        null=True,
+        blank=True,
+        help_text=_("Blank: every procedure."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, blank=True, help_text=_("Blank: every channel.")
+    )
+    fee_name = models.CharField(
+        _("fee"), max_length=300, blank=True, help_text=_("The fee it lowers, by name (Lệ phí, Phí); blank: every fee.")
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("reduction (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300, help_text=_("E.g. Thông tư 64/2025/TT-BTC."))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = FeeRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fee reduction")
+        verbose_name_plural = _("fee reductions")
+        ordering = ["procedure", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=1, percent__lte=100), name="fee_reduction_percent"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="fee_reduction_from_before_until",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"−{self.percent}% {self.legal_basis}"
+
+    def as_terms(self) -> dict:
+        """The reduction as a dossier keeps it."""
+        return {
+            "percent": self.percent,
+            "fee_name": self.fee_name,
+            "legal_basis": self.legal_basis,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+        }
+
+
+class FeeExemption(models.Model):
+    """Who need not pay (miễn phí, lệ phí) and why: the group exempted
+    (poor households, people with disabilities, families of people with
+    meritorious service), the legal basis, and the proof to show at the
+    counter. For one procedure or every one; the applicant claims it, the
+    clerk confirms it after seeing the proof."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="fee_exemptions",
+        null=True,
+        blank=True,
+        help_text=_("Blank: every procedure."),
+    )
+    name = models.CharField(_("who is exempt"), max_length=300)
+    fee_name = models.CharField(
+        _("fee"), max_length=300, blank=True, help_text=_("The fee it waives, by name (Lệ phí, Phí); blank: every fee.")
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    proof = models.CharField(_("proof to show"), max_length=300)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    objects = FeeRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fee exemption")
+        verbose_name_plural = _("fee exemptions")
+        ordering = ["procedure", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_claim(self) -> dict:
+        """The exemption as a dossier keeps the applicant's claim to it."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "fee_name": self.fee_name,
+            "legal_basis": self.legal_basis,
+            "proof": self.proof,
         }
 
 

@@ -23,6 +23,7 @@ def test_the_schema_lists_every_endpoint_with_the_error_shape(client, db):
         "/api/v1/dossiers/{code}/",
         "/api/v1/dossiers/{code}/attachments/",
         "/api/v1/dossiers/{code}/transitions/",
+        "/api/v1/dossiers/{code}/exemption/",
         "/api/v1/dossiers/{code}/on-the-spot/",
         "/api/v1/dossiers/{code}/slips/",
         "/api/v1/dossiers/{code}/slips/{kind}/",

@@ -27,6 +27,7 @@ from citizens.forms import (
     CitizenApplicantForm,
     DeliveryForm,
     DocumentsForm,
+    FeesForm,
     OfficeForm,
     SituationForm,
     leniently,
@@ -43,6 +44,7 @@ STEP_TITLES = {
     "declaration": gettext_lazy("The declaration"),
     "documents": gettext_lazy("Upload your documents"),
     "delivery": gettext_lazy("Receiving the result"),
+    "fees": gettext_lazy("Fees"),
 }
 
 
@@ -192,6 +194,7 @@ def step(request, pk: int, name: str):
         "declaration": _declaration,
         "documents": _documents,
         "delivery": _delivery,
+        "fees": _fees,
     }[name]
     return handler(request, draft)
 
@@ -416,6 +419,22 @@ def _delivery(request, draft: Draft):
     return _render_step(request, draft, "delivery", form)
 
 
+def _fees(request, draft: Draft):
+    initial: dict[str, object] = {"fee_case": draft.fee_case, "fee_exemption": draft.fee_exemption_id or ""}
+    form = FeesForm(request.POST or None, procedure=draft.procedure, initial=initial)
+    for position, unit in enumerate(form.fee_units):
+        form.fields[f"fee_quantity_{position}"].initial = draft.fee_quantities.get(unit, 1)
+    if request.method == "POST" and form.is_valid() and form.choices is not None:
+        chosen = form.choices
+        applications.choose_fees(draft, case=chosen.case, quantities=chosen.quantities, exemption=chosen.exemption)
+        if _leaving(request):
+            return _leave(request, draft)
+        return _after_save(request, draft, "fees")
+    if _leaving(request):
+        return _leave(request, draft, form, refused=True) or _render_step(request, draft, "fees", form)
+    return _render_step(request, draft, "fees", form, owed=draft.owed())
+
+
 def check(request, draft: Draft):
     """Check your answers: everything on one page, each with "Change"."""
     problems = applications.problems(draft)
@@ -430,7 +449,9 @@ def check(request, draft: Draft):
         "declaration": eform.summary(draft.declaration) if eform and draft.declaration else [],
         "filled_in": eform is not None and eform.is_complete(draft.declaration),
         "option": draft.procedure.channel(Channel.ONLINE),
-        "fees": draft.procedure.fees_for(Channel.ONLINE),
+        "owed": draft.owed(),
+        "asks_about_fees": "fees" in applications.steps_for(draft),
+        "back_step": applications.steps_for(draft)[-1],
     }
     return render(request, "citizens/apply/check.html", context, status=200)
 

@@ -5,7 +5,7 @@ it sends out (notifications, slips), and the report's rollups."""
 from dossiers.delivery import Delivery
 from dossiers.models.assistance import Assistance
 from dossiers.models.documents import Attachment, DossierDocument
-from dossiers.models.dossier import Dossier, DossierQuerySet, missing_of, private_storage
+from dossiers.models.dossier import Dossier, DossierQuerySet, ExemptionStatus, missing_of, private_storage
 from dossiers.models.outputs import CounterDigest, Notification, Slip
 from dossiers.models.results import Result, ResultQuerySet
 from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
@@ -26,6 +26,7 @@ __all__ = [
     "DossierEvent",
     "DossierQuerySet",
     "EventQuerySet",
+    "ExemptionStatus",
     "MonthlyTally",
     "Notification",
     "OpenBalance",

@@ -50,6 +50,7 @@ from dossiers.states import FINISHED, OPEN, State
 from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
 from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
 from portal.models import Office
+from procedures import fees as fee_rules
 from procedures.models import Channel, Procedure
 
 if TYPE_CHECKING:
@@ -90,6 +91,14 @@ def at_offices(offices: Office | Iterable[Office] | models.QuerySet[Office]) -> 
     if not isinstance(offices, models.QuerySet):
         offices = list(offices)
     return Q(receiving_office__in=offices) | Q(competent_office__in=offices)
+
+
+class ExemptionStatus(models.TextChoices):
+    """Where the applicant's claim to a fee exemption stands."""
+
+    CLAIMED = fee_rules.CLAIMED, fee_rules.EXEMPTION_STATUSES[fee_rules.CLAIMED]
+    CONFIRMED = fee_rules.CONFIRMED, fee_rules.EXEMPTION_STATUSES[fee_rules.CONFIRMED]
+    REFUSED = fee_rules.REFUSED, fee_rules.EXEMPTION_STATUSES[fee_rules.REFUSED]
 
 
 class DossierQuerySet(models.QuerySet["Dossier"]):
@@ -176,6 +185,22 @@ class Dossier(FSMModelMixin, models.Model):
         help_text=_("The case whose time limit applies, when the procedure publishes several for the channel."),
     )
     fees = models.JSONField(_("fees"), default=list, blank=True)
+    # What the fees owed depend on besides the rows (procedures/fees.py::owed):
+    # the case or tier chosen, how many of each unit ("bản", "trang"), the
+    # reductions in force the day it was opened, and the exemption claimed
+    # (kept as claimed, with its legal basis and proof) with the counter's
+    # decision on it.
+    fee_case = models.CharField(_("fee case"), max_length=500, blank=True, default="", db_default="")
+    fee_quantities = models.JSONField(
+        _("fee quantities"), default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField())
+    )
+    fee_reductions = models.JSONField(
+        _("fee reductions"), default=list, blank=True, db_default=models.Value([], output_field=models.JSONField())
+    )
+    fee_exemption = models.JSONField(_("fee exemption claimed"), null=True, blank=True)
+    fee_exemption_status = models.CharField(
+        _("fee exemption"), max_length=16, choices=ExemptionStatus.choices, blank=True, default="", db_default=""
+    )
     # What the counter collected at a walk-in intake, against its receipt (biên lai).
     fee_received_vnd = models.PositiveBigIntegerField(_("fee received (VND)"), default=0, db_default=0)
     fee_receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True, default="", db_default="")
@@ -300,10 +325,25 @@ class Dossier(FSMModelMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN
 
+    def owed(self) -> fee_rules.Owed:
+        """What the dossier owes, line by line with each line's basis, from
+        the terms it keeps (procedures/fees.py::owed): the one way to the
+        amount owed, for its pages, the API and the receipt."""
+        return fee_rules.owed(
+            self.fees,
+            on=timezone.localdate(self.submitted_at),
+            case=self.fee_case,
+            quantities=self.fee_quantities,
+            reductions=self.fee_reductions,
+            exemption=self.fee_exemption,
+            exemption_status=self.fee_exemption_status,
+        )
+
     @property
     def fee_total_vnd(self) -> int:
-        # A fee charged in another currency (USD at a mission abroad) is not in VND.
-        return sum(fee.get("amount_vnd") or 0 for fee in self.fees)
+        """The amount owed in đồng (`owed`); a fee charged in another
+        currency (USD at a mission abroad) is not in it."""
+        return self.owed().total_vnd
 
     def timeliness(self, on: dt.date | None = None) -> Timeliness:
         """Early, on time, late, within the deadline or overdue, on the day

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import batch, on_the_spot, queues, waiting
+from dossiers import batch, fees, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, ResultAmendForm
@@ -200,6 +200,7 @@ def render_dossier(
     going_on = [action for action in actions if action not in STOPPING]
     documents = list(dossier.documents.all())
     requested = list(RequestedDocument.objects.of_last_request(dossier))
+    owed = dossier.owed()
     context = {
         "dossier": dossier,
         "timeliness": dossier.timeliness(),
@@ -240,6 +241,8 @@ def render_dossier(
         "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
+        "owed": owed,
+        "decides_exemption": fees.may_decide_exemption(dossier, request.user),
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
 
@@ -354,12 +357,14 @@ def intake(request, procedure_code: str):
                 counts=form.counts(),
                 fee_received=data["fee_received"],
                 fee_receipt_number=data["fee_receipt_number"],
+                **form.fee_choices(data),
             )
         except ActionError as error:
             # A fee refused is told beside its field; the rest above the form.
             field = getattr(error, "field", None)
+            field = form.fee_error(field) if field else None
             for message in error.errors:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field, message)
             status = error.http_status
         else:
             messages.success(
@@ -396,6 +401,8 @@ def intake(request, procedure_code: str):
         "documents": checklist,
         "counting": True,
         "max_count": MAX_COUNT,
+        # The amount to collect, by the choices typed so far.
+        "owed": form.owed_so_far(procedure, Channel.IN_PERSON),
     }
     if form.errors and status == 200:
         status = 400
