@@ -28,12 +28,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import intake, notifications, permissions, quotas, rollups, slips, tasks
+from dossiers import intake, notifications, permissions, postal, quotas, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
@@ -66,19 +66,54 @@ def perform(
     documents: set[int] | frozenset[int] | None = None,
     requested: list[Asked] | tuple[Asked, ...] = (),
     at: dt.datetime | None = None,
+    postal_item: str = "",
+    posted_on: dt.date | None = None,
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
     cannot be taken, leaving the dossier as it was. `documents` are the
     positions of the documents ticked as handed in, for `receive`, or as
     brought on paper among those a supplement request asked for, for `supplement`;
-    `requested`, the documents of the checklist a supplement request asks for."""
+    `requested`, the documents of the checklist a supplement request asks for;
+    `postal_item` and `posted_on`, for `return` of a result by post, the
+    envelope's item number and the day it went to the postal service."""
     if action not in ACTIONS:
         raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
     if requested and action not in DOCUMENTS_MAY_GIVE_REASON:
         raise Invalid(_("Only a supplement request names documents to add or correct."))
+    postal_item = postal.normalise(postal_item)
+    if (postal_item or posted_on) and action != "return":
+        raise Invalid(_("Only the hand-over of a result to the postal service carries a postal item number."))
     at = at or timezone.now()
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    try:
+        return _perform(
+            pk, action, actor, note, version, new_appointment, documents, requested, at, postal_item, posted_on
+        )
+    except IntegrityError:
+        if not postal_item:
+            raise
+        # Recorded for another dossier at the same instant (the constraint's word).
+        raise Invalid(_item_taken(postal_item)) from None
+
+
+def _item_taken(postal_item: str) -> str:
+    return _("The postal item number %(number)s is already recorded for another dossier.") % {"number": postal_item}
+
+
+def _perform(
+    pk: int,
+    action: str,
+    actor: Any,
+    note: str,
+    version: int | None,
+    new_appointment: dt.datetime | None,
+    documents: set[int] | frozenset[int] | None,
+    requested: list[Asked] | tuple[Asked, ...],
+    at: dt.datetime,
+    postal_item: str,
+    posted_on: dt.date | None,
+) -> Dossier:
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update()
@@ -91,8 +126,11 @@ def perform(
         missing = reason_missing(action, note, names_documents=bool(requested))
         if missing:
             raise Invalid(missing)
+        if postal_item and Dossier.objects.filter(postal_item_number=postal_item).exclude(pk=dossier.pk).exists():
+            raise Invalid(_item_taken(postal_item))
+        posted = (postal_item, posted_on)
         try:
-            _take(dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested))
+            _take(dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested), posted)
         except CalendarMissing as missing:
             # Anything that counts working time, the slips included: refused
             # whole, the transaction rolled back.
@@ -110,6 +148,7 @@ def _take(
     new_appointment: dt.datetime | None,
     documents: set[int] | frozenset[int] | None,
     requested: tuple[Asked, ...] = (),
+    posted: tuple[str, dt.date | None] = ("", None),
 ) -> None:
     """Run the transition and record everything it changes."""
     act = Act(
@@ -120,6 +159,8 @@ def _take(
         new_appointment=new_appointment,
         documents=None if documents is None else frozenset(documents),
         requested=requested,
+        postal_item=posted[0],
+        posted_on=posted[1],
     )
     from_state = dossier.state
     before = rollups.facts_of(dossier)
@@ -365,6 +406,7 @@ def open_dossier(
     counts: Mapping[int, tuple[object, object]] | None = None,
     fee_received: object = None,
     fee_receipt_number: object = "",
+    incoming_item_number: object = "",
 ) -> Dossier:
     """Create a dossier under the procedure's current terms for `channel`.
 
@@ -380,7 +422,9 @@ def open_dossier(
     the day. At the counter, `counts` holds the originals and copies taken
     in of ticked documents, by number (a blank or missing one: as the
     procedure asks), and `fee_received` / `fee_receipt_number` the fee
-    collected: checked by dossiers/intake.py, refused whole.
+    collected: checked by dossiers/intake.py, refused whole. A dossier
+    received by post (`channel` "post") needs the `incoming_item_number`
+    of its envelope; no other has one.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -408,6 +452,7 @@ def open_dossier(
             {doc["position"]: intake.Count(doc["originals"], doc["copies"]) for doc in listed},
         )
         fee = intake.check_fee(fee_received, fee_receipt_number)
+    incoming_item = intake.check_incoming_item(channel, incoming_item_number)
 
     with transaction.atomic():
         dossier = Dossier.objects.create(
@@ -429,6 +474,7 @@ def open_dossier(
             submitted_at=at,
             fee_received_vnd=fee.amount_vnd,
             fee_receipt_number=fee.receipt_number,
+            incoming_item_number=incoming_item,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
         documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
@@ -438,6 +484,8 @@ def open_dossier(
                 document.originals_received, document.copies_received = count.originals, count.copies
         DossierDocument.objects.bulk_create(documents)
         details = {"fee_received_vnd": fee.amount_vnd, "fee_receipt_number": fee.receipt_number} if receive else {}
+        if incoming_item:
+            details["incoming_item_number"] = incoming_item
         record_event(dossier, "submit", "", actor=actor, at=at, details=details)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)
