@@ -15,9 +15,10 @@ from dossiers import postal, queues
 from dossiers.errors import Invalid
 from dossiers.models import Dossier, DossierEvent, State
 from dossiers.workflow import perform
+from portal.models import Membership
 from reports import recount, stats
 from tests.conftest import at, error_of
-from tests.factories import PASSWORD, applicant, received_dossier
+from tests.factories import PASSWORD, applicant, received_dossier, staff_member
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 
@@ -411,3 +412,22 @@ def test_the_report_counts_dossiers_received_by_post_in_their_own_column(procedu
     assert report.total.counts == recounted.total.counts
     posted = recount.dossiers_for("received_post", period, Dossier.objects.all(), today=today)
     assert {d.incoming_item_number for d in posted} == {ITEM, OTHER_ITEM}
+
+
+def test_a_result_by_post_settled_on_the_spot_waits_for_the_postal_service(client, procedure, office_a):
+    procedure.is_simple = True
+    procedure.save()
+    office_a.settles_on_the_spot = True
+    office_a.save()
+    hung = staff_member("hung", "Ngô Văn Hùng", office_a, Membership.Role.CLERK)
+    for role in (Membership.Role.SPECIALIST, Membership.Role.APPROVER):
+        Membership.objects.create(user=hung, office=office_a, role=role)
+    dossier = received_dossier(procedure, office_a, hung, delivery="post", delivery_address=ADDRESS)
+    response = sign_in(client, hung).post(
+        f"/counter/dossiers/{dossier.code}/on-the-spot/", {"version": dossier.version}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == State.STAMPED and dossier.postal_item_number == ""
+    assert "waits in “To send by post”" in client.get(response["Location"]).content.decode()
+    assert [d.code for d in queues.dossiers_in(queues.BY_SLUG["to_post"], office_a)] == [dossier.code]
