@@ -223,6 +223,12 @@ class ActionForm(forms.Form):
             data["new_appointment"] = timezone.make_aware(appointment)
         return data
 
+    def asks_postal_item(self, asked: bool) -> bool:
+        """Show the item number as needed when the action offered is the
+        hand-over of a result by post (the domain checks it); `asked` back."""
+        self.fields["postal_item_number"].required = asked
+        return asked
+
     def requested(self) -> list[Asked]:
         """The documents of the checklist picked for a supplement request
         (checkbox `requested` = the document's number), each with

@@ -233,8 +233,7 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "supplement_note_max": NOTE_MAX_LENGTH,
         "requested": requested,
         "may_apologise": "apologise" in actions,
-        # Returned by the hand-over to the postal service, with its item number.
-        "posts_result": "return" in actions and dossier.delivery == Delivery.POST,
+        "posts_result": form.asks_postal_item("return" in actions and dossier.delivery == Delivery.POST),
         "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
