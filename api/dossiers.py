@@ -212,11 +212,16 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             fee_quantities=data["fee_quantities"],
             fee_exemption=data["fee_exemption"],
             exemption_confirmed=data["exemption_confirmed"],
+            incoming_item_number=data["incoming_item_number"],
         )
 
     def _online(self, data: dict) -> Dossier:
         if data.get("channel", Channel.ONLINE) != Channel.ONLINE:
             raise exceptions.ValidationError({"channel": [_("A citizen applies online.")]})
+        if data["incoming_item_number"]:
+            raise exceptions.ValidationError(
+                {"incoming_item_number": [_("Only a dossier received by post has an incoming postal item number.")]}
+            )
         if data["competent_office"] is not None:
             raise exceptions.ValidationError({"competent_office": [_("The counter decides which office handles it.")]})
         user = self.request.user
@@ -299,6 +304,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             documents=set(data["documents"]) if data["documents"] is not None else None,
             requested=form.to_requested(),
             result=form.to_result(),
+            postal_item=data["postal_item_number"],
+            posted_on=data["posted_on"],
         )
         return self._shown(dossier)
 

@@ -171,6 +171,17 @@ class DossierCreateSerializer(serializers.Serializer):
         default=False,
         help_text="A clerk's walk-in dossier: the proof of the exemption claimed was shown, so it is confirmed.",
     )
+    incoming_item_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=40,
+        help_text=(
+            "A dossier received by post (`channel` post): the VNPost item number of its envelope, 13 characters "
+            "(two letters, nine digits with the S10 check digit, VN), e.g. EB123456785VN. Required then, "
+            "refused otherwise."
+        ),
+    )
     answers = serializers.DictField(
         child=serializers.BooleanField(),
         required=False,
@@ -325,6 +336,23 @@ class TransitionSerializer(ResultFieldsSerializer):
             "For `request_supplement`: the documents of the checklist the citizen must add or correct; "
             "with them the note may be left empty."
         ),
+    )
+    postal_item_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=40,
+        help_text=(
+            "For `return` of a result by post (the hand-over to the postal service): the VNPost item number of "
+            "the envelope, 13 characters with its S10 check digit, e.g. EB123456785VN; required then, and "
+            "recorded once. Refused for any other action or dossier."
+        ),
+    )
+    posted_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For `return` by post: the day of the hand-over (default today); not in the future.",
     )
 
     def to_requested(self) -> list[Asked]:
@@ -685,7 +713,10 @@ class DossierSerializer(DossierSummarySerializer):
             "owed",
             "fee_received_vnd",
             "fee_receipt_number",
+            "incoming_item_number",
             "returned_at",
+            "postal_item_number",
+            "posted_on",
             "paused_at",
             "reappointments",
             "documents",
@@ -737,6 +768,12 @@ class TrackSerializer(serializers.Serializer):
     procedure = serializers.CharField(source="procedure.display_name")
     office = serializers.CharField(source="receiving_office.name")
     appointment_at = serializers.DateTimeField(allow_null=True)
+    postal_item_number = serializers.CharField(
+        help_text="Sent by post: the VNPost item number of the result's envelope, to follow it on VNPost; or empty."
+    )
+    posted_on = serializers.DateField(
+        allow_null=True, help_text="Sent by post: the day the result was handed over to the postal service; or null."
+    )
 
 
 class LifeEventSerializer(serializers.ModelSerializer):

@@ -4,6 +4,8 @@ say, and which need a written reason."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 # Action name → transition method of `Dossier`, in the order of the lifecycle.
@@ -55,6 +57,25 @@ EVENT_LABELS = {
     "confirm_exemption": _("Fee exemption confirmed"),
     "refuse_exemption": _("Fee exemption refused"),
 }
+# A result by post is returned by handing it over to the postal service.
+POSTED_LABEL = _("Hand over to the postal service")
+POSTED_EVENT = _("Handed over to the postal service")
+
+
+def action_label(dossier: Any, action: str) -> str:
+    """What the button of `action` says on `dossier`'s page."""
+    if action == "return" and dossier.delivery == "post":
+        return str(POSTED_LABEL)
+    return str(ACTION_LABELS[action])
+
+
+def event_label(dossier: Any, action: str) -> str:
+    """What the timeline says `action` did to `dossier`."""
+    if action == "return" and dossier.delivery == "post":
+        return str(POSTED_EVENT)
+    return str(EVENT_LABELS[action])
+
+
 # Actions whose reasons go to the citizen, and so must be written (the
 # write path refuses them without), with what to say when they are not.
 NOTE_REQUIRED = {

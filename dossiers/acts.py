@@ -33,6 +33,10 @@ class Act:
     documents: frozenset[int] | None = None
     # For `request_supplement`: the documents of the checklist asked for.
     requested: tuple[Asked, ...] = ()
+    # For `return` of a result by post: the envelope's item number
+    # (normalised, dossiers/postal.py) and the day of the hand-over.
+    postal_item: str = ""
+    posted_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -144,9 +144,24 @@ class FeeChoicesMixin:
 
 
 class IntakeForm(FeeChoicesMixin, ApplicantForm):
-    """A walk-in citizen at the counter: who, which documents they brought,
-    and where the result goes."""
+    """A walk-in citizen at the counter, or a dossier that came by post: who,
+    which documents they brought, and where the result goes."""
 
+    channel = forms.ChoiceField(
+        label=_("How the dossier came"),
+        choices=[(Channel.IN_PERSON.value, Channel.IN_PERSON.label), (Channel.POST.value, Channel.POST.label)],
+        initial=Channel.IN_PERSON,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    # Checked by the domain (dossiers/intake.py), as the API's is.
+    incoming_item_number = forms.CharField(
+        label=_("Postal item number of the envelope"),
+        required=False,
+        max_length=40,
+        help_text=_("For a dossier received by post: the VNPost tracking number, e.g. EB123456785VN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
     delivery = forms.ChoiceField(
         label=_("Result delivery"), choices=Delivery.choices, initial=Delivery.COUNTER, widget=forms.RadioSelect
     )
@@ -180,6 +195,10 @@ class IntakeForm(FeeChoicesMixin, ApplicantForm):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.office = office
+        # By post only for a procedure that publishes a time limit for it.
+        if procedure.channel(Channel.POST) is None:
+            del self.fields["channel"]
+            del self.fields["incoming_item_number"]
         # Only the ways the office can hand the result over.
         self.fields["delivery"].choices = [(way.value, way.label) for way in Delivery.offered()]
         # The clerk asks the procedure's questions: the answers choose the documents.
@@ -215,6 +234,10 @@ class IntakeForm(FeeChoicesMixin, ApplicantForm):
                 initial=procedure.channel(Channel.IN_PERSON).case_name,
                 help_text=_("The procedure publishes a time limit per case; the deadline follows the one chosen."),
             )
+
+    def chosen_channel(self) -> str:
+        """In person, or by post where the procedure takes it."""
+        return self.cleaned_data.get("channel") or Channel.IN_PERSON
 
     def counts(self) -> dict[int, tuple[str | None, str | None]]:
         """The originals and copies typed for each document, by its number
@@ -321,6 +344,21 @@ class ActionForm(ResultFields):
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
     documents = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    # Checked by the domain (Dossier.return_result, dossiers/postal.py), as the API's are.
+    postal_item_number = forms.CharField(
+        label=_("Postal item number"),
+        required=False,
+        max_length=40,
+        help_text=_("The VNPost tracking number on the envelope: 13 characters, e.g. EB123456785VN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    posted_on = forms.DateField(
+        label=_("Handed over on"),
+        required=False,
+        help_text=_("Today when left blank."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
     confirm = forms.BooleanField(
         label=_("I confirm: this ends the dossier without a result"),
         required=False,
@@ -340,6 +378,12 @@ class ActionForm(ResultFields):
         if appointment is not None and timezone.is_naive(appointment):
             data["new_appointment"] = timezone.make_aware(appointment)
         return data
+
+    def asks_postal_item(self, asked: bool) -> bool:
+        """Show the item number as needed when the action offered is the
+        hand-over of a result by post (the domain checks it); `asked` back."""
+        self.fields["postal_item_number"].required = asked
+        return asked
 
     def requested(self) -> list[Asked]:
         """The documents of the checklist picked for a supplement request

@@ -9,7 +9,8 @@ that nothing is opened. Counts are whole numbers from 0 to `MAX_COUNT`; a
 document ticked as handed in needs at least one original or copy (a document
 only shown at the counter is handed back, and may count none). The fee is
 whole đồng, never negative, at most `MAX_FEE`, and an amount needs the
-receipt's number.
+receipt's number. A dossier that came by post keeps the item number of its
+envelope (`check_incoming_item`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from dossiers import postal
 from dossiers.errors import Invalid
+from procedures.models import Channel
 
 # More than this of one document is a typing slip, not a dossier.
 MAX_COUNT = 50
@@ -40,6 +43,12 @@ class FeeInvalid(Invalid):
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class IncomingItemInvalid(Invalid):
+    """An incoming postal item number refused, told beside its field."""
+
+    field = "incoming_item_number"
 
 
 @dataclass(frozen=True)
@@ -146,3 +155,19 @@ def check_fee(amount: object, receipt_number: object) -> Fee:
     if number > 0 and not receipt:
         raise FeeInvalid(_("Give the number of the receipt (biên lai) for the fee received."), "fee_receipt_number")
     return Fee(number, receipt)
+
+
+def check_incoming_item(channel: str, value: object) -> str:
+    """The item number of the envelope a dossier came in by post, clean, or
+    `Invalid`: a dossier received by post needs it (the postal employee's
+    slip and the envelope carry it, Decision 45/2016/QĐ-TTg), one taken in
+    at the counter has none."""
+    number = postal.normalise(value)
+    if channel != Channel.POST:
+        if number:
+            raise IncomingItemInvalid(_("Only a dossier received by post has an incoming postal item number."))
+        return ""
+    problem = postal.problem(number)
+    if problem:
+        raise IncomingItemInvalid(problem)
+    return number

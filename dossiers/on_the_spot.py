@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from dossiers import permissions
 from dossiers.actions import ACTION_LABELS, ACTIONS
 from dossiers.errors import ActionError, NotPossible
-from dossiers.models import Dossier
+from dossiers.models import Delivery, Dossier
 from dossiers.states import State
 from dossiers.workflow import perform
 
@@ -39,11 +39,14 @@ STEPS = (
 
 def steps_left(dossier: Dossier) -> list[str]:
     """The steps still to take from the dossier's state, in order; none
-    when it is not at one of them (finished, waiting for a supplement)."""
-    starts = [state for _action, state in STEPS]
+    when it is not at one of them (finished, waiting for a supplement). A
+    result by post is not handed over on the spot: it waits, stamped, in
+    "to send by post" for its envelope's item number (dossiers/postal.py)."""
+    steps = STEPS[:-1] if dossier.delivery == Delivery.POST else STEPS
+    starts = [state for _action, state in steps]
     if dossier.state not in starts:
         return []
-    return [action for action, _state in STEPS[starts.index(dossier.state) :]]
+    return [action for action, _state in steps[starts.index(dossier.state) :]]
 
 
 def offered(dossier: Dossier, user: Any) -> bool:

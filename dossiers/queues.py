@@ -6,6 +6,8 @@ Online submissions are listed oldest first, with how long each has waited
 (`waiting`); the others by due date. `following` finds the dossier after
 one in its queue, for the counter's "next in queue"; a queue's `batch` is
 the action that may be taken on several of its dossiers at once (`batch`).
+Results by post wait in their own queue ("to send by post") until each is
+handed over to the postal service with its item number.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import permissions, waiting
-from dossiers.models import Dossier, State
+from dossiers.models import Delivery, Dossier, State
 from dossiers.models.dossier import at_offices
 from dossiers.timeliness import due_soon_on, overdue_on
 from portal.calendar import WORKING_DAY, Calendar, CalendarMissing
@@ -109,6 +111,12 @@ QUEUES = [
     ),
     Queue("to_return", _("Results to hand back"), _("Ready for the citizen"), (Role.CLERK,), batch="return"),
     Queue(
+        "to_post",
+        _("To send by post"),
+        _("Results to hand over to the postal service, each with its item number"),
+        (Role.CLERK,),
+    ),
+    Queue(
         "waiting",
         _("Waiting for the citizen"),
         _("A supplement was asked for"),
@@ -142,7 +150,14 @@ _CONDITIONS = {
     "to_appraise": lambda office, moment: Q(competent_office=office, state=State.RECEIVED),
     "to_approve": lambda office, moment: Q(competent_office=office, state=State.APPRAISED),
     "to_stamp": lambda office, moment: Q(competent_office=office, state=State.APPROVED),
-    "to_return": lambda office, moment: Q(state=State.STAMPED) & permissions.handed_back_at(office),
+    # A result by post goes to the postal service with its envelope's item
+    # number, one by one (dossiers/postal.py): its own queue, never batched.
+    "to_return": lambda office, moment: (
+        Q(state=State.STAMPED) & ~Q(delivery=Delivery.POST) & permissions.handed_back_at(office)
+    ),
+    "to_post": lambda office, moment: (
+        Q(state=State.STAMPED, delivery=Delivery.POST) & permissions.handed_back_at(office)
+    ),
     "waiting": lambda office, moment: at_offices(office) & Q(state=State.SUPPLEMENT_REQUESTED),
     "due_soon": _due_soon,
     "overdue": _overdue,

@@ -28,12 +28,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import fees, intake, notifications, permissions, quotas, results, rollups, slips, tasks
+from dossiers import fees, intake, notifications, permissions, postal, quotas, results, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible, SigningNotReady
@@ -69,6 +69,8 @@ def perform(
     requested: list[Asked] | tuple[Asked, ...] = (),
     at: dt.datetime | None = None,
     result: results.Draft | None = None,
+    postal_item: str = "",
+    posted_on: dt.date | None = None,
 ) -> Dossier:
     """Take `action` on a dossier as `actor`; raise an ActionError if it
     cannot be taken, leaving the dossier as it was. `documents` are the
@@ -76,11 +78,16 @@ def perform(
     brought on paper among those a supplement request asked for, for `supplement`;
     `requested`, the documents of the checklist a supplement request asks for;
     `result`, the result issued at `stamp` (checked, and the office's
-    signing asked, before the transaction: dossiers/results.py)."""
+    signing asked, before the transaction: dossiers/results.py);
+    `postal_item` and `posted_on`, for `return` of a result by post, the
+    envelope's item number and the day it went to the postal service."""
     if action not in ACTIONS:
         raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
     if requested and action not in DOCUMENTS_MAY_GIVE_REASON:
         raise Invalid(_("Only a supplement request names documents to add or correct."))
+    postal_item = postal.normalise(postal_item)
+    if (postal_item or posted_on) and action != "return":
+        raise Invalid(_("Only the hand-over of a result to the postal service carries a postal item number."))
     at = at or timezone.now()
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
@@ -90,6 +97,35 @@ def perform(
         unlocked = Dossier.objects.select_related("procedure", "receiving_office", "competent_office").get(pk=pk)
         result = results.check(unlocked, result)
         results.ready(unlocked)
+    try:
+        return _perform(
+            pk, action, actor, note, version, new_appointment, documents, requested, at, result, postal_item, posted_on
+        )
+    except IntegrityError:
+        if not postal_item:
+            raise
+        # Recorded for another dossier at the same instant (the constraint's word).
+        raise Invalid(_item_taken(postal_item)) from None
+
+
+def _item_taken(postal_item: str) -> str:
+    return _("The postal item number %(number)s is already recorded for another dossier.") % {"number": postal_item}
+
+
+def _perform(
+    pk: int,
+    action: str,
+    actor: Any,
+    note: str,
+    version: int | None,
+    new_appointment: dt.datetime | None,
+    documents: set[int] | frozenset[int] | None,
+    requested: list[Asked] | tuple[Asked, ...],
+    at: dt.datetime,
+    result: results.Draft | None,
+    postal_item: str,
+    posted_on: dt.date | None,
+) -> Dossier:
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update()
@@ -104,8 +140,13 @@ def perform(
         )
         if missing:
             raise Invalid(missing)
+        if postal_item and Dossier.objects.filter(postal_item_number=postal_item).exclude(pk=dossier.pk).exists():
+            raise Invalid(_item_taken(postal_item))
+        posted = (postal_item, posted_on)
         try:
-            _take(dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested), result)
+            _take(
+                dossier, action, method, actor, at, note, new_appointment, documents, tuple(requested), result, posted
+            )
         except CalendarMissing as missing:
             # Anything that counts working time, the slips included: refused
             # whole, the transaction rolled back.
@@ -124,6 +165,7 @@ def _take(
     documents: set[int] | frozenset[int] | None,
     requested: tuple[Asked, ...] = (),
     result: results.Draft | None = None,
+    posted: tuple[str, dt.date | None] = ("", None),
 ) -> None:
     """Run the transition and record everything it changes."""
     if action in slips.ISSUED_BY:
@@ -141,6 +183,8 @@ def _take(
         new_appointment=new_appointment,
         documents=None if documents is None else frozenset(documents),
         requested=requested,
+        postal_item=posted[0],
+        posted_on=posted[1],
     )
     from_state = dossier.state
     before = rollups.facts_of(dossier)
@@ -392,6 +436,7 @@ def open_dossier(
     fee_quantities: Mapping[str, object] | None = None,
     fee_exemption: object = None,
     exemption_confirmed: bool = False,
+    incoming_item_number: object = "",
 ) -> Dossier:
     """Create a dossier under the procedure's current terms for `channel`.
 
@@ -411,7 +456,9 @@ def open_dossier(
     owed depend on — `fee_case`, `fee_quantities` by unit, the id of the
     `fee_exemption` claimed — is checked by dossiers/fees.py; at the counter
     the clerk who saw the proof confirms the exemption at once
-    (`exemption_confirmed`), online it waits for the counter.
+    (`exemption_confirmed`), online it waits for the counter. A dossier
+    received by post (`channel` "post") needs the `incoming_item_number`
+    of its envelope; no other has one.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -451,6 +498,7 @@ def open_dossier(
             {doc["position"]: intake.Count(doc["originals"], doc["copies"]) for doc in listed},
         )
         fee = intake.check_fee(fee_received, fee_receipt_number)
+    incoming_item = intake.check_incoming_item(channel, incoming_item_number)
 
     with transaction.atomic():
         dossier = Dossier.objects.create(
@@ -477,6 +525,7 @@ def open_dossier(
             submitted_at=at,
             fee_received_vnd=fee.amount_vnd,
             fee_receipt_number=fee.receipt_number,
+            incoming_item_number=incoming_item,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
         documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
@@ -490,6 +539,8 @@ def open_dossier(
         )
         if choices.exemption is not None:
             details["fee_exemption"] = {**choices.exemption.as_claim(), "status": exemption_status}
+        if incoming_item:
+            details["incoming_item_number"] = incoming_item
         record_event(dossier, "submit", "", actor=actor, at=at, details=details)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)

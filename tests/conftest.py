@@ -275,7 +275,9 @@ def history(vn_holidays, office_a, office_b, chi, son, hoa, binh, specialist_b, 
     online = submitted_online(procedure, office_a, lan, at=at("28/01/2026", "08:00"))
     made["online_still_open"] = a.act(online, "receive", ("28/01/2026",), documents={1})
     # Commune B: by post, finished early; and one overdue since 23/01.
-    post = received_dossier(b.procedure, office_b, binh, channel="post", at=at("13/01/2026"))
+    post = received_dossier(
+        b.procedure, office_b, binh, channel="post", incoming_item_number="EB123456785VN", at=at("13/01/2026")
+    )
     made["b_post_early"] = b.finish(post, ("14/01/2026",))
     made["b_open_overdue"] = b.walk_in(("20/01/2026",))
     return made

@@ -286,7 +286,11 @@ def test_slips_are_listed_and_downloaded_as_the_same_pdf(api, lan, chi, dossier)
 def test_tracking_shows_the_state_and_appointment_and_nothing_more(api, chi, dossier):
     dossier = received(dossier, chi)
     body = api.get("/api/v1/track/", {"code": dossier.code.lower(), "phone_last4": "5678"}).json()
-    assert set(body) == {"code", "state", "state_display", "procedure", "office", "appointment_at"}
+    assert set(body) == {
+        *("code", "state", "state_display", "procedure", "office", "appointment_at"),
+        *("postal_item_number", "posted_on"),
+    }
+    assert body["postal_item_number"] == "" and body["posted_on"] is None
     assert body["state"] == "received" and body["appointment_at"]
     wrong_digits = api.get("/api/v1/track/", {"code": dossier.code, "phone_last4": "0000"})
     wrong_code = api.get("/api/v1/track/", {"code": "NO-SUCH-CODE", "phone_last4": "5678"})

@@ -48,6 +48,7 @@ def test_the_queues_count_what_needs_doing_at_my_office_only(
         "to_approve": 0,
         "to_stamp": 0,
         "to_return": 0,
+        "to_post": 0,
         "waiting": 1,
         "due_soon": 0,
         "overdue": 0,

@@ -417,8 +417,9 @@ def test_a_posted_result_is_sent_by_the_competent_office(office_a, office_b, chi
     dossier = walk_in(copies, office_a, chi, competent_office=office_b, delivery="post", delivery_address="Hà Nội")
     Dossier.objects.filter(pk=dossier.pk).update(state=State.STAMPED, finished_at=dossier.received_at)
     with pytest.raises(NotAllowed):
-        perform(dossier, "return", actor=chi)
-    assert perform(dossier, "return", actor=binh).state == State.RETURNED
+        perform(dossier, "return", actor=chi, postal_item="EB123456785VN")
+    posted = perform(dossier, "return", actor=binh, postal_item="EB123456785VN")
+    assert posted.state == State.RETURNED and posted.postal_item_number == "EB123456785VN"
 
 
 def test_ticking_documents_at_receipt_is_recorded_in_the_event(procedure, office_a, chi, lan):

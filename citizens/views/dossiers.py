@@ -23,7 +23,7 @@ from citizens import applications, feedback, life_events, tracking
 from citizens.forms import ClaimCodeForm, FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
 from citizens.models import Draft, LifeEvent
 from dossiers import results, slips, supplements, verification, workflow
-from dossiers.actions import EVENT_LABELS
+from dossiers.actions import EVENT_LABELS, event_label
 from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
 from dossiers.models import Dossier, RequestedDocument, Result, Slip, State
 from dossiers.uploads import as_download
@@ -98,7 +98,7 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "slips": dossier.slips.order_by("issued_at", "pk"),
         "issued": verification.issued_documents(dossier),
         "events": timeline(dossier, request.user),
-        "event_labels": EVENT_LABELS,
+        "event_labels": {**EVENT_LABELS, "return": event_label(dossier, "return")},
         "documents": dossier.documents.all(),
         "files": dossier.files_for_citizen(),
         "may_supplement": "supplement" in actions,

@@ -42,7 +42,7 @@ from django.utils.translation import ngettext
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from dossiers import permissions as may
-from dossiers import supplements
+from dossiers import postal, supplements
 from dossiers.acts import Act, EndedPause, Outcome, Resumed
 from dossiers.deadlines import PauseSpan, due_on_resuming, explain
 from dossiers.delivery import Delivery
@@ -161,6 +161,16 @@ class Dossier(FSMModelMixin, models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     delivery = models.CharField(_("result delivery"), max_length=16, choices=Delivery.choices, default=Delivery.COUNTER)
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    # By post (dossiers/postal.py): the item number of the envelope the
+    # dossier came in, and of the one its result went out in, with the day
+    # the result was handed over to the postal service.
+    incoming_item_number = models.CharField(
+        _("incoming postal item number"), max_length=13, blank=True, default="", db_default=""
+    )
+    postal_item_number = models.CharField(
+        _("postal item number of the result"), max_length=13, blank=True, default="", db_default=""
+    )
+    posted_on = models.DateField(_("handed over to the postal service on"), null=True, blank=True)
 
     state = FSMField(_("state"), max_length=24, choices=State.choices, default=State.SUBMITTED, protected=True)
     # Bumped by every action: a form carries the version it was shown, so a
@@ -286,6 +296,8 @@ class Dossier(FSMModelMixin, models.Model):
             # dossiers received, or finished, in a period.
             models.Index(fields=["competent_office", "received_at"], name="dossier_competent_received"),
             models.Index(fields=["competent_office", "finished_at"], name="dossier_competent_finished"),
+            # The postal hand-over list of one office's day.
+            models.Index(fields=["competent_office", "posted_on"], name="dossier_competent_posted"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(time_limit_amount__gte=0), name="dossier_time_limit_not_negative"),
@@ -303,6 +315,18 @@ class Dossier(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(fee_received_vnd=0) | ~Q(fee_receipt_number=""),
                 name="dossier_fee_has_receipt",
+            ),
+            # One envelope, one result: an item number is recorded once.
+            models.UniqueConstraint(
+                fields=["postal_item_number"],
+                condition=~Q(postal_item_number=""),
+                name="dossier_postal_item_unique",
+            ),
+            # Handed over to the postal service: with its item number and day, both or neither.
+            models.CheckConstraint(
+                condition=Q(postal_item_number="", posted_on=None)
+                | (~Q(postal_item_number="") & Q(posted_on__isnull=False)),
+                name="dossier_posted_with_item_and_day",
             ),
             # Paused only while waiting for the citizen.
             models.CheckConstraint(
@@ -600,9 +624,28 @@ class Dossier(FSMModelMixin, models.Model):
 
     @transition(field=state, source=State.STAMPED, target=State.RETURNED, permission=may.may_return)
     def return_result(self, act: Act) -> Outcome:
-        """Trả kết quả: handed over at the counter, posted or sent."""
+        """Trả kết quả: handed over at the counter, posted or sent. A result
+        the citizen chose to receive by post is returned when it is handed
+        over to the postal service: that needs the envelope's item number
+        and the day (today unless given), and nothing else carries one."""
         self.returned_at = act.at
-        return Outcome()
+        if self.delivery != Delivery.POST:
+            if act.postal_item or act.posted_on:
+                raise ValidationError(
+                    _("The result of %(code)s is not sent by post (%(delivery)s): it has no postal item number."),
+                    params={"code": self.code, "delivery": self.get_delivery_display()},
+                    code="not_posted",
+                )
+            return Outcome()
+        problems = [postal.problem(act.postal_item)]
+        posted_on = act.posted_on or timezone.localdate(act.at)
+        finished_on = timezone.localdate(self.finished_at) if self.finished_at else None
+        problems.append(postal.date_problem(posted_on, today=timezone.localdate(act.at), finished_on=finished_on))
+        if any(problems):
+            raise ValidationError([problem for problem in problems if problem], code="postal_item")
+        self.postal_item_number = act.postal_item
+        self.posted_on = posted_on
+        return Outcome(details={"postal_item_number": act.postal_item, "posted_on": posted_on.isoformat()})
 
     @transition(
         field=state,

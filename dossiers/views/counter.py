@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import batch, fees, on_the_spot, queues, waiting
-from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
+from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, action_label, event_label, page_order
 from dossiers.errors import ActionError
 from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, ResultAmendForm
 from dossiers.intake import MAX_COUNT
-from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
+from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, RequestedDocument
 from dossiers.permissions import may_amend_result, works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
@@ -139,6 +139,8 @@ def _render_queue(request, office, offices, chosen, moment, *, error: str = "", 
             if chosen.batch and roles & set(chosen.roles) and rows
             else None
         ),
+        "picking": chosen.slug == "to_post",  # ticked to print the post's papers (views/postal.py)
+        "today": today,
         "error": error,
         "calendar_problem": moment.calendar_problem if chosen.slug in ("due_soon", "waiting_long") else "",
     }
@@ -218,7 +220,7 @@ def render_dossier(
         "actions": [
             {
                 "name": action,
-                "label": ACTION_LABELS[action],
+                "label": action_label(dossier, action),
                 "primary": action in FORWARD,
                 "shortcut": SHORTCUT_KEYS[position] if position < len(SHORTCUT_KEYS) else "",
             }
@@ -227,7 +229,7 @@ def render_dossier(
         "stopping": [{"name": action, "label": ACTION_LABELS[action]} for action in actions if action in STOPPING],
         # What their roles would allow but the four-eyes rule does not: shown with the reason.
         "held_back": _by_reason(offered),
-        "event_labels": EVENT_LABELS,
+        "event_labels": {**EVENT_LABELS, "return": event_label(dossier, "return")},
         "form": form,
         "checks_documents": "receive" in actions,
         # Recording a supplement at the counter: the documents asked for still open, to tick as brought.
@@ -238,6 +240,7 @@ def render_dossier(
         "supplement_note_max": NOTE_MAX_LENGTH,
         "requested": requested,
         "may_apologise": "apologise" in actions,
+        "posts_result": form.asks_postal_item("return" in actions and dossier.delivery == Delivery.POST),
         "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
@@ -277,6 +280,8 @@ def dossier_act(request, code: str):
             documents=set(data["documents"]) if data["action"] in ("receive", "supplement") else None,
             requested=data["requested"],
             result=data["result"],
+            postal_item=data["postal_item_number"],
+            posted_on=data["posted_on"],
         )
     except ActionError as error:
         for message in error.errors:
@@ -286,7 +291,7 @@ def dossier_act(request, code: str):
     messages.success(
         request,
         _("%(event)s — dossier %(code)s is now “%(state)s”.")
-        % {"event": EVENT_LABELS[data["action"]], "code": dossier.code, "state": dossier.get_state_display()},
+        % {"event": event_label(dossier, data["action"]), "code": dossier.code, "state": dossier.get_state_display()},
     )
     return _onwards(request, before, dossier)
 
@@ -345,7 +350,7 @@ def intake(request, procedure_code: str):
                 procedure=procedure,
                 receiving_office=office,
                 competent_office=data.get("competent_office") or office,
-                channel=Channel.IN_PERSON,
+                channel=form.chosen_channel(),
                 applicant=form.applicant(),
                 delivery=data["delivery"],
                 delivery_address=data["delivery_address"],
@@ -358,9 +363,10 @@ def intake(request, procedure_code: str):
                 fee_received=data["fee_received"],
                 fee_receipt_number=data["fee_receipt_number"],
                 **form.fee_choices(data),
+                incoming_item_number=data.get("incoming_item_number", ""),
             )
         except ActionError as error:
-            # A fee refused is told beside its field; the rest above the form.
+            # A fee or an item number refused is told beside its field; the rest above the form.
             field = getattr(error, "field", None)
             field = form.fee_error(field) if field else None
             for message in error.errors:

@@ -45,9 +45,10 @@ def settle(request, code: str):
         shown.add_error(None, error.message)
         dossier.refresh_from_db()
         return render_dossier(request, dossier, shown, status=error.http_status)
-    messages.success(
-        request,
+    done = (
         _("Dossier %(code)s settled on the spot: received, appraised, approved, stamped and handed over.")
-        % {"code": dossier.code},
+        if dossier.state == State.RETURNED
+        else _("Dossier %(code)s settled on the spot: its result waits in “To send by post” for the postal service.")
     )
+    messages.success(request, done % {"code": dossier.code})
     return redirect(dossier.get_absolute_url())
