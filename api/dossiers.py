@@ -30,17 +30,20 @@ from api.serializers import (
     AttachmentUploadSerializer,
     BatchRefusalSerializer,
     BatchSerializer,
+    CounterPaymentSerializer,
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
+    PaymentSerializer,
     SettleSerializer,
     SlipSerializer,
     TransitionSerializer,
 )
 from citizens import applications
-from dossiers import on_the_spot, permissions, queues, slips, workflow
+from dossiers import on_the_spot, payments, permissions, queues, receipts, slips, workflow
 from dossiers.batch import perform_many
-from dossiers.models import Dossier, Slip, State
+from dossiers.intake import FeeInvalid
+from dossiers.models import Dossier, Payment, Slip, State
 from portal.models import Membership, Office
 from procedures.models import Channel
 
@@ -405,3 +408,58 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if slip is None:
             raise exceptions.NotFound(_("This dossier has no such slip."))
         return slips.download(slip)
+
+    @extend_schema(
+        summary="The dossier's payments, or take one at the counter",
+        description=(
+            "GET lists every payment attempt with its state. POST (a clerk of the dossier's offices) records "
+            "money taken in cash or by card against a receipt (biên lai), at most what is still owed; the "
+            "portal issues the fee receipt."
+        ),
+        request=CounterPaymentSerializer,
+        responses={200: PaymentSerializer(many=True), 201: PaymentSerializer, **ERRORS},
+        tags=["payments"],
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def payments(self, request, code: str):
+        dossier = self.get_object()
+        if request.method == "GET":
+            listed = dossier.payments.select_related("dossier")
+            return Response(PaymentSerializer(listed, many=True, context=self.get_serializer_context()).data)
+        form = CounterPaymentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            payment = payments.record_at_counter(
+                dossier,
+                amount=data["amount_vnd"],
+                receipt_number=data["receipt_number"],
+                method=data["method"],
+                actor=request.user,
+            )
+        except FeeInvalid as error:
+            name = {"fee_received": "amount_vnd", "fee_receipt_number": "receipt_number"}.get(error.field, error.field)
+            raise exceptions.ValidationError({name: [error.message]}) from None
+        return Response(
+            PaymentSerializer(payment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="A payment's fee receipt as PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        tags=["payments"],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"payments/(?P<reference>[A-Z0-9]+)/receipt",
+        url_name="fee-receipt",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def fee_receipt(self, request, code: str, reference: str):
+        dossier = self.get_object()
+        payment = Payment.objects.filter(dossier=dossier, reference=reference).exclude(receipt={}).first()
+        if payment is None:
+            raise exceptions.NotFound(_("This dossier has no such receipt."))
+        return receipts.download(payment)

@@ -50,6 +50,11 @@ EVENT_LABELS = {
     "apologise": _("Apology and new appointment"),
     "attach": _("File attached"),
     "download": _("File downloaded"),
+    "pay": _("Fees paid"),
+    "payment_started": _("Online payment started"),
+    "payment_failed": _("Online payment failed"),
+    "payment_expired": _("Online payment expired"),
+    "refund": _("Refund opened"),
 }
 # Actions whose reasons go to the citizen, and so must be written (the
 # write path refuses them without), with what to say when they are not.

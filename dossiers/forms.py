@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
-from dossiers.models import Delivery
+from dossiers.models import Delivery, PaymentMethod
 from dossiers.supplements import Asked, Problem
 from dossiers.uploads import check_upload
 from portal.models import Office
@@ -235,3 +235,22 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.checked = check_upload(upload)
         return upload
+
+
+class PaymentForm(forms.Form):
+    """Money taken at the counter; checked by the domain (dossiers/payments.py), as the API's is."""
+
+    method = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=[(PaymentMethod.CASH, PaymentMethod.CASH.label), (PaymentMethod.CARD, PaymentMethod.CARD.label)],
+        initial=PaymentMethod.CASH,
+        widget=forms.RadioSelect,
+    )
+    fee_received = forms.CharField(
+        label=_("Amount received (đồng)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    fee_receipt_number = forms.CharField(
+        label=_("Receipt number (biên lai)"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )

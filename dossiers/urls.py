@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers.views import counter, on_the_spot, slips
+from dossiers.views import counter, on_the_spot, payments, slips
 
 app_name = "counter"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("dossiers/<str:code>/attachments/", counter.attachment_upload, name="attach"),
     path("dossiers/<str:code>/attachments/<int:pk>/", counter.attachment_download, name="attachment"),
     path("dossiers/<str:code>/slips/<int:pk>/", slips.counter_slip, name="slip"),
+    path("dossiers/<str:code>/payments/", payments.record, name="pay"),
+    path("dossiers/<str:code>/payments/<str:reference>/receipt/", payments.counter_receipt, name="fee_receipt"),
 ]

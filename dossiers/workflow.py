@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import intake, notifications, permissions, quotas, rollups, slips, tasks
+from dossiers import intake, notifications, payments, permissions, quotas, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
@@ -44,6 +44,7 @@ from dossiers.models import (
     DossierDocument,
     DossierEvent,
     Pause,
+    PaymentMethod,
     RequestedDocument,
     State,
 )
@@ -143,6 +144,7 @@ def _take(
     )
     if outcome.brought:
         RequestedDocument.objects.filter(pk__in=[item.pk for item in outcome.brought]).update(answered_at=at)
+    payments.refund_on(dossier, action, actor=actor, at=at, note=note)
     rollups.record(dossier, before, rollups.facts_of(dossier))
     slip = slips.issue_for(dossier, action, event)
     if slip is not None:
@@ -380,7 +382,8 @@ def open_dossier(
     the day. At the counter, `counts` holds the originals and copies taken
     in of ticked documents, by number (a blank or missing one: as the
     procedure asks), and `fee_received` / `fee_receipt_number` the fee
-    collected: checked by dossiers/intake.py, refused whole.
+    collected: checked by dossiers/intake.py, refused whole, and recorded as
+    a cash payment (dossiers/payments.py) with the dossier.
     """
     at = at or timezone.now()
     competent_office = competent_office or receiving_office
@@ -427,8 +430,7 @@ def open_dossier(
             stage_shares=terms["stages"],
             answers=terms["answers"],
             submitted_at=at,
-            fee_received_vnd=fee.amount_vnd,
-            fee_receipt_number=fee.receipt_number,
+            payment_due=procedure.payment_due,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
         documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
@@ -439,6 +441,10 @@ def open_dossier(
         DossierDocument.objects.bulk_create(documents)
         details = {"fee_received_vnd": fee.amount_vnd, "fee_receipt_number": fee.receipt_number} if receive else {}
         record_event(dossier, "submit", "", actor=actor, at=at, details=details)
+        if fee.amount_vnd:
+            # The fee taken at intake is a payment like any other, before the
+            # receipt: where the procedure wants it paid first, it is.
+            payments.take(dossier, fee, PaymentMethod.CASH, actor=actor, at=at)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)
     return dossier

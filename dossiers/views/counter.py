@@ -26,9 +26,10 @@ from django.views.decorators.http import require_POST
 from dossiers import batch, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, page_order
 from dossiers.errors import ActionError
-from dossiers.forms import ActionForm, AttachmentForm, IntakeForm
+from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, PaymentForm
 from dossiers.intake import MAX_COUNT
 from dossiers.models import Attachment, Dossier, DossierDocument, RequestedDocument
+from dossiers.payments import TAKES_MONEY
 from dossiers.permissions import works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
@@ -192,7 +193,7 @@ def _in_queue(request, dossier: Dossier) -> dict | None:
     return {"queue": chosen, "next": following}
 
 
-def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200):
+def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 200, payment_form=None):
     offered = offered_actions(dossier, request.user)
     actions = page_order([action for action, reason in offered if not reason])
     going_on = [action for action in actions if action not in STOPPING]
@@ -234,6 +235,14 @@ def _render_dossier(request, dossier: Dossier, form: ActionForm, status: int = 2
         "on_the_spot": on_the_spot.panel(dossier, request.user),
         "attachment_form": AttachmentForm(dossier=dossier) if works_on(dossier, request.user) else None,
         "in_queue": _in_queue(request, dossier),
+        "payments": dossier.payments.all(),
+        "payment_form": payment_form
+        or (
+            PaymentForm(initial={"fee_received": dossier.amount_outstanding_vnd or ""})
+            if dossier.amount_outstanding_vnd and dossier.state in TAKES_MONEY and works_on(dossier, request.user)
+            else None
+        ),
+        "held_for_payment": dossier.unpaid_holds("receive" if dossier.state == "submitted" else "return"),
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
 
