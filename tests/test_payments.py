@@ -386,3 +386,34 @@ def test_the_counter_payment_checks_its_method():
     with pytest.raises(FeeInvalid) as refused:
         payments.check_counter(1000, "BL-1", "cheque")
     assert refused.value.field == "method"
+
+
+# At the same instant, on PostgreSQL -------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_the_same_notification_twice_at_once_counts_once(paid_first, office_a, chi, lan, attempt):
+    from tests.test_concurrency import race
+
+    dossier = submitted_online(paid_first, office_a, lan)
+    payment = started(dossier, lan)
+    answers = race(lambda: payments.notify(notice(payment)), lambda: payments.notify(notice(payment)))
+    assert sorted(answer.code for answer in answers) == ["00", "02"]
+    assert Payment.objects.get(pk=payment.pk).state == "paid"
+    assert Dossier.objects.get(pk=dossier.pk).fee_received_vnd == 50000
+    assert dossier.events.filter(action="pay").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_and_a_withdrawal_at_once_leave_the_money_refunded(paid_first, office_a, lan):
+    from tests.test_concurrency import race
+
+    dossier = submitted_online(paid_first, office_a, lan)
+    payment = started(dossier, lan)
+    race(lambda: payments.notify(notice(payment)), lambda: perform(dossier.pk, "withdraw", actor=lan, note="Thôi"))
+    payment.refresh_from_db()
+    assert Dossier.objects.get(pk=dossier.pk).state == State.WITHDRAWN
+    assert payment.state == "refunded" and Dossier.objects.get(pk=dossier.pk).fee_received_vnd == 0
