@@ -3,6 +3,7 @@ the payment rule on receipt and hand-over through the page and the API, the
 fee receipt, refunds, and the gateway's notifications checked before they
 change anything. (Over real HTTP against the simulator: test_payment_gateway.py.)"""
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -417,3 +418,42 @@ def test_a_notification_and_a_withdrawal_at_once_leave_the_money_refunded(paid_f
     payment.refresh_from_db()
     assert Dossier.objects.get(pk=dossier.pk).state == State.WITHDRAWN
     assert payment.state == "refunded" and Dossier.objects.get(pk=dossier.pk).fee_received_vnd == 0
+
+
+# The sweep's schedule, and the fees taken before payments existed ------------------
+
+
+def test_the_sweep_runs_every_five_minutes_and_expires_what_no_gateway_answers(paid_first, office_a, lan, settings):
+    from django.utils import timezone
+
+    from dossiers import tasks
+    from tests.factories import migrated_schedule
+
+    schedule = migrated_schedule("dossiers.migrations.0027_payment_sweep_schedule", "dossiers.tasks.sweep_payments")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 5, -1)
+    dossier = submitted_online(paid_first, office_a, lan)
+    payment = started(dossier, lan)
+    assert tasks.sweep_payments() == {"paid": 0, "failed": 0, "expired": 0, "unanswered": 0}  # not due yet
+    settings.PAYMENT_MERCHANTS = {}  # the province's merchant withdrawn since: nobody to ask
+    later = timezone.now() + dt.timedelta(minutes=16)
+    assert payments.sweep(at=later) == {"paid": 0, "failed": 0, "expired": 1, "unanswered": 0}
+    assert Payment.objects.get(pk=payment.pk).state == "expired"
+    assert dossier.events.filter(action="payment_expired").count() == 1
+
+
+def test_a_fee_taken_before_payments_existed_becomes_a_paid_cash_payment(procedure, office_a, chi):
+    import importlib
+
+    from django.apps import apps
+
+    dossier = received_dossier(procedure, office_a, chi)
+    Dossier.objects.filter(pk=dossier.pk).update(fee_received_vnd=8000, fee_receipt_number="BL-OLD")
+    importlib.import_module("dossiers.migrations.0026_intake_fees_become_payments").fees_to_payments(apps, None)
+    payment = Payment.objects.get(dossier=dossier)
+    assert (payment.state, payment.method, payment.amount_vnd, payment.receipt_number) == (
+        "paid",
+        "cash",
+        8000,
+        "BL-OLD",
+    )
+    assert payment.collected_by == chi
