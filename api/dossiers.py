@@ -13,6 +13,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -44,6 +45,7 @@ from dossiers import on_the_spot, payments, permissions, queues, receipts, slips
 from dossiers.batch import perform_many
 from dossiers.intake import FeeInvalid
 from dossiers.models import Dossier, Payment, Slip, State
+from portal.clients import client_address
 from portal.models import Membership, Office
 from procedures.models import Channel
 
@@ -463,3 +465,30 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if payment is None:
             raise exceptions.NotFound(_("This dossier has no such receipt."))
         return receipts.download(payment)
+
+    @extend_schema(
+        summary="Start paying online (the dossier's citizen)",
+        description=(
+            "A new online payment of what the dossier still owes, pending: send the citizen's browser to "
+            "`redirect_url` (the gateway of the province). The gateway's notification marks it paid; the "
+            "citizen comes back to the portal's return page."
+        ),
+        request=None,
+        responses={
+            201: inline_serializer(
+                "OnlinePayment", {"reference": serializers.CharField(), "redirect_url": serializers.URLField()}
+            ),
+            **ERRORS,
+        },
+        tags=["payments"],
+    )
+    @action(detail=True, methods=["post"], url_path="payments/online", url_name="pay-online")
+    def pay_online(self, request, code: str):
+        dossier = self.get_object()
+        payment, url = payments.start_online(
+            dossier,
+            actor=request.user,
+            return_url=request.build_absolute_uri(reverse("payment_return")),
+            client_ip=client_address(request),
+        )
+        return Response({"reference": payment.reference, "redirect_url": url}, status=status.HTTP_201_CREATED)

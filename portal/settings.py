@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "procedures.models.RequiredDocument.Kind",
         "ProcedureStatusEnum": "procedures.models.Procedure.Status",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
+        "PaymentStateEnum": "dossiers.models.PaymentState",
+        "PaymentMethodEnum": "dossiers.models.PaymentMethod",
     },
 }
 

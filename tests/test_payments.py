@@ -457,3 +457,16 @@ def test_a_fee_taken_before_payments_existed_becomes_a_paid_cash_payment(procedu
         "BL-OLD",
     )
     assert payment.collected_by == chi
+
+
+def test_the_citizen_starts_paying_through_the_api_and_no_one_else_may(api, paid_first, office_a, lan, chi):
+    dossier = submitted_online(paid_first, office_a, lan)
+    url = f"/api/v1/dossiers/{dossier.code}/payments/online/"
+    assert api.as_(chi).post(url).status_code == 403
+    response = api.as_(lan).post(url)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["redirect_url"].startswith("https://gateway.example/") and body["reference"] in body["redirect_url"]
+    assert "vnp_ReturnUrl=http%3A%2F%2Ftestserver%2Fpayments%2Freturn%2F" in body["redirect_url"]
+    payments.notify(notice(Payment.objects.get(reference=body["reference"])))
+    assert api.as_(lan).post(url).status_code == 409  # nothing left to pay
