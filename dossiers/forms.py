@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
@@ -242,7 +243,7 @@ class PaymentForm(forms.Form):
 
     method = forms.ChoiceField(
         label=_("Paid by"),
-        choices=[(PaymentMethod.CASH, PaymentMethod.CASH.label), (PaymentMethod.CARD, PaymentMethod.CARD.label)],
+        choices=[(method, capfirst(method.label)) for method in (PaymentMethod.CASH, PaymentMethod.CARD)],
         initial=PaymentMethod.CASH,
         widget=forms.RadioSelect,
     )
