@@ -328,9 +328,10 @@ def notify(params: dict[str, str], at: dt.datetime | None = None) -> Answer:
     if result is None:
         return _refuse(params, refused or WRONG_SIGNATURE)
     found = Payment.objects.filter(reference=result.reference, method=PaymentMethod.ONLINE).first()
-    if found is None:
+    if found is None or params.get("vnp_TmnCode") != found.merchant_code:
+        # Another merchant's order is not one of this merchant's.
         return _refuse(params, NOT_FOUND)
-    if result.amount_vnd != found.amount_vnd or params.get("vnp_TmnCode") != found.merchant_code:
+    if result.amount_vnd != found.amount_vnd:
         return _refuse(params, WRONG_AMOUNT)
     with transaction.atomic():
         dossier = _locked(found.dossier_id)

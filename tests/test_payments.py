@@ -470,3 +470,13 @@ def test_the_citizen_starts_paying_through_the_api_and_no_one_else_may(api, paid
     assert "vnp_ReturnUrl=http%3A%2F%2Ftestserver%2Fpayments%2Freturn%2F" in body["redirect_url"]
     payments.notify(notice(Payment.objects.get(reference=body["reference"])))
     assert api.as_(lan).post(url).status_code == 409  # nothing left to pay
+
+
+def test_another_provinces_merchant_cannot_confirm_this_order(paid_first, office_a, lan, settings):
+    settings.PAYMENT_MERCHANTS = {"*": (MERCHANT, SECRET), "000.00.00.H99": ("OTHERPROV", "other-secret")}
+    dossier = submitted_online(paid_first, office_a, lan)
+    payment = started(dossier, lan)
+    params = {key: value for key, value in notice(payment).items() if key != "vnp_SecureHash"}
+    params["vnp_TmnCode"] = "OTHERPROV"
+    assert payments.notify(gateways.sign_params("other-secret", params)) == payments.NOT_FOUND
+    assert Payment.objects.get(pk=payment.pk).state == "pending"
