@@ -17,6 +17,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,10 +35,12 @@ from api.serializers import (
     AttachmentUploadSerializer,
     BatchRefusalSerializer,
     BatchSerializer,
+    CounterPaymentSerializer,
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
     ExemptionDecisionSerializer,
+    PaymentSerializer,
     ResultAmendSerializer,
     ResultSerializer,
     SettleSerializer,
@@ -45,9 +48,11 @@ from api.serializers import (
     TransitionSerializer,
 )
 from citizens import applications
-from dossiers import fees, on_the_spot, permissions, queues, results, slips, workflow
+from dossiers import fees, on_the_spot, payments, permissions, queues, receipts, results, slips, workflow
 from dossiers.batch import perform_many
-from dossiers.models import Dossier, Result, Slip, State
+from dossiers.intake import FeeInvalid
+from dossiers.models import Dossier, Payment, Result, Slip, State
+from portal.clients import client_address
 from portal.models import Membership, Office
 from procedures.models import Channel
 
@@ -519,3 +524,85 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             changed = results.correct(found, draft, actor=request.user, reason=data["reason"])
         changed = Result.objects.select_related("dossier", "superseded_by").get(pk=changed.pk)
         return Response(ResultSerializer(changed, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="The dossier's payments, or take one at the counter",
+        description=(
+            "GET lists every payment attempt with its state. POST (a clerk of the dossier's offices) records "
+            "money taken in cash or by card against a receipt (biên lai), at most what is still owed; the "
+            "portal issues the fee receipt."
+        ),
+        request=CounterPaymentSerializer,
+        responses={200: PaymentSerializer(many=True), 201: PaymentSerializer, **ERRORS},
+        tags=["payments"],
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def payments(self, request, code: str):
+        dossier = self.get_object()
+        if request.method == "GET":
+            listed = dossier.payments.select_related("dossier")
+            return Response(PaymentSerializer(listed, many=True, context=self.get_serializer_context()).data)
+        form = CounterPaymentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            payment = payments.record_at_counter(
+                dossier,
+                amount=data["amount_vnd"],
+                receipt_number=data["receipt_number"],
+                method=data["method"],
+                actor=request.user,
+            )
+        except FeeInvalid as error:
+            name = {"fee_received": "amount_vnd", "fee_receipt_number": "receipt_number"}.get(error.field, error.field)
+            raise exceptions.ValidationError({name: [error.message]}) from None
+        return Response(
+            PaymentSerializer(payment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="A payment's fee receipt as PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        tags=["payments"],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"payments/(?P<reference>[A-Z0-9]+)/receipt",
+        url_name="fee-receipt",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def fee_receipt(self, request, code: str, reference: str):
+        dossier = self.get_object()
+        payment = Payment.objects.filter(dossier=dossier, reference=reference).exclude(receipt={}).first()
+        if payment is None:
+            raise exceptions.NotFound(_("This dossier has no such receipt."))
+        return receipts.download(payment)
+
+    @extend_schema(
+        summary="Start paying online (the dossier's citizen)",
+        description=(
+            "A new online payment of what the dossier still owes, pending: send the citizen's browser to "
+            "`redirect_url` (the gateway of the province). The gateway's notification marks it paid; the "
+            "citizen comes back to the portal's return page."
+        ),
+        request=None,
+        responses={
+            201: inline_serializer(
+                "OnlinePayment", {"reference": serializers.CharField(), "redirect_url": serializers.URLField()}
+            ),
+            **ERRORS,
+        },
+        tags=["payments"],
+    )
+    @action(detail=True, methods=["post"], url_path="payments/online", url_name="pay-online")
+    def pay_online(self, request, code: str):
+        dossier = self.get_object()
+        payment, url = payments.start_online(
+            dossier,
+            actor=request.user,
+            return_url=request.build_absolute_uri(reverse("payment_return")),
+            client_ip=client_address(request),
+        )
+        return Response({"reference": payment.reference, "redirect_url": url}, status=status.HTTP_201_CREATED)

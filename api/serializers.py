@@ -24,6 +24,7 @@ from dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    Payment,
     RequestedDocument,
     Result,
     Slip,
@@ -585,6 +586,45 @@ class ResultAmendSerializer(ResultFieldsSerializer):
         return data
 
 
+class PaymentSerializer(serializers.ModelSerializer):
+    method_display = serializers.CharField(source="get_method_display")
+    state_display = serializers.CharField(source="get_state_display")
+    receipt_url = serializers.SerializerMethodField(help_text="The fee receipt as PDF; null until paid.")
+
+    class Meta:
+        model = Payment
+        fields = [
+            "reference",
+            "method",
+            "method_display",
+            "state",
+            "state_display",
+            "amount_vnd",
+            "receipt_number",
+            "receipt_series",
+            "gateway_reference",
+            "created_at",
+            "paid_at",
+            "refunded_at",
+            "refund_reason",
+            "receipt_url",
+        ]
+
+    def get_receipt_url(self, payment: Payment) -> str | None:
+        if not payment.receipt:
+            return None
+        path = reverse("api:dossier-fee-receipt", args=[payment.dossier.code, payment.reference])
+        return self.context["request"].build_absolute_uri(path)
+
+
+class CounterPaymentSerializer(serializers.Serializer):
+    """Money taken at the counter; its rules are the domain's (dossiers/payments.py)."""
+
+    method = serializers.ChoiceField(choices=["cash", "card"], default="cash")
+    amount_vnd = serializers.IntegerField(help_text="Whole đồng, at most what is still owed.")
+    receipt_number = serializers.CharField(max_length=100, help_text="The number of the receipt (biên lai).")
+
+
 class DossierSummarySerializer(serializers.ModelSerializer):
     procedure = ProcedureRefSerializer()
     receiving_office = serializers.CharField(source="receiving_office.code")
@@ -695,6 +735,7 @@ class DossierSerializer(DossierSummarySerializer):
     )
     fee_total_vnd = serializers.IntegerField(help_text="The amount owed in đồng: `owed.total_vnd`.")
     owed = serializers.SerializerMethodField()
+    amount_owed_vnd = serializers.IntegerField(help_text="What the dossier owes in all, in đồng.")
     documents = DossierDocumentSerializer(many=True)
     attachments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -714,6 +755,8 @@ class DossierSerializer(DossierSummarySerializer):
             "fee_received_vnd",
             "fee_receipt_number",
             "incoming_item_number",
+            "amount_owed_vnd",
+            "payment_due",
             "returned_at",
             "postal_item_number",
             "posted_on",

@@ -56,6 +56,11 @@ EVENT_LABELS = {
     "correct_result": _("Result corrected"),
     "confirm_exemption": _("Fee exemption confirmed"),
     "refuse_exemption": _("Fee exemption refused"),
+    "pay": _("Fees paid"),
+    "payment_started": _("Online payment started"),
+    "payment_failed": _("Online payment failed"),
+    "payment_expired": _("Online payment expired"),
+    "refund": _("Refund opened"),
 }
 # A result by post is returned by handing it over to the postal service.
 POSTED_LABEL = _("Hand over to the postal service")

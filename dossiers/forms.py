@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import results
@@ -12,7 +13,7 @@ from dossiers.actions import CONFIRMATION_REQUIRED, reason_missing
 from dossiers.fees import Choices, check_choices
 from dossiers.fees import units as fee_units
 from dossiers.intake import FeeInvalid
-from dossiers.models import Delivery
+from dossiers.models import Delivery, PaymentMethod
 from dossiers.supplements import Asked, Problem
 from dossiers.uploads import check_upload
 from portal.models import Office
@@ -461,3 +462,22 @@ class ResultAmendForm(ResultFields):
             else:
                 data["draft"] = self.result_draft(data)
         return data
+
+
+class PaymentForm(forms.Form):
+    """Money taken at the counter; checked by the domain (dossiers/payments.py), as the API's is."""
+
+    method = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=[(method, capfirst(method.label)) for method in (PaymentMethod.CASH, PaymentMethod.CARD)],
+        initial=PaymentMethod.CASH,
+        widget=forms.RadioSelect,
+    )
+    fee_received = forms.CharField(
+        label=_("Amount received (đồng)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    fee_receipt_number = forms.CharField(
+        label=_("Receipt number (biên lai)"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )

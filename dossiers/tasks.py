@@ -1,6 +1,6 @@
 """Background work (django-q2): sending notifications, rendering slips,
 retrying what failed or was never queued, the daily deadline sweep for
-staff, and the counters' digests of new online dossiers.
+staff, the counters' digests of new online dossiers, and the payments sweep.
 
 Tasks take primary keys, fetch again, return quietly when the object is
 gone, and are safe to run twice: a notification already sent is not sent
@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.html import linebreaks
 from django_q.tasks import async_task
 
-from dossiers import notifications, queues, slips
+from dossiers import notifications, payments, queues, slips
 from dossiers.models import CounterDigest, Dossier, Notification, Slip, State
 from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
@@ -227,3 +227,9 @@ def _is_open(office: Office, now: dt.datetime) -> bool:
         return office.calendar().next_opening(now) == now
     except CalendarMissing:
         return True
+
+
+def sweep_payments() -> dict[str, int]:
+    """Every few minutes: ask the gateway about the online payments it has
+    not answered, and expire those it never saw paid (dossiers/payments.py)."""
+    return payments.sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers.views import counter, fees, on_the_spot, postal, results, slips
+from dossiers.views import counter, fees, on_the_spot, payments, postal, results, slips
 
 app_name = "counter"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("dossiers/<str:code>/slips/<int:pk>/", slips.counter_slip, name="slip"),
     path("dossiers/<str:code>/results/<int:pk>/", results.counter_result, name="result"),
     path("dossiers/<str:code>/results/amend/", results.amend_result, name="amend_result"),
+    path("dossiers/<str:code>/payments/", payments.record, name="pay"),
+    path("dossiers/<str:code>/payments/<str:reference>/receipt/", payments.counter_receipt, name="fee_receipt"),
 ]

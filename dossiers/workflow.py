@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dossiers import fees, intake, notifications, permissions, postal, quotas, results, rollups, slips, tasks
+from dossiers import fees, intake, notifications, payments, permissions, postal, quotas, results, rollups, slips, tasks
 from dossiers.actions import ACTION_LABELS, ACTIONS, DOCUMENTS_MAY_GIVE_REASON, reason_missing
 from dossiers.acts import Act, Outcome
 from dossiers.errors import CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible, SigningNotReady
@@ -45,6 +45,7 @@ from dossiers.models import (
     DossierEvent,
     ExemptionStatus,
     Pause,
+    PaymentMethod,
     RequestedDocument,
     State,
 )
@@ -208,6 +209,7 @@ def _take(
     )
     if outcome.brought:
         RequestedDocument.objects.filter(pk__in=[item.pk for item in outcome.brought]).update(answered_at=at)
+    payments.refund_on(dossier, action, actor=actor, at=at, note=note)
     rollups.record(dossier, before, rollups.facts_of(dossier))
     if result is not None:
         results.issue(dossier, result, event)
@@ -452,7 +454,8 @@ def open_dossier(
     the day. At the counter, `counts` holds the originals and copies taken
     in of ticked documents, by number (a blank or missing one: as the
     procedure asks), and `fee_received` / `fee_receipt_number` the fee
-    collected: checked by dossiers/intake.py, refused whole. What the fees
+    collected: checked by dossiers/intake.py, refused whole, and recorded as
+    a cash payment (dossiers/payments.py) with the dossier. What the fees
     owed depend on — `fee_case`, `fee_quantities` by unit, the id of the
     `fee_exemption` claimed — is checked by dossiers/fees.py; at the counter
     the clerk who saw the proof confirms the exemption at once
@@ -523,9 +526,8 @@ def open_dossier(
             stage_shares=terms["stages"],
             answers=terms["answers"],
             submitted_at=at,
-            fee_received_vnd=fee.amount_vnd,
-            fee_receipt_number=fee.receipt_number,
             incoming_item_number=incoming_item,
+            payment_due=procedure.payment_due,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
         documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
@@ -542,6 +544,10 @@ def open_dossier(
         if incoming_item:
             details["incoming_item_number"] = incoming_item
         record_event(dossier, "submit", "", actor=actor, at=at, details=details)
+        if fee.amount_vnd:
+            # The fee taken at intake is a payment like any other, before the
+            # receipt: where the procedure wants it paid first, it is.
+            payments.take(dossier, fee, PaymentMethod.CASH, actor=actor, at=at)
         if receive:
             dossier = perform(dossier, "receive", actor=actor, at=at)
     return dossier

@@ -5,6 +5,9 @@ project folder, the ORM broker for background tasks, DEBUG on and a
 development secret key. Setting SECRET_KEY switches DEBUG off unless DEBUG is
 set explicitly, and the portal refuses to start with DEBUG off and the
 development key. The README lists every variable.
+
+The module is long because it is the one settings module (CONVENTIONS §2):
+every setting of every app is here, beside the reason for its default.
 """
 
 import os
@@ -314,6 +317,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "procedures.models.RequiredDocument.Kind",
         "ProcedureStatusEnum": "procedures.models.Procedure.Status",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
+        "PaymentStateEnum": "dossiers.models.PaymentState",
+        "PaymentMethodEnum": "dossiers.models.PaymentMethod",
     },
 }
 
@@ -349,6 +354,47 @@ BIRTH_REGISTRATION_PROCEDURE = os.environ.get("BIRTH_REGISTRATION_PROCEDURE", "1
 # An agency that will miss a due date may re-appoint this many times with an
 # apology (Decree 107/2021: once); the original due date stays the measure.
 DOSSIER_MAX_REAPPOINTMENTS = env_int("DOSSIER_MAX_REAPPOINTMENTS", 1)
+
+# Fees paid online (dossiers/gateways.py): a gateway speaking the VNPay 2.1.0
+# protocol, one merchant per province. PAYMENT_MERCHANTS names each province
+# office's merchant code (TmnCode) and secret: "H12=PORTALH12:secret,H13=...";
+# "*" stands for every province without its own. Secrets stay in the
+# environment: never in the database, never in a log line.
+# PAYMENT_SIMULATOR installs the local gateway simulator (gatewaysim/) at
+# /gateway-sim/ and, unless the gateway's addresses are given, sends
+# payments there: for development, demonstrations and tests only.
+PAYMENT_SIMULATOR = env_bool("PAYMENT_SIMULATOR", False)
+
+
+def _merchants(text: str) -> dict[str, tuple[str, str]]:
+    merchants = {}
+    for item in text.split(","):
+        province, _eq, rest = item.strip().partition("=")
+        code, _colon, secret = rest.partition(":")
+        if province and code and secret:
+            merchants[province.strip()] = (code.strip(), secret.strip())
+        elif item.strip():
+            raise ImproperlyConfigured("PAYMENT_MERCHANTS: write each as PROVINCE=TMNCODE:SECRET, separated by commas")
+    return merchants
+
+
+PAYMENT_MERCHANTS = _merchants(os.environ.get("PAYMENT_MERCHANTS", ""))
+if PAYMENT_SIMULATOR and not PAYMENT_MERCHANTS:
+    PAYMENT_MERCHANTS = {"*": ("PORTALSIM", "simulator-secret-for-development-only")}
+_GATEWAY = f"{SITE_URL}/gateway-sim" if PAYMENT_SIMULATOR else "https://sandbox.vnpayment.vn"
+PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", f"{_GATEWAY}/paymentv2/vpcpay.html")
+PAYMENT_GATEWAY_API_URL = os.environ.get("PAYMENT_GATEWAY_API_URL", f"{_GATEWAY}/merchant_webapi/api/transaction")
+# An attempt the gateway has not answered is asked about after this long,
+# and expires once the gateway says it was never paid.
+PAYMENT_ATTEMPT_MINUTES = env_int("PAYMENT_ATTEMPT_MINUTES", 15)
+# Where the simulator sends its notifications (the gateway's IPN address,
+# set in the merchant's account at the real one), and how late a late one is.
+PAYMENT_SIMULATOR_IPN_URL = os.environ.get("PAYMENT_SIMULATOR_IPN_URL", f"{SITE_URL}/payments/ipn/")
+PAYMENT_SIMULATOR_LATE_SECONDS = env_int("PAYMENT_SIMULATOR_LATE_SECONDS", 5)
+if PAYMENT_SIMULATOR:
+    INSTALLED_APPS.append("gatewaysim")
+# The series (ký hiệu) printed on the office's fee receipts; {year}: two digits.
+FEE_RECEIPT_SERIES = os.environ.get("FEE_RECEIPT_SERIES", "BL{year}E")
 # Uploads (scans and citizens' files), checked by content before anything is stored.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from citizens.views import kiosk
 from citizens.views.home import home
+from dossiers.views import payments as payment_views
 from dossiers.views import slips as slip_views
 from portal import views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("citizens.urls")),
     path("verify/", slip_views.verify_document, name="verify_document"),
+    path("payments/ipn/", payment_views.ipn, name="payment_ipn"),
+    path("payments/return/", payment_views.back_from_gateway, name="payment_return"),
     path("verify/<str:code>/", slip_views.verify, name="verify"),
     path("r/<str:token>", slip_views.result_by_link, name="result_link"),
     path("v/<str:check>", slip_views.verify_short, name="verify_short"),
@@ -40,6 +43,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.PAYMENT_SIMULATOR:
+    # Development, demonstrations and tests only: a stand-in for the gateway.
+    urlpatterns.append(path("gateway-sim/", include("gatewaysim.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -298,6 +298,7 @@ class ProcedureAdmin(admin.ModelAdmin):
                     "online_level",
                     "is_location_independent",
                     "is_simple",
+                    "payment_due",
                     "conditions",
                     "implementing_agency",
                     "competent_agency",

@@ -119,6 +119,15 @@ procedure_code_validator = RegexValidator(
 )
 
 
+class PaymentDue(models.TextChoices):
+    """When a procedure's fees must be paid: the rule the dossier's receive
+    and return transitions hold to (dossiers/models/dossier.py)."""
+
+    ANY_TIME = "", _("no requirement")
+    BEFORE_PROCESSING = "before_processing", _("before processing")
+    AT_HANDOVER = "at_handover", _("before hand-over of the result")
+
+
 class Procedure(models.Model):
     """An administrative procedure (thủ tục hành chính) as the national
     procedure database publishes it."""
@@ -196,6 +205,18 @@ class Procedure(models.Model):
         help_text=_(
             "“5 tại chỗ”: at an office that allows it, one member of staff holding every role receives, appraises, "
             "approves, stamps and hands over such a dossier in one sitting."
+        ),
+    )
+    payment_due = models.CharField(
+        _("fees paid"),
+        max_length=20,
+        choices=PaymentDue.choices,
+        blank=True,
+        default=PaymentDue.ANY_TIME,
+        db_default=PaymentDue.ANY_TIME,
+        help_text=_(
+            "When the fees must be paid: before the dossier is received (processing waits for the payment), "
+            "or before the result is handed over (the result is held until paid)."
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)

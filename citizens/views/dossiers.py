@@ -13,19 +13,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citizens import applications, feedback, life_events, tracking
 from citizens.forms import ClaimCodeForm, FeedbackForm, RatingForm, SupplementFileForm, TrackForm, WithdrawForm
 from citizens.models import Draft, LifeEvent
-from dossiers import results, slips, supplements, verification, workflow
+from dossiers import payments, receipts, results, slips, supplements, verification, workflow
 from dossiers.actions import EVENT_LABELS, event_label
 from dossiers.errors import ActionError, Invalid, NotAllowed, NotPossible
-from dossiers.models import Dossier, RequestedDocument, Result, Slip, State
+from dossiers.models import Dossier, Payment, RequestedDocument, Result, Slip, State
 from dossiers.uploads import as_download
 from portal.clients import client_address
 from portal.phones import last_digits
@@ -84,7 +85,9 @@ def submitted(request, code: str):
 
 
 @login_required
-def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=None, rating_form=None, status=200):
+def dossier_detail(
+    request, code: str, *, supplement_form=None, feedback_form=None, rating_form=None, pay_error="", status=200
+):
     dossier = own_dossier(request, code)
     actions = workflow.available_actions(dossier, request.user)
     requested = []
@@ -113,6 +116,8 @@ def dossier_detail(request, code: str, *, supplement_form=None, feedback_form=No
         "rating_form": rating_form or RatingForm(),
         "feedback_form": feedback_form or FeedbackForm(),
         "feedback": dossier.feedback.select_related("answered_by"),
+        **payment_panel(dossier, request.user),
+        "pay_error": pay_error,
     }
     return render(request, "citizens/dossier.html", context, status=status)
 
@@ -195,6 +200,44 @@ def withdraw(request, code: str):
     may_withdraw = "withdraw" in workflow.available_actions(dossier, request.user)
     context = {"dossier": dossier, "form": form, "error": error, "may_withdraw": may_withdraw}
     return render(request, "citizens/withdraw.html", context, status=400 if error else 200)
+
+
+def payment_panel(dossier: Dossier, user) -> dict:
+    """The fees panel: the payments, whether one waits for the gateway, and
+    whether the citizen may pay online now."""
+    listed = list(dossier.payments.all())
+    waiting = any(payment.state == Payment.State.PENDING for payment in listed)
+    return {
+        "payments": listed,
+        "waiting_payment": waiting,
+        "may_pay": payments.may_pay_online(dossier, user) and not waiting,
+    }
+
+
+@login_required
+@require_POST
+def pay(request, code: str):
+    """Start an online payment of what the dossier still owes and send the
+    citizen to the gateway."""
+    dossier = own_dossier(request, code)
+    try:
+        _payment, url = payments.start_online(
+            dossier,
+            actor=request.user,
+            return_url=request.build_absolute_uri(reverse("payment_return")),
+            client_ip=client_address(request),
+        )
+    except ActionError as error:
+        return dossier_detail(request, code, pay_error=error.message, status=error.http_status)
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def fee_receipt(request, code: str, reference: str):
+    dossier = own_dossier(request, code)
+    payment = get_object_or_404(Payment, dossier=dossier, reference=reference, state=Payment.State.PAID)
+    return receipts.download(payment)
 
 
 @login_required

@@ -7,6 +7,7 @@ from dossiers.models.assistance import Assistance
 from dossiers.models.documents import Attachment, DossierDocument
 from dossiers.models.dossier import Dossier, DossierQuerySet, ExemptionStatus, missing_of, private_storage
 from dossiers.models.outputs import CounterDigest, Notification, Slip
+from dossiers.models.payments import Payment, PaymentMethod, PaymentState
 from dossiers.models.results import Result, ResultQuerySet
 from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
 from dossiers.models.supplements import RequestedDocument, RequestedQuerySet
@@ -31,6 +32,9 @@ __all__ = [
     "Notification",
     "OpenBalance",
     "Pause",
+    "Payment",
+    "PaymentMethod",
+    "PaymentState",
     "RequestedDocument",
     "RequestedQuerySet",
     "Result",

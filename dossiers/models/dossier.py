@@ -51,7 +51,7 @@ from dossiers.timeliness import Timeliness, classify, due_soon_on, overdue_on
 from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
 from portal.models import Office
 from procedures import fees as fee_rules
-from procedures.models import Channel, Procedure
+from procedures.models import Channel, PaymentDue, Procedure
 
 if TYPE_CHECKING:
     from dossiers.models.documents import Attachment, DossierDocument
@@ -75,6 +75,16 @@ def because(reason) -> Callable:
 @because(_("It has not been received yet: there is no appointment to move."))
 def _received(dossier: Dossier) -> bool:
     return dossier.received_at is not None
+
+
+@because(_("The procedure requires the fees to be paid before the dossier is received, and they are not paid."))
+def _paid_before_processing(dossier: Dossier) -> bool:
+    return not dossier.unpaid_holds("receive")
+
+
+@because(_("The fees are not paid: the result is held until they are."))
+def _paid_before_handover(dossier: Dossier) -> bool:
+    return not dossier.unpaid_holds("return")
 
 
 @because(_("It was received already: it can no longer be refused at the counter."))
@@ -211,9 +221,16 @@ class Dossier(FSMModelMixin, models.Model):
     fee_exemption_status = models.CharField(
         _("fee exemption"), max_length=16, choices=ExemptionStatus.choices, blank=True, default="", db_default=""
     )
-    # What the counter collected at a walk-in intake, against its receipt (biên lai).
+    # The fees paid and not refunded, and the last receipt (biên lai) or
+    # gateway transaction they were paid against: kept by the one payment
+    # write path (dossiers/payments.py) from the dossier's Payment rows,
+    # whichever door the money came through (the intake, the counter, online).
     fee_received_vnd = models.PositiveBigIntegerField(_("fee received (VND)"), default=0, db_default=0)
     fee_receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True, default="", db_default="")
+    # When the fees must be paid, as the procedure said when the dossier was opened.
+    payment_due = models.CharField(
+        _("fees paid"), max_length=20, choices=PaymentDue.choices, blank=True, default="", db_default=""
+    )
     # The number of the procedure's version in force when it was received
     # (none for a procedure without versions then).
     procedure_version = models.PositiveIntegerField(_("procedure version"), null=True, blank=True)
@@ -369,6 +386,29 @@ class Dossier(FSMModelMixin, models.Model):
         currency (USD at a mission abroad) is not in it."""
         return self.owed().total_vnd
 
+    @property
+    def amount_owed_vnd(self) -> int:
+        """What the dossier owes in all: the one accessor every payment rule,
+        page, receipt and the API ask."""
+        return self.fee_total_vnd
+
+    @property
+    def amount_outstanding_vnd(self) -> int:
+        return max(self.amount_owed_vnd - self.fee_received_vnd, 0)
+
+    def unpaid_holds(self, action: str) -> bool:
+        """Whether the procedure's payment rule holds `action` back until the
+        fees are paid: receiving, where payment comes before processing;
+        handing over the result, where it comes before hand-over (or before
+        processing: then it could only be unpaid through a refund)."""
+        if self.amount_outstanding_vnd == 0:
+            return False
+        if action == "receive":
+            return self.payment_due == PaymentDue.BEFORE_PROCESSING
+        if action == "return":
+            return self.payment_due in (PaymentDue.BEFORE_PROCESSING, PaymentDue.AT_HANDOVER)
+        return False
+
     def timeliness(self, on: dt.date | None = None) -> Timeliness:
         """Early, on time, late, within the deadline or overdue, on the day
         `on` (today by default): see dossiers/timeliness.py."""
@@ -438,7 +478,13 @@ class Dossier(FSMModelMixin, models.Model):
     # reasons some actions must give are checked by the write path, from
     # dossiers/actions.py NOTE_REQUIRED.)
 
-    @transition(field=state, source=State.SUBMITTED, target=State.RECEIVED, permission=may.receiving_clerk)
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RECEIVED,
+        permission=may.receiving_clerk,
+        conditions=[_paid_before_processing],
+    )
     def receive(self, act: Act) -> Outcome:
         """Tiếp nhận: the documents are complete; the clock starts.
         `act.documents`, when given, are the positions the clerk ticked as
@@ -622,7 +668,13 @@ class Dossier(FSMModelMixin, models.Model):
         self.finished_at = act.at
         return Outcome()
 
-    @transition(field=state, source=State.STAMPED, target=State.RETURNED, permission=may.may_return)
+    @transition(
+        field=state,
+        source=State.STAMPED,
+        target=State.RETURNED,
+        permission=may.may_return,
+        conditions=[_paid_before_handover],
+    )
     def return_result(self, act: Act) -> Outcome:
         """Trả kết quả: handed over at the counter, posted or sent. A result
         the citizen chose to receive by post is returned when it is handed

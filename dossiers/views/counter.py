@@ -26,9 +26,10 @@ from django.views.decorators.http import require_POST
 from dossiers import batch, fees, on_the_spot, queues, waiting
 from dossiers.actions import ACTION_LABELS, EVENT_LABELS, FORWARD, STOPPING, action_label, event_label, page_order
 from dossiers.errors import ActionError
-from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, ResultAmendForm
+from dossiers.forms import ActionForm, AttachmentForm, IntakeForm, PaymentForm, ResultAmendForm
 from dossiers.intake import MAX_COUNT
 from dossiers.models import Attachment, Delivery, Dossier, DossierDocument, RequestedDocument
+from dossiers.payments import TAKES_MONEY
 from dossiers.permissions import may_amend_result, works_on
 from dossiers.supplements import NOTE_MAX_LENGTH, Problem
 from dossiers.uploads import as_download
@@ -195,7 +196,13 @@ def _in_queue(request, dossier: Dossier) -> dict | None:
 
 
 def render_dossier(
-    request, dossier: Dossier, form: ActionForm, status: int = 200, *, amend_form: ResultAmendForm | None = None
+    request,
+    dossier: Dossier,
+    form: ActionForm,
+    status: int = 200,
+    *,
+    amend_form: ResultAmendForm | None = None,
+    payment_form: PaymentForm | None = None,
 ):
     offered = offered_actions(dossier, request.user)
     actions = page_order([action for action, reason in offered if not reason])
@@ -246,6 +253,14 @@ def render_dossier(
         "in_queue": _in_queue(request, dossier),
         "owed": owed,
         "decides_exemption": fees.may_decide_exemption(dossier, request.user),
+        "payments": dossier.payments.all(),
+        "payment_form": payment_form
+        or (
+            PaymentForm(initial={"fee_received": dossier.amount_outstanding_vnd or ""})
+            if dossier.amount_outstanding_vnd and dossier.state in TAKES_MONEY and works_on(dossier, request.user)
+            else None
+        ),
+        "held_for_payment": dossier.unpaid_holds("receive" if dossier.state == "submitted" else "return"),
     }
     return render(request, "dossiers/counter/dossier.html", context, status=status)
 

@@ -1,0 +1,68 @@
+"""The fee receipt (biên lai thu phí, lệ phí): the e-receipt the portal
+issues for a payment once the money is taken — the payer, the amounts by fee
+line, the collecting office, the receipt's number and series, how it was
+paid and who took it. What it says is frozen on the payment when it is paid
+(dossiers/payments.py); its PDF is rendered once, through the slips'
+renderer, and stored with its SHA-256 like a slip, the same bytes at every
+download after that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dossiers.models import Payment, PaymentMethod
+from dossiers.slips import pdf_from_html
+
+
+def filename(payment: Payment) -> str:
+    return f"{payment.dossier.code}-bien-lai-{payment.reference}.pdf"
+
+
+def render_html(payment: Payment) -> str:
+    language = payment.office.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_to_string(
+            "slips/fee_receipt.html",
+            {
+                "c": payment.receipt,
+                "method": PaymentMethod(payment.method).label,
+                "title": _("Fee receipt"),
+            },
+        )
+
+
+def ensure_file(payment_pk: int) -> Payment:
+    """The payment with its receipt's PDF stored: rendered now if it was not
+    yet, never again once it was."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("dossier", "office").get(pk=payment_pk)
+        if payment.receipt_sha256 or not payment.receipt:
+            return payment
+        pdf = pdf_from_html(render_html(payment))
+        payment.receipt_file.save(filename(payment), ContentFile(pdf), save=False)
+        payment.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
+        payment.save(update_fields=["receipt_file", "receipt_sha256"])
+        return payment
+
+
+def download(payment: Payment) -> HttpResponse:
+    """The receipt's PDF, the same bytes every time, with its SHA-256: for
+    the counter, the citizen and the API alike."""
+    payment = ensure_file(payment.pk)
+    with payment.receipt_file.open("rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename(payment)}"'
+    response["X-Content-SHA256"] = payment.receipt_sha256
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GatewaySimulatorConfig(AppConfig):
+    name = "gatewaysim"
+    verbose_name = "Payment gateway simulator"
