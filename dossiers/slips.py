@@ -274,8 +274,9 @@ def layout(html: str, stylesheet: Path = STYLESHEET):
 def qr_svg(url: str) -> str:
     """The QR code as inline SVG: vector, sharp at any print size. A fixed
     mask spares segno trying all eight (a quarter of its time); any reader
-    reads any mask."""
-    return segno.make(url, error="m", mask=0).svg_inline(scale=3, border=0, dark="#000")
+    reads any mask. One unit per module and no classes: the stylesheet sizes
+    it, and WeasyPrint has no transform to apply."""
+    return segno.make(url, error="m", mask=0).svg_inline(border=0, dark="#000", svgclass=None, lineclass=None)
 
 
 def render_html(slip: Slip) -> str:
