@@ -91,4 +91,4 @@ def render_pdf(dossier: Dossier, *, number: str, issued_on: dt.date, check_code:
     with translation.override(language):
         c = context(dossier, number=number, issued_on=issued_on, check_code=check_code, signer=signer)
         html = render_to_string("results/extract.html", {"c": c, "qr": slips.qr_svg(c["verify_url"])})
-    return slips.pdf_from_html(html)
+    return slips.pdf_from_html(html, slips.DOCUMENT_STYLESHEET)

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dossiers.models import Payment, PaymentMethod
-from dossiers.slips import pdf_from_html
+from dossiers.slips import DOCUMENT_STYLESHEET, pdf_from_html
 
 
 def filename(payment: Payment) -> str:
@@ -47,7 +47,7 @@ def ensure_file(payment_pk: int) -> Payment:
         payment = Payment.objects.select_for_update().select_related("dossier", "office").get(pk=payment_pk)
         if payment.receipt_sha256 or not payment.receipt:
             return payment
-        pdf = pdf_from_html(render_html(payment))
+        pdf = pdf_from_html(render_html(payment), DOCUMENT_STYLESHEET)
         payment.receipt_file.save(filename(payment), ContentFile(pdf), save=False)
         payment.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
         payment.save(update_fields=["receipt_file", "receipt_sha256"])

@@ -56,6 +56,9 @@ FORM_NUMBERS = {
     Kind.CONTROL: "06",
 }
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "slips" / "slip.css"
+# The fee receipt and the civil-status extract keep the fuller layout of
+# administrative documents (tables with rules, the signature blocks).
+DOCUMENT_STYLESHEET = Path(settings.BASE_DIR) / "templates" / "slips" / "document.css"
 
 
 # Issuing ----------------------------------------------------------------------
@@ -252,7 +255,7 @@ def place_and_date(place: str, value: dt.datetime) -> str:
 # Rendering ----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _renderer(stylesheet: Path):
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
@@ -279,8 +282,9 @@ def layout(html: str, stylesheet: Path = STYLESHEET):
 def qr_svg(url: str) -> str:
     """The QR code as inline SVG: vector, sharp at any print size. A fixed
     mask spares segno trying all eight (a quarter of its time); any reader
-    reads any mask."""
-    return segno.make(url, error="m", mask=0).svg_inline(scale=3, border=0, dark="#000")
+    reads any mask. One unit per module and no classes: the stylesheet sizes
+    it, and WeasyPrint has no transform to apply."""
+    return segno.make(url, error="m", mask=0).svg_inline(border=0, dark="#000", svgclass=None, lineclass=None)
 
 
 def render_html(slip: Slip) -> str:

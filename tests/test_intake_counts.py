@@ -206,8 +206,8 @@ def test_the_receipt_prints_the_counts_and_the_fee(client, procedure, office_a, 
     slip = Dossier.objects.get().slips.get()
     reader = PdfReader(io.BytesIO(slips.read(slips.ensure_file(slip.pk))))
     text = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
-    # The row of the document: its number, name, originals and copies.
-    assert re.search(r"1 Tờ khai 2 3", text), text
+    # The line of the document: its number, name, originals and copies.
+    assert "1. Tờ khai — bản chính: 2, bản sao: 3" in text, text
     assert "Lệ phí đã thu: 8.000 đ — biên lai số BL-0042" in text, text
 
 
