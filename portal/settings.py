@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "citizens",
     "reports",
     "api",
+    "petitions",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
 TRACKING_ADDRESS_ATTEMPTS = env_int("TRACKING_ADDRESS_ATTEMPTS", 100)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
+# The feedback line (petitions/): messages one phone number, email address
+# or client address may send in a window; the shared secret that signs the
+# SMS gateway's inbound webhook (empty: the webhook refuses every call), and
+# how the gateway posts (petitions/inbound.py).
+LINE_SENDER_ATTEMPTS = env_int("LINE_SENDER_ATTEMPTS", 5)
+LINE_WINDOW_SECONDS = env_int("LINE_WINDOW_SECONDS", 3600)
+LINE_SMS_SECRET = os.environ.get("LINE_SMS_SECRET", "")
+LINE_SMS_INBOUND = os.environ.get("LINE_SMS_INBOUND", "petitions.inbound.JsonGateway")
 # Checking slip codes at /verify/: lookups per client address in a window.
 VERIFY_ATTEMPTS = env_int("VERIFY_ATTEMPTS", 60)
 VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600)

@@ -10,6 +10,7 @@ from django.urls import include, path
 from citizens.views import kiosk
 from citizens.views.home import home
 from dossiers.views import slips as slip_views
+from petitions import views as line_views
 from portal import views
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("counter/", include("dossiers.urls")),
     path("reports/", include("reports.urls")),
+    # /track/ answers a line case's code too, and hands a dossier's to citizens.
+    path("track/", line_views.track, name="track"),
+    path("line/", include("petitions.urls")),
     path("", include("citizens.urls")),
     path("verify/<str:code>/", slip_views.verify, name="verify"),
     path("v/<str:check>", slip_views.verify_short, name="verify_short"),
