@@ -58,6 +58,12 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_actions(self, case: Case) -> list[str]:
         return workflow.offered_actions(case, self.context["request"].user)
 
+    def to_representation(self, case: Case) -> dict:
+        data = super().to_representation(case)
+        if not case.shows_caller_to(self.context["request"].user):
+            data.update(name="", phone="", email="")  # a conduct complaint's sender, withheld
+        return data
+
 
 class CaseCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=workflow.MAX_TEXT, allow_blank=True, trim_whitespace=False)

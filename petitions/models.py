@@ -204,6 +204,24 @@ class Case(FSMModelMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_conduct_complaint(self) -> bool:
+        return self.kind == Kind.COMPLAINT and self.named_officer_id is not None
+
+    def shows_caller_to(self, user) -> bool:
+        """Who sent a complaint about a named officer is shown only to those
+        who must see it: the switchboard that took it, the leaders of the
+        office that answers and the supervisors above it. Anyone else who
+        works the case reads what happened, not who said it."""
+        if not self.is_conduct_complaint or user.is_superuser:
+            return True
+        if user.pk == self.named_officer_id:
+            return False
+        if user.has_role(Role.OPERATOR, self.province):
+            return True
+        office = self.answering_office
+        return office is not None and any(user.has_role(role, office) for role in (Role.APPROVER, Role.SUPERVISOR))
+
     # -- transitions: invariants and derived fields only; the write path does the rest.
 
     @transition(field=state, source=State.RECEIVED, target=State.ASSIGNED, permission=may_route)

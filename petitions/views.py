@@ -238,7 +238,13 @@ def case_detail(request, code: str, form: ActionForm | None = None, status: int 
     return render(
         request,
         "petitions/case.html",
-        {"case": case, "form": form, "actions": actions, "events": events},
+        {
+            "case": case,
+            "form": form,
+            "actions": actions,
+            "events": events,
+            "shows_caller": case.shows_caller_to(request.user),
+        },
         status=status,
     )
 

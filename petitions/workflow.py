@@ -228,6 +228,8 @@ def _method(case: Case, action: str) -> Any:
 def _could(case: Case, method: Any, actor: Any) -> bool:
     """The role check of the transition, whatever the state (a 403 before
     anything about the state is told)."""
+    if case.named_officer_id is not None and case.named_officer_id == getattr(actor, "pk", None):
+        return False  # the officer complained about has no hand in the complaint
     checks = {t.permission for t in method._django_fsm.transitions.values() if t.permission}
     return any(check(case, actor) for check in checks) if checks else has_transition_perm(method, actor)
 

@@ -306,6 +306,11 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "procedures.models.RequiredDocument.Kind",
         "ProcedureStatusEnum": "procedures.models.Procedure.Status",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
+        "ChannelEnum": "procedures.models.Channel",
+        "StateEnum": "dossiers.states.State",
+        "LineCaseKindEnum": "petitions.models.Kind",
+        "LineCaseStateEnum": "petitions.models.State",
+        "LineCaseChannelEnum": "petitions.models.Channel",
     },
 }
 

@@ -392,3 +392,34 @@ def test_staff_act_through_the_api_with_the_pages_rules(api, province, office_a,
         f"/api/v1/line/cases/{case.code}/actions/", {"action": "answer", "answer": "Có"}, format="json"
     )
     assert again.status_code == 409 and error_of(again)["code"] == "not_possible"
+
+
+# Conduct complaints ---------------------------------------------------------------------
+
+
+def test_a_complaint_about_a_named_officer_is_hidden_from_them_and_the_caller_from_colleagues(
+    client, api, province, office_a, oanh, chi, son, hoa, tuan
+):
+    case = a_case(province, text="Chị Chi ở bộ phận một cửa có thái độ hách dịch", phone="0911222333")
+    case = workflow.perform(case, "dispatch", actor=oanh, kind=Kind.COMPLAINT, office=office_a, named_officer=chi)
+    # The officer named: no case, on the page, in the queue or through the API; no action either.
+    assert sign_in(client, chi).get(f"/line/cases/{case.code}/").status_code == 404
+    assert case.code not in client.get("/line/cases/").content.decode()
+    assert api.as_(chi).get(f"/api/v1/line/cases/{case.code}/").status_code == 404
+    with pytest.raises(NotAllowed):
+        workflow.perform(case, "answer", actor=chi, answer="Tôi không sai")
+    # A colleague answers it without learning who complained.
+    page = sign_in(client, son).get(f"/line/cases/{case.code}/").content.decode()
+    assert "0911222333" not in page and "Withheld" in page
+    assert api.as_(son).get(f"/api/v1/line/cases/{case.code}/").json()["phone"] == ""
+    # The office's leader and the province's supervisor see who it was.
+    for who in (hoa, tuan):
+        assert api.as_(who).get(f"/api/v1/line/cases/{case.code}/").json()["phone"] == "0911222333"
+    assert "0911222333" in sign_in(client, oanh).get(f"/line/cases/{case.code}/").content.decode()
+
+
+def test_a_named_officer_is_kept_only_on_a_complaint(province, office_a, oanh, chi):
+    case = workflow.perform(
+        a_case(province), "dispatch", actor=oanh, kind=Kind.QUESTION, office=office_a, named_officer=chi
+    )
+    assert case.named_officer is None
