@@ -423,3 +423,19 @@ def test_a_named_officer_is_kept_only_on_a_complaint(province, office_a, oanh, c
         a_case(province), "dispatch", actor=oanh, kind=Kind.QUESTION, office=office_a, named_officer=chi
     )
     assert case.named_officer is None
+
+
+# Suggestions ---------------------------------------------------------------------------------
+
+
+def test_the_type_procedure_and_office_are_suggested_from_the_words(province, office_a, office_b):
+    from petitions import classify
+    from tests.factories import ProcedureFactory
+
+    marriage = ProcedureFactory(code="1.000894", name="Thủ tục đăng ký kết hôn")
+    ProcedureFactory(code="1.000000", name="Giao đất có thu tiền sử dụng đất")
+    said = classify.suggest("Cán bộ một cửa xã Tây Tựu có thái độ hách dịch khi tôi đăng ký kết hôn", province)
+    assert (said.kind, said.procedure, said.office) == (Kind.COMPLAINT, marriage, office_b)
+    said = classify.suggest("Đèn đường trước nhà văn hoá bị hỏng", province)
+    assert (said.kind, said.procedure, said.office) == (Kind.PROBLEM, None, None)
+    assert classify.suggest("Đăng ký kết hôn cần mang gì?", province).kind == Kind.QUESTION
