@@ -238,8 +238,9 @@ def suggest_procedure(text: str, *, skip: tuple[str, ...] = ()) -> Procedure | N
         run = []
     best: tuple[float, int] = (PROCEDURE_MIN_SCORE, 0)
     names = dict(Procedure.objects.active().values_list("pk", "name"))
+    index = search_index.catalogue_index()  # asked once, not once per piece
     for piece in pieces:
-        found = search_index.search(piece)
+        found = index.search(piece)
         for pk in found.ids[:3]:
             if pk in names and _names_two_words_of(names[pk], piece):
                 best = max(best, (found.scores.get(pk, 0.0), pk))

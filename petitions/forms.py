@@ -22,7 +22,7 @@ class CaseForm(forms.Form):
         help_text=_("Say where and when, and which procedure or office it is about."),
         error_messages={"required": _("Write what happened: the message is empty.")},
     )
-    place = forms.CharField(label=_("Where"), max_length=300, required=False)
+    place = forms.CharField(label=_("Where it happened"), max_length=300, required=False)
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     phone = forms.CharField(
         label=_("Phone"),
@@ -113,14 +113,23 @@ class ActionForm(forms.Form):
         return found
 
 
-class CitizenActionForm(forms.Form):
+class RateForm(forms.Form):
     satisfied = forms.TypedChoiceField(
         label=_("Does the answer satisfy you?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
-        required=False,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the answer satisfies you.")},
     )
+
+
+class ReopenForm(forms.Form):
     note = forms.CharField(
-        label=_("Why reopen it"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why reopen it"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the reason.")},
     )
+
+
+CITIZEN_FORMS: dict[str, type[forms.Form]] = {"rate": RateForm, "reopen": ReopenForm}

@@ -38,7 +38,7 @@ class State(models.TextChoices):
     RECEIVED = "received", _("Received, being routed")
     ASSIGNED = "assigned", _("With the office that answers")
     AWAITING_APPROVAL = "awaiting_approval", _("Answer waiting for the leader's approval")
-    ANSWERED = "answered", _("Answered")
+    ANSWERED = "answered", _("Answer sent")
     CLOSED = "closed", _("Closed")
     DECLINED = "declined", _("Declined")
 

@@ -20,7 +20,7 @@ from citizens.views import dossiers as citizen_dossiers
 from citizens.views.kiosk import is_kiosk
 from dossiers.errors import ActionError
 from petitions import classify, inbound, tracking, workflow
-from petitions.forms import ActionForm, CaseForm, CitizenActionForm, SwitchboardForm
+from petitions.forms import CITIZEN_FORMS, ActionForm, CaseForm, RateForm, ReopenForm, SwitchboardForm
 from petitions.models import ANSWERING_ROLES, Case, Channel, State
 from portal.clients import client_address
 from portal.models import Membership, Office
@@ -92,7 +92,7 @@ def track(request):
     return _tracked(request, code, request.POST.get("phone_last4", ""))
 
 
-def _tracked(request, code: str, last4: str, *, action_form=None, status: int = 200):
+def _tracked(request, code: str, last4: str, *, status: int = 200):
     try:
         case = tracking.look_up(client_address(request), code, last4.strip())
     except tracking.TooManyAttempts:
@@ -100,10 +100,10 @@ def _tracked(request, code: str, last4: str, *, action_form=None, status: int = 
     if case is None:
         return render(request, "petitions/track.html", {"not_found": True, "code": code}, status=404)
     request.session[TRACKED_KEY] = case.code
-    return render(request, "petitions/track.html", _case_context(case, action_form), status=status)
+    return render(request, "petitions/track.html", _case_context(case), status=status)
 
 
-def _case_context(case: Case, action_form=None) -> dict:
+def _case_context(case: Case, form=None) -> dict:
     now = timezone.now()
     return {
         "case": case,
@@ -112,7 +112,9 @@ def _case_context(case: Case, action_form=None) -> dict:
         and case.reopened_at is None
         and case.reopen_until is not None
         and now <= case.reopen_until,
-        "action_form": action_form or CitizenActionForm(),
+        "rate_form": form if isinstance(form, RateForm) else RateForm(),
+        "reopen_form": form if isinstance(form, ReopenForm) else ReopenForm(),
+        "refused_form": form,
     }
 
 
@@ -125,21 +127,22 @@ def citizen_act(request, code: str, action: str):
         raise PermissionDenied(_("Find the case at /track/ first."))
     if action not in workflow.CITIZEN_ACTIONS:
         raise Http404
-    form = CitizenActionForm(request.POST)
-    if form.is_valid():
-        try:
-            case = workflow.perform(
-                case,
-                action,
-                citizen_proved=True,
-                note=form.cleaned_data["note"],
-                satisfied=form.cleaned_data["satisfied"] if request.POST.get("satisfied") else None,
-            )
-        except ActionError as error:
-            form.add_error(None, error.message)
-            return render(request, "petitions/track.html", _case_context(case, form), status=error.http_status)
-        messages.success(request, _("Recorded. Thank you."))
-    return render(request, "petitions/track.html", _case_context(case), status=200 if form.is_valid() else 400)
+    form = CITIZEN_FORMS[action](request.POST)
+    if not form.is_valid():
+        return render(request, "petitions/track.html", _case_context(case, form), status=400)
+    try:
+        case = workflow.perform(
+            case,
+            action,
+            citizen_proved=True,
+            note=form.cleaned_data.get("note", ""),
+            satisfied=form.cleaned_data.get("satisfied"),
+        )
+    except ActionError as error:
+        form.add_error(None, error.message)
+        return render(request, "petitions/track.html", _case_context(case, form), status=error.http_status)
+    messages.success(request, _("Recorded. Thank you."))
+    return render(request, "petitions/track.html", _case_context(case))
 
 
 # Staff ----------------------------------------------------------------------
@@ -213,7 +216,10 @@ def switchboard(request):
             else:
                 status = 400
     recent = Case.objects.filter(province=province, channel=Channel.PHONE).select_related("answering_office")[:8]
-    return render(request, "petitions/switchboard.html", {"form": form, "recent": recent}, status=status)
+    code = (data or {}).get("procedure", "")
+    suggested = Procedure.objects.active().filter(code=code.strip()).first() if code else None
+    context = {"form": form, "recent": recent, "suggested_procedure": suggested}
+    return render(request, "petitions/switchboard.html", context, status=status)
 
 
 @login_required

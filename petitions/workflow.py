@@ -176,7 +176,7 @@ def perform(
     note = (note or "").strip()
     pk = case.pk if isinstance(case, Case) else case
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("province", "answering_office").get(pk=pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("province", "answering_office").get(pk=pk)
         method = _method(case, action)
         if action in CITIZEN_ACTIONS:
             if not citizen_proved:

@@ -306,11 +306,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "procedures.models.RequiredDocument.Kind",
         "ProcedureStatusEnum": "procedures.models.Procedure.Status",
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
-        "ChannelEnum": "procedures.models.Channel",
-        "StateEnum": "dossiers.states.State",
-        "LineCaseKindEnum": "petitions.models.Kind",
-        "LineCaseStateEnum": "petitions.models.State",
-        "LineCaseChannelEnum": "petitions.models.Channel",
+        **{"ChannelEnum": "procedures.models.Channel", "StateEnum": "dossiers.states.State"},
+        **{f"LineCase{name}Enum": f"petitions.models.{name}" for name in ("Kind", "State", "Channel")},
     },
 }
 
@@ -384,10 +381,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
 TRACKING_ADDRESS_ATTEMPTS = env_int("TRACKING_ADDRESS_ATTEMPTS", 100)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
-# The feedback line (petitions/): messages one phone number, email address
-# or client address may send in a window; the shared secret that signs the
-# SMS gateway's inbound webhook (empty: the webhook refuses every call), and
-# how the gateway posts (petitions/inbound.py).
+# The feedback line (petitions/): messages per sender in a window; the SMS
+# gateway's webhook secret (empty: every call refused) and format.
 LINE_SENDER_ATTEMPTS = env_int("LINE_SENDER_ATTEMPTS", 5)
 LINE_WINDOW_SECONDS = env_int("LINE_WINDOW_SECONDS", 3600)
 LINE_SMS_SECRET = os.environ.get("LINE_SMS_SECRET", "")
