@@ -6,8 +6,7 @@ from a procedure's page without JavaScript, nothing wider than the screen.
 import pytest
 from playwright.sync_api import Browser, expect
 
-from petitions import workflow
-from petitions.models import Case, Kind, State
+from petitions.models import Case, State
 from portal.models import Membership
 from tests.factories import PASSWORD, ProcedureFactory, staff_member
 
