@@ -278,6 +278,18 @@ class CaseEvent(models.Model):
     """One entry of a case's trail: who did what, when, from which state to
     which, and why. Written with the change; never edited."""
 
+    LABELS = {
+        "receive": _("Received"),
+        "dispatch": _("Routed to the office that answers"),
+        "transfer": _("Transferred to another office"),
+        "decline": _("Declined"),
+        "answer": _("Answer drafted"),
+        "approve": _("Answer approved"),
+        "send_back": _("Sent back to redraft"),
+        "rate": _("Rated by the citizen"),
+        "reopen": _("Reopened by the citizen"),
+    }
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=24, blank=True)
@@ -298,6 +310,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.action, self.action))
 
 
 class CaseSequence(models.Model):

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(editable=False, max_length=24, unique=True, verbose_name='code')),
                 ('kind', models.CharField(choices=[('question', 'Question'), ('rules', "Feedback on a procedure's rules"), ('complaint', 'Complaint about service or conduct'), ('suggestion', 'Suggestion'), ('problem', 'A problem outside procedures')], max_length=16, verbose_name='type')),
                 ('channel', models.CharField(choices=[('web', 'Web form'), ('kiosk', 'Kiosk'), ('phone', 'Phone call to the switchboard'), ('sms', 'SMS'), ('api', 'Partner system')], max_length=8, verbose_name='received by')),
-                ('state', django_fsm.FSMField(choices=[('received', 'Received, being routed'), ('assigned', 'With the office that answers'), ('awaiting_approval', "Answer waiting for the leader's approval"), ('answered', 'Answered'), ('closed', 'Closed'), ('declined', 'Declined')], default='received', max_length=24, protected=True, verbose_name='state')),
+                ('state', django_fsm.FSMField(choices=[('received', 'Received, being routed'), ('assigned', 'With the office that answers'), ('awaiting_approval', "Answer waiting for the leader's approval"), ('answered', 'Answer sent'), ('closed', 'Closed'), ('declined', 'Declined')], default='received', max_length=24, protected=True, verbose_name='state')),
                 ('version', models.PositiveIntegerField(default=1)),
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
