@@ -4,13 +4,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import catalogue, dossiers, events, offices, public, reports, rest
+from api import catalogue, dossiers, events, line, offices, public, reports, rest
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("procedures", catalogue.ProcedureViewSet, basename="procedure")
 router.register("dossiers", dossiers.DossierViewSet, basename="dossier")
+router.register("line/cases", line.CaseViewSet, basename="line-case")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/offices/", offices.OfficeList.as_view(), name="offices"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("v1/auth/keys/", offices.KeyList.as_view(), name="keys"),
     path("v1/auth/keys/<int:pk>/", offices.KeyDetail.as_view(), name="key"),
     path("v1/track/", public.TrackView.as_view(), name="track"),
+    path("v1/line/track/", line.TrackCase.as_view(), name="line-track"),
     path("v1/reports/timeliness/", reports.TimelinessReport.as_view(), name="timeliness"),
     path("v1/reports/quality/", reports.QualityIndex.as_view(), name="quality"),
     path("v1/events/", events.LifeEvents.as_view(), name="events"),

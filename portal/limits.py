@@ -94,3 +94,5 @@ VERIFY_ADDRESS = Limit("verify-address", "VERIFY_ATTEMPTS", "VERIFY_WINDOW_SECON
 # messages to one phone or address, and asked from one client address.
 CODE_RECIPIENT = Limit("code-recipient", "CODE_RECIPIENT_ATTEMPTS", "CODE_WINDOW_SECONDS")
 CODE_ADDRESS = Limit("code-address", "CODE_ADDRESS_ATTEMPTS", "CODE_WINDOW_SECONDS")
+# The feedback line: messages from one phone, address or client in a window.
+LINE_SENDER = Limit("line-sender", "LINE_SENDER_ATTEMPTS", "LINE_WINDOW_SECONDS")

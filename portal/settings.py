@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "citizens",
     "reports",
     "api",
+    "petitions",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "DossierActionEnum": "api.serializers.ACTION_CHOICES",
         "PaymentStateEnum": "dossiers.models.PaymentState",
         "PaymentMethodEnum": "dossiers.models.PaymentMethod",
+        **{"ChannelEnum": "procedures.models.Channel", "StateEnum": "dossiers.states.State"},
+        **{f"LineCase{name}Enum": f"petitions.models.{name}" for name in ("Kind", "State", "Channel")},
     },
 }
 
@@ -433,6 +436,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 TRACKING_ATTEMPTS = env_int("TRACKING_ATTEMPTS", 10)
 TRACKING_ADDRESS_ATTEMPTS = env_int("TRACKING_ADDRESS_ATTEMPTS", 100)
 TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 600)
+# The feedback line (petitions/): messages per sender in a window; the SMS
+# gateway's webhook secret (empty: every call refused) and format.
+LINE_SENDER_ATTEMPTS = env_int("LINE_SENDER_ATTEMPTS", 5)
+LINE_WINDOW_SECONDS = env_int("LINE_WINDOW_SECONDS", 3600)
+LINE_SMS_SECRET = os.environ.get("LINE_SMS_SECRET", "")
+LINE_SMS_INBOUND = os.environ.get("LINE_SMS_INBOUND", "petitions.inbound.JsonGateway")
 # Checking slip codes at /verify/: lookups per client address in a window.
 VERIFY_ATTEMPTS = env_int("VERIFY_ATTEMPTS", 60)
 VERIFY_WINDOW_SECONDS = env_int("VERIFY_WINDOW_SECONDS", 600)

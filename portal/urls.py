@@ -11,6 +11,7 @@ from citizens.views import kiosk
 from citizens.views.home import home
 from dossiers.views import payments as payment_views
 from dossiers.views import slips as slip_views
+from petitions import views as line_views
 from portal import views
 
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("counter/", include("dossiers.urls")),
     path("reports/", include("reports.urls")),
+    # /track/ answers a line case's code too, and hands a dossier's to citizens.
+    path("track/", line_views.track, name="track"),
+    path("line/", include("petitions.urls")),
     path("", include("citizens.urls")),
     path("verify/", slip_views.verify_document, name="verify_document"),
     path("payments/ipn/", payment_views.ipn, name="payment_ipn"),

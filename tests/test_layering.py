@@ -3,7 +3,8 @@ of every module, without running any.
 
 From the ground up (DESIGN "Layout"): `portal` (the organisation, the
 calendar) → `procedures` (the catalogue) → `dossiers` (the lifecycle core)
-→ `citizens`, `reports` (by audience) → `api` (the partner systems' door).
+→ `citizens`, `reports` (by audience) → `petitions` (the feedback line,
+which answers /track/ for its cases too) → `api` (the partner systems' door).
 A module imports only from its own level and below; `portal/urls.py`, which
 names every app's addresses, is the one exception. Domain modules never
 import views, URLs or the API. And no module grows past about 400 lines
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVELS = {"portal": 0, "procedures": 1, "dossiers": 2, "citizens": 3, "reports": 3, "api": 4}
+LEVELS = {"portal": 0, "procedures": 1, "dossiers": 2, "citizens": 3, "reports": 3, "petitions": 4, "api": 5}
 # The web layer: what may import views (and be imported by URL confs only).
 WEB = ("views", "urls", "admin", "templatetags", "management", "migrations", "forms")
 LONGEST = 440

@@ -39,6 +39,9 @@ class Notification(models.Model):
         LIFE_EVENT = "life_event", _("An application prepared for the citizen to confirm")
         DRAFT_EXPIRY = "draft_expiry", _("An unfinished application about to be deleted")
         SUBMISSION_DIGEST = "submission_digest", _("New online dossiers, for the counter")
+        LINE_RECEIVED = "line_received", _("Feedback line: case received")
+        LINE_ANSWER = "line_answer", _("Feedback line: the answer")
+        LINE_REPLY = "line_reply", _("Feedback line: a reply to an SMS")
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("Email")

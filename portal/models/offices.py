@@ -249,10 +249,12 @@ class Membership(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
         OFFICE_ADMIN = "office_admin", _("Office administrator (staff and roles)")
         CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue administrator")
+        OPERATOR = "operator", _("Switchboard operator (feedback line)")
 
     # Roles that see the communes below a province office, not just the office.
     # (The catalogue serves every office: its administrator's office does not matter.)
-    OVERSEEING_ROLES = (Role.SUPERVISOR, Role.OFFICE_ADMIN)
+    # A switchboard operator at the province takes calls about any of its communes.
+    OVERSEEING_ROLES = (Role.SUPERVISOR, Role.OFFICE_ADMIN, Role.OPERATOR)
     # Roles that see dossiers: those who work on them, and supervisors who look.
     # Administrators see none: the catalogue's and the staff's are other jobs.
     DOSSIER_ROLES = (Role.CLERK, Role.SPECIALIST, Role.APPROVER, Role.SUPERVISOR)

@@ -106,6 +106,11 @@ class User(AbstractUser):
         """Holds a role that sees dossiers (`Membership.DOSSIER_ROLES`): opens the counter workspace."""
         return any(m.role in Membership.DOSSIER_ROLES for m in self._memberships())
 
+    @property
+    def is_line_operator(self) -> bool:
+        """Takes calls at a switchboard of the feedback line."""
+        return any(m.role == Membership.Role.OPERATOR for m in self._memberships())
+
     @cached_property
     def applies_here(self) -> bool:
         """Shows the citizen's "My dossiers": every account that is not

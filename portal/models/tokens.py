@@ -35,6 +35,7 @@ class ApiToken(models.Model):
 
     class Scope(models.TextChoices):
         BIRTH_EVENTS = "events:birth", _("Report births")
+        LINE_CASES = "line:cases", _("Open cases of the feedback line")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"

@@ -81,6 +81,7 @@ STAFF = [
     ("supervisor", "Vũ Minh Tuấn", None, Role.SUPERVISOR),
     ("officeadmin", "Lương Thị Ngọc", None, Role.OFFICE_ADMIN),
     ("cataloguer", "Hoàng Thị Mai", None, Role.CATALOGUE_ADMIN),
+    ("operator", "Trịnh Thị Oanh", None, Role.OPERATOR),
 ]
 CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912345678", "001190012345", "Số 21 Trần Hưng Đạo, phường Hoa Lư")
 

@@ -1,0 +1,223 @@
+"""The feedback line in the REST API: partner systems (a ministry's
+hotline, a province's app) open cases; staff list, read and act on the cases
+they may see; anyone tracks one by its code and the last 4 digits of its
+phone. Every change goes through petitions/workflow.py, as on the pages and
+the SMS webhook: the same rules, the same messages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.rest import JSONParser, KeyScope, SignedIn
+from api.schema import ERRORS, ErrorSerializer
+from petitions import tracking, workflow
+from petitions.models import Case, Channel, Kind
+from portal.clients import client_address
+from portal.models import ApiToken, Office, User
+from portal.phones import PHONE_MESSAGE, clean_phone
+from procedures.models import Procedure
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office_concerned = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    answering_office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "code",
+            "kind",
+            "channel",
+            "state",
+            "version",
+            "name",
+            "phone",
+            "email",
+            "text",
+            "place",
+            "procedure",
+            "office_concerned",
+            "answering_office",
+            "received_at",
+            "due_at",
+            "answer",
+            "answered_at",
+            "reopen_until",
+            "is_satisfied",
+            "actions",
+        ]
+
+    def get_actions(self, case: Case) -> list[str]:
+        return workflow.offered_actions(case, self.context["request"].user)
+
+    def to_representation(self, case: Case) -> dict:
+        data = super().to_representation(case)
+        if not case.shows_caller_to(self.context["request"].user):
+            data.update(name="", phone="", email="")  # a conduct complaint's sender, withheld
+        return data
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=workflow.MAX_TEXT, allow_blank=True, trim_whitespace=False)
+    name = serializers.CharField(max_length=200, required=False, default="")
+    phone = serializers.CharField(max_length=20, required=False, default="")
+    email = serializers.EmailField(required=False, default="")
+    place = serializers.CharField(max_length=300, required=False, default="")
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    procedure = serializers.SlugRelatedField(
+        slug_field="code", queryset=Procedure.objects.active(), required=False, allow_null=True
+    )
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Office.objects.counters(),
+        required=False,
+        allow_null=True,
+        help_text="The office the case is about, if known.",
+    )
+
+    def validate_phone(self, value: str) -> str:
+        try:
+            return clean_phone(value)
+        except Exception:
+            raise serializers.ValidationError(str(PHONE_MESSAGE)) from None
+
+
+class CaseActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=workflow.STAFF_ACTIONS)
+    version = serializers.IntegerField(required=False)
+    note = serializers.CharField(max_length=workflow.MAX_TEXT, required=False, default="")
+    answer = serializers.CharField(max_length=5000, required=False, default="")
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False, default="")
+    procedure = serializers.SlugRelatedField(
+        slug_field="code", queryset=Procedure.objects.active(), required=False, allow_null=True
+    )
+    office = serializers.SlugRelatedField(
+        slug_field="code", queryset=Office.objects.counters(), required=False, allow_null=True
+    )
+    named_officer = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+    )
+
+
+class TrackQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=24)
+    phone_last4 = serializers.RegexField(r"^\d{4}$")
+
+
+class TrackedCaseSerializer(serializers.ModelSerializer):
+    answering_office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["code", "kind", "state", "answering_office", "due_at", "answer", "answered_at", "is_satisfied"]
+
+
+class MayOpen(BasePermission):
+    """A partner's key with the scope `line:cases`, or a signed-in person."""
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and token.is_partner:
+            return ApiToken.Scope.LINE_CASES in token.scopes
+        return bool(request.user and request.user.is_authenticated)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The line's open cases you may see", tags=["line"]),
+    retrieve=extend_schema(summary="One case of the line", tags=["line"], responses={200: CaseSerializer, **ERRORS}),
+)
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+    parser_classes = [JSONParser]
+    serializer_class = CaseSerializer
+
+    def get_permissions(self):
+        return [MayOpen()] if self.action == "create" else [SignedIn()]
+
+    def get_queryset(self):
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("procedure", "office_concerned", "answering_office", "province")
+            .order_by("-received_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Open a case (partner systems, signed-in people)",
+        request=CaseCreateSerializer,
+        responses={201: CaseSerializer, 429: ErrorSerializer, **ERRORS},
+        tags=["line"],
+    )
+    def create(self, request):
+        form = CaseCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        office = data.pop("office", None)
+        province = (
+            office.province if office else Office.objects.filter(level=Office.Level.PROVINCE).order_by("pk").first()
+        )
+        if province is None:
+            raise exceptions.NotFound(_("The line is not open yet."))
+        user = request.user
+        case = workflow.receive(
+            channel=Channel.API,
+            province=province,
+            office=office,
+            citizen=user if not isinstance(request.auth, ApiToken) or not request.auth.is_partner else None,
+            sender=f"api:{user.pk}"
+            if isinstance(request.auth, ApiToken) and request.auth.is_partner
+            else client_address(request),
+            **data,
+        )
+        return Response(CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Act on a case: dispatch, transfer, decline, answer, approve, send_back",
+        request=CaseActionSerializer,
+        responses={200: CaseSerializer, 409: ErrorSerializer, **ERRORS},
+        tags=["line"],
+    )
+    @action(detail=True, methods=["post"], url_path="actions")
+    def act(self, request, code: str):
+        case = self.get_object()
+        form = CaseActionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        case = workflow.perform(case, data.pop("action"), actor=request.user, **data)
+        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data)
+
+
+class TrackCase(APIView):
+    """Public: a case's state and answer by its code and the last 4 digits
+    of its phone — the /track/ page's rule and limits."""
+
+    permission_classes = [KeyScope]
+    throttle_classes: list = []
+
+    @extend_schema(
+        summary="Track a line case",
+        parameters=[TrackQuerySerializer],
+        responses={200: TrackedCaseSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+        tags=["public"],
+    )
+    def get(self, request):
+        query = TrackQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            case = tracking.look_up(
+                client_address(request), query.validated_data["code"], query.validated_data["phone_last4"]
+            )
+        except tracking.TooManyAttempts as refused:
+            raise exceptions.Throttled(wait=refused.retry_after) from None
+        if case is None:
+            raise exceptions.NotFound(_("No case matches this code and these digits."))
+        return Response(TrackedCaseSerializer(case).data)
