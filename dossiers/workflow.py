@@ -115,26 +115,34 @@ def _take(
     act = Act(
         actor=actor,
         at=at,
-        calendar=dossier.competent_office.calendar(),
+        office=dossier.competent_office,
         note=note,
         new_appointment=new_appointment,
         documents=None if documents is None else frozenset(documents),
         requested=requested,
     )
     from_state = dossier.state
-    before = rollups.facts_of(dossier)
+    own_before = rollups.own_facts(dossier)
     try:
         with transaction.atomic():
             outcome = method(act)
     except ValidationError as error:
         raise Invalid(" ".join(error.messages), error.messages) from None
+    # The report's facts are read only when the counts may change, and
+    # before anything is written.
+    before = None
+    if rollups.may_change(own_before, rollups.own_facts(dossier), outcome, action):
+        before = rollups.with_history(dossier, own_before)
     dossier.version += 1
+    # The event first, so that the dossier is saved once with its new trail head.
+    event = record_event(
+        dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details, after_head=True
+    )
     dossier.save()
     # What the citizen is told and the pause is kept for: the reason written,
     # then the documents asked for.
     told = "\n".join(part for part in (note, describe(outcome.requested)) if part)
     record_outcome(dossier, outcome, told)
-    event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details)
     RequestedDocument.objects.bulk_create(
         RequestedDocument(
             dossier=dossier, request=event, document=document, problem=item.problem, note=item.note.strip()
@@ -143,7 +151,8 @@ def _take(
     )
     if outcome.brought:
         RequestedDocument.objects.filter(pk__in=[item.pk for item in outcome.brought]).update(answered_at=at)
-    rollups.record(dossier, before, rollups.facts_of(dossier))
+    if before is not None:
+        rollups.record(dossier, before, rollups.after(before, dossier, outcome, action, at))
     slip = slips.issue_for(dossier, action, event)
     if slip is not None:
         tasks.after_commit(tasks.enqueue_slip, slip.pk)
@@ -210,8 +219,13 @@ def record_event(
     at: dt.datetime,
     note: str = "",
     details: dict[str, Any] | None = None,
+    after_head: bool = False,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    """Write the audit event. `after_head`: the caller holds the dossier's
+    row locked since it read it in this transaction (or created it), and
+    saves the dossier afterwards with the new trail head
+    (`DossierEvent.save_after_head`)."""
+    event = DossierEvent(
         dossier=dossier,
         action=action,
         from_state=from_state,
@@ -221,6 +235,11 @@ def record_event(
         note=note,
         details=details or {},
     )
+    if after_head:
+        event.save_after_head()
+    else:
+        event.save()
+    return event
 
 
 def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
@@ -431,6 +450,10 @@ def open_dossier(
             fee_receipt_number=fee.receipt_number,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
+        # As the database gives them back (the terms hold the time limit as text).
+        values = dossier.__dict__
+        for field in Dossier._meta.concrete_fields:
+            values[field.attname] = field.to_python(values[field.attname])
         documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
         for document in documents:
             if receive:
@@ -438,10 +461,30 @@ def open_dossier(
                 document.originals_received, document.copies_received = count.originals, count.copies
         DossierDocument.objects.bulk_create(documents)
         details = {"fee_received_vnd": fee.amount_vnd, "fee_receipt_number": fee.receipt_number} if receive else {}
-        record_event(dossier, "submit", "", actor=actor, at=at, details=details)
+        # The dossier's row is this transaction's own: nobody else sees it yet.
+        record_event(dossier, "submit", "", actor=actor, at=at, details=details, after_head=True)
         if receive:
-            dossier = perform(dossier, "receive", actor=actor, at=at)
+            _receive_new(dossier, documents, actor=actor, at=at)
+        else:
+            Dossier.objects.filter(pk=dossier.pk).update(trail_head=dossier.trail_head)
     return dossier
+
+
+def _receive_new(dossier: Dossier, documents: list[DossierDocument], *, actor: Any, at: dt.datetime) -> None:
+    """`perform(dossier, "receive")` on a dossier just created in this
+    transaction, with its documents as written: the same checks and the
+    same trail, without reading back what was just written (the new trail
+    head is saved with the receipt)."""
+    prefetched = dossier.documents.all()
+    prefetched._result_cache = sorted(documents, key=lambda document: document.position)
+    prefetched._prefetch_done = True
+    dossier._prefetched_objects_cache = {"documents": prefetched}
+    method = getattr(dossier, ACTIONS["receive"])
+    _check(dossier, "receive", method, actor, None)
+    try:
+        _take(dossier, "receive", method, actor, at, "", None, None)
+    except CalendarMissing as missing:
+        raise CalendarNotReady(str(missing)) from None
 
 
 def _check_offices(procedure: Procedure, receiving: Office, competent: Office) -> None:
