@@ -9,8 +9,9 @@ hold them back (`permissions.objection`: not their own dossier, not the
 decision on what they appraised; 403 with the reason), and that the
 reasons the action needs are given (400). It then runs the transition with an `Act`, saves,
 records its `Outcome` (documents ticked, pauses), writes the audit event,
-updates the report's rollups, issues the slip and queues the notifications —
-in one transaction; the slip and the notifications go out once it commits.
+updates the report's rollups, issues the slip and writes the notifications —
+in one transaction; the slip and the notifications go out once it commits,
+as one task.
 A working calendar that is not loaded for a year it reaches refuses the
 whole action (503). The counter pages, the citizens' pages and the API all
 call it; nothing else changes a dossier's state.
@@ -154,9 +155,10 @@ def _take(
     if before is not None:
         rollups.record(dossier, before, rollups.after(before, dossier, outcome, action, at))
     slip = slips.issue_for(dossier, action, event)
-    if slip is not None:
-        tasks.after_commit(tasks.enqueue_slip, slip.pk)
-    queue_notifications(dossier, action, told)
+    written = notifications.for_action(dossier, action, told)
+    if slip is not None or written:
+        # One task for all of it, queued once the change commits.
+        tasks.after_commit(tasks.enqueue_outputs, slip and slip.pk, [notification.pk for notification in written])
 
 
 def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int | None) -> None:
@@ -240,12 +242,6 @@ def record_event(
     else:
         event.save()
     return event
-
-
-def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
-    """Write the notifications with the change; send them after it commits."""
-    for notification in notifications.for_action(dossier, action, note):
-        tasks.after_commit(tasks.enqueue_notification, notification.pk)
 
 
 # Files ------------------------------------------------------------------------
