@@ -40,7 +40,8 @@ class Act:
     @cached_property
     def calendar(self) -> Calendar:
         """The office's working calendar, read once and only when asked."""
-        return self.office.calendar()
+        calendar: Calendar = self.office.calendar()
+        return calendar
 
 
 @dataclass(frozen=True)

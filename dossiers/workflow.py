@@ -55,6 +55,11 @@ from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
 from procedures.models import Procedure
 
+# The actions that neither tick documents nor issue a slip listing them: the
+# dossier's documents are not read with it (anything that still asks for them
+# reads them then).
+WITHOUT_DOCUMENTS = frozenset({"appraise", "approve", "stamp"})
+
 
 def perform(
     dossier: Dossier | int,
@@ -81,12 +86,12 @@ def perform(
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     with transaction.atomic():
-        dossier = (
-            Dossier.objects.select_for_update()
-            .select_related("procedure", "receiving_office", "competent_office")
-            .prefetch_related("documents")
-            .get(pk=pk)
+        locked = Dossier.objects.select_for_update().select_related(
+            "procedure", "receiving_office__parent", "competent_office"
         )
+        if action not in WITHOUT_DOCUMENTS:
+            locked = locked.prefetch_related("documents")
+        dossier = locked.get(pk=pk)
         method = getattr(dossier, ACTIONS[action])
         _check(dossier, action, method, actor, version)
         missing = reason_missing(action, note, names_documents=bool(requested))
@@ -111,8 +116,12 @@ def _take(
     new_appointment: dt.datetime | None,
     documents: set[int] | frozenset[int] | None,
     requested: tuple[Asked, ...] = (),
+    *,
+    new: bool = False,
 ) -> None:
-    """Run the transition and record everything it changes."""
+    """Run the transition and record everything it changes. `new`: the
+    dossier was created in this transaction (it has no pauses and no
+    counted events yet)."""
     act = Act(
         actor=actor,
         at=at,
@@ -125,15 +134,16 @@ def _take(
     from_state = dossier.state
     own_before = rollups.own_facts(dossier)
     try:
-        with transaction.atomic():
-            outcome = method(act)
+        # Transitions change the dossier object only; the caller's
+        # transaction undoes anything else if one fails.
+        outcome = method(act)
     except ValidationError as error:
         raise Invalid(" ".join(error.messages), error.messages) from None
     # The report's facts are read only when the counts may change, and
     # before anything is written.
     before = None
     if rollups.may_change(own_before, rollups.own_facts(dossier), outcome, action):
-        before = rollups.with_history(dossier, own_before)
+        before = own_before if new else rollups.with_history(dossier, own_before)
     dossier.version += 1
     # The event first, so that the dossier is saved once with its new trail head.
     event = record_event(
@@ -473,12 +483,12 @@ def _receive_new(dossier: Dossier, documents: list[DossierDocument], *, actor: A
     head is saved with the receipt)."""
     prefetched = dossier.documents.all()
     prefetched._result_cache = sorted(documents, key=lambda document: document.position)
-    prefetched._prefetch_done = True
-    dossier._prefetched_objects_cache = {"documents": prefetched}
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"documents": prefetched}  # type: ignore[attr-defined]
     method = getattr(dossier, ACTIONS["receive"])
     _check(dossier, "receive", method, actor, None)
     try:
-        _take(dossier, "receive", method, actor, at, "", None, None)
+        _take(dossier, "receive", method, actor, at, "", None, None, new=True)
     except CalendarMissing as missing:
         raise CalendarNotReady(str(missing)) from None
 
