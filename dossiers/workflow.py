@@ -86,7 +86,8 @@ def perform(
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related(
+        # The dossier's row alone is locked, not those of its offices and procedure.
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related(
             "procedure", "receiving_office__parent", "competent_office"
         )
         if action not in WITHOUT_DOCUMENTS:
