@@ -78,7 +78,8 @@ def prepare() -> dict:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, run_syncdb=True)
+    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0, run_syncdb=True)  # then the bare table, which refers to the portal's
     from portal.models import ApiToken, Membership
     from tests.factories import OfficeFactory, ProcedureFactory, UserFactory, staff_member
 
