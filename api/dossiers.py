@@ -36,6 +36,7 @@ from api.serializers import (
     BatchRefusalSerializer,
     BatchSerializer,
     CounterPaymentSerializer,
+    DossierCreatedSerializer,
     DossierCreateSerializer,
     DossierSerializer,
     DossierSummarySerializer,
@@ -136,7 +137,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "takes a walk-in dossier in: it is received at once, which needs every mandatory document "
             "listed in `received_documents`. Send an `Idempotency-Key` header (a UUID) to retry safely: "
             "a second request with the same key answers with the dossier the first one opened "
-            "(and `Idempotent-Replayed: true`), never a second dossier."
+            "(and `Idempotent-Replayed: true`), never a second dossier. The answer gives the dossier's "
+            "code, where it stands and its links; the whole dossier is at `links.self` (the `Location`)."
         ),
         parameters=[
             OpenApiParameter(
@@ -148,7 +150,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         ],
         request=DossierCreateSerializer,
-        responses={201: DossierSerializer, **ERRORS},
+        responses={201: DossierCreatedSerializer, **ERRORS},
         tags=["dossiers"],
     )
     def create(self, request):
@@ -181,8 +183,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._created(dossier)
 
     def _created(self, dossier: Dossier, *, replayed: bool = False) -> Response:
-        response = self._shown(dossier, status.HTTP_201_CREATED)
-        response["Location"] = self.request.build_absolute_uri(f"{self.request.path}{dossier.code}/")
+        created = DossierCreatedSerializer(dossier, context=self.get_serializer_context()).data
+        response = Response(created, status=status.HTTP_201_CREATED)
+        response["Location"] = created["links"]["self"]
         if replayed:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -625,6 +625,53 @@ class CounterPaymentSerializer(serializers.Serializer):
     receipt_number = serializers.CharField(max_length=100, help_text="The number of the receipt (biên lai).")
 
 
+class DossierLinksSerializer(serializers.Serializer):
+    self = serializers.URLField(help_text="The dossier, with its documents, files and events (GET).")
+    transitions = serializers.URLField(help_text="Act on it (POST).")
+    attachments = serializers.URLField(help_text="Attach a file to one of its documents (POST).")
+    slips = serializers.URLField(help_text="Its slips: the receipt of a walk-in dossier among them (GET).")
+
+
+class DossierCreatedSerializer(serializers.ModelSerializer):
+    """What opening a dossier answers: its code and where it stands, with
+    the addresses to go on from; the whole dossier is at `links.self`.
+    Read from the dossier just written, without a query."""
+
+    state = serializers.ChoiceField(choices=State.choices)
+    state_display = serializers.CharField(source="get_state_display")
+    fee_total_vnd = serializers.IntegerField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "channel",
+            "state",
+            "state_display",
+            "version",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "appointment_at",
+            "fee_total_vnd",
+            "fee_received_vnd",
+            "fee_receipt_number",
+            "links",
+        ]
+
+    @extend_schema_field(DossierLinksSerializer)
+    def get_links(self, dossier: Dossier) -> dict[str, str]:
+        request = self.context["request"]
+        address = reverse("api:dossier-detail", args=[dossier.code])
+        return {
+            "self": request.build_absolute_uri(address),
+            "transitions": request.build_absolute_uri(f"{address}transitions/"),
+            "attachments": request.build_absolute_uri(f"{address}attachments/"),
+            "slips": request.build_absolute_uri(f"{address}slips/"),
+        }
+
+
 class DossierSummarySerializer(serializers.ModelSerializer):
     procedure = ProcedureRefSerializer()
     receiving_office = serializers.CharField(source="receiving_office.code")

@@ -1,7 +1,8 @@
 """What a transition is given, and what it gives back.
 
 Every transition on `Dossier` takes one `Act` (who acts, when, why, with the
-office's calendar) and returns one `Outcome`: what it decided besides the
+office's calendar, read from the database only by a transition that counts
+working time) and returns one `Outcome`: what it decided besides the
 dossier's own fields — the documents ticked, a pause opened or closed, the
 state a supplement resumes, the details the audit event keeps. The write
 path (`workflow.perform`) records the outcome; nothing passes between the two
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django_fsm import State as TargetState
@@ -25,7 +27,8 @@ from portal.calendar import Calendar
 class Act:
     actor: Any
     at: dt.datetime
-    calendar: Calendar
+    # The office whose working calendar counts the time (the competent one).
+    office: Any
     note: str = ""
     new_appointment: dt.datetime | None = None
     # For `receive`: the positions of the documents ticked as handed in
@@ -37,6 +40,12 @@ class Act:
     # (normalised, dossiers/postal.py) and the day of the hand-over.
     postal_item: str = ""
     posted_on: dt.date | None = None
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The office's working calendar, read once and only when asked."""
+        calendar: Calendar = self.office.calendar()
+        return calendar
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,11 @@ def for_action(dossier: Dossier, action: str, note: str = "") -> list[Notificati
         return []
     written = []
     if dossier.applicant_email:
-        written += emails(kind, [dossier.applicant_email], context, dossier=dossier)
+        written += emails(kind, [dossier.applicant_email], context, dossier=dossier, save=False)
     if dossier.applicant_phone:
-        written.append(sms(kind, dossier.applicant_phone, context, dossier=dossier))
-    return written
+        written.append(sms(kind, dossier.applicant_phone, context, dossier=dossier, save=False))
+    # Both in one insert.
+    return Notification.objects.bulk_create(written) if written else []
 
 
 def submission_digest(recipient: str, office: Office, new: list[Dossier], waiting: int, at) -> Notification:
@@ -73,15 +74,22 @@ def counter_recipients(office: Office) -> list[str]:
 
 
 def emails(
-    kind: str, recipients: list[str], context: dict, *, dossier: Dossier | None, folder: str = "dossiers"
+    kind: str,
+    recipients: list[str],
+    context: dict,
+    *,
+    dossier: Dossier | None,
+    folder: str = "dossiers",
+    save: bool = True,
 ) -> list[Notification]:
-    """One email of `kind` to each recipient, in the portal's language."""
+    """One email of `kind` to each recipient, in the portal's language
+    (unsaved with `save=False`)."""
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render(f"{kind}.subject.txt", context, folder).replace("\n", " ")
         body = render(f"{kind}.txt", context, folder)
-        return [
-            Notification.objects.create(
+        written = [
+            Notification(
                 dossier=dossier,
                 kind=kind,
                 medium=Notification.Medium.EMAIL,
@@ -91,6 +99,7 @@ def emails(
             )
             for recipient in recipients
         ]
+    return Notification.objects.bulk_create(written) if save and written else written
 
 
 def deadline_digest(recipient: str, due_soon: list[Dossier], overdue: list[Dossier], at) -> Notification:
@@ -107,17 +116,23 @@ def deadline_digest(recipient: str, due_soon: list[Dossier], overdue: list[Dossi
         )
 
 
-def sms(kind: str, recipient: str, context: dict, *, dossier: Dossier | None, folder: str = "dossiers") -> Notification:
-    """One text message of `kind` to `recipient`, in the portal's language."""
+def sms(
+    kind: str, recipient: str, context: dict, *, dossier: Dossier | None, folder: str = "dossiers", save: bool = True
+) -> Notification:
+    """One text message of `kind` to `recipient`, in the portal's language
+    (unsaved with `save=False`)."""
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
-        return Notification.objects.create(
+        message = Notification(
             dossier=dossier,
             kind=kind,
             medium=Notification.Medium.SMS,
             recipient=recipient,
             body=render(f"{kind}.sms.txt", context, folder).replace("\n", " "),
         )
+    if save:
+        message.save()
+    return message
 
 
 def render(name: str, context: dict, folder: str = "dossiers") -> str:

@@ -100,6 +100,33 @@ def enqueue_slip(pk: int) -> None:
     async_task("dossiers.tasks.render_slip", pk, task_name=f"slip-{pk}")
 
 
+def enqueue_outputs(slip_pk: int | None, notification_pks: list[int]) -> None:
+    """Queue what one action owes — its notifications and its slip — as one
+    task: one write to the broker per action instead of one per message."""
+    first = notification_pks[0] if notification_pks else slip_pk
+    async_task("dossiers.tasks.deliver", slip_pk, notification_pks, task_name=f"outputs-{first}")
+
+
+def deliver(slip_pk: int | None, notification_pks: list[int]) -> list[str]:
+    """Send an action's notifications, then render its slip: each as its
+    own task would (`send_notification`, `render_slip`), one failing
+    leaving the others to go; what fails waits for the sweeps."""
+    done = []
+    for pk in notification_pks:
+        try:
+            done.append(send_notification(pk))
+        except Exception:
+            logger.exception("notification %s could not be sent; the sweeps retry it", pk)
+            done.append("failed")
+    if slip_pk is not None:
+        try:
+            done.append(render_slip(slip_pk))
+        except Exception:
+            logger.exception("slip %s could not be rendered; the sweeps retry it", slip_pk)
+            done.append("failed")
+    return done
+
+
 def render_missing_slips() -> int:
     """Render the slips issued a while ago whose PDF is still missing (the
     broker was down when they were issued, or the office could not sign

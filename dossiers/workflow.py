@@ -9,8 +9,9 @@ hold them back (`permissions.objection`: not their own dossier, not the
 decision on what they appraised; 403 with the reason), and that the
 reasons the action needs are given (400). It then runs the transition with an `Act`, saves,
 records its `Outcome` (documents ticked, pauses), writes the audit event,
-updates the report's rollups, issues the slip and queues the notifications —
-in one transaction; the slip and the notifications go out once it commits.
+updates the report's rollups, issues the slip and writes the notifications —
+in one transaction; the slip and the notifications go out once it commits,
+as one task.
 A working calendar that is not loaded for a year it reaches refuses the
 whole action (503). The counter pages, the citizens' pages and the API all
 call it; nothing else changes a dossier's state.
@@ -56,6 +57,11 @@ from portal import signing
 from portal.calendar import CalendarMissing
 from portal.models import Membership, Office
 from procedures.models import Procedure
+
+# The actions that neither tick documents nor issue a slip listing them: the
+# dossier's documents are not read with it (anything that still asks for them
+# reads them then).
+WITHOUT_DOCUMENTS = frozenset({"appraise", "approve", "stamp"})
 
 
 def perform(
@@ -128,12 +134,13 @@ def _perform(
     posted_on: dt.date | None,
 ) -> Dossier:
     with transaction.atomic():
-        dossier = (
-            Dossier.objects.select_for_update()
-            .select_related("procedure", "receiving_office", "competent_office")
-            .prefetch_related("documents")
-            .get(pk=pk)
+        # The dossier's row alone is locked, not those of its offices and procedure.
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related(
+            "procedure", "receiving_office__parent", "competent_office"
         )
+        if action not in WITHOUT_DOCUMENTS:
+            locked = locked.prefetch_related("documents")
+        dossier = locked.get(pk=pk)
         method = getattr(dossier, ACTIONS[action])
         _check(dossier, action, method, actor, version)
         missing = reason_missing(action, note, names_documents=bool(requested)) or results.missing(
@@ -167,8 +174,12 @@ def _take(
     requested: tuple[Asked, ...] = (),
     result: results.Draft | None = None,
     posted: tuple[str, dt.date | None] = ("", None),
+    *,
+    new: bool = False,
 ) -> None:
-    """Run the transition and record everything it changes."""
+    """Run the transition and record everything it changes. `new`: the
+    dossier was created in this transaction (it has no pauses and no
+    counted events yet)."""
     if action in slips.ISSUED_BY:
         # The slip is signed after the commit: an office that cannot sign
         # is told before anything changes, not after.
@@ -179,7 +190,7 @@ def _take(
     act = Act(
         actor=actor,
         at=at,
-        calendar=dossier.competent_office.calendar(),
+        office=dossier.competent_office,
         note=note,
         new_appointment=new_appointment,
         documents=None if documents is None else frozenset(documents),
@@ -188,19 +199,28 @@ def _take(
         posted_on=posted[1],
     )
     from_state = dossier.state
-    before = rollups.facts_of(dossier)
+    own_before = rollups.own_facts(dossier)
     try:
-        with transaction.atomic():
-            outcome = method(act)
+        # Transitions change the dossier object only; the caller's
+        # transaction undoes anything else if one fails.
+        outcome = method(act)
     except ValidationError as error:
         raise Invalid(" ".join(error.messages), error.messages) from None
+    # The report's facts are read only when the counts may change, and
+    # before anything is written.
+    before = None
+    if rollups.may_change(own_before, rollups.own_facts(dossier), outcome, action):
+        before = own_before if new else rollups.with_history(dossier, own_before)
     dossier.version += 1
+    # The event first, so that the dossier is saved once with its new trail head.
+    event = record_event(
+        dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details, after_head=True
+    )
     dossier.save()
     # What the citizen is told and the pause is kept for: the reason written,
     # then the documents asked for.
     told = "\n".join(part for part in (note, describe(outcome.requested)) if part)
     record_outcome(dossier, outcome, told)
-    event = record_event(dossier, action, from_state, actor=actor, at=at, note=note, details=outcome.details)
     RequestedDocument.objects.bulk_create(
         RequestedDocument(
             dossier=dossier, request=event, document=document, problem=item.problem, note=item.note.strip()
@@ -209,14 +229,17 @@ def _take(
     )
     if outcome.brought:
         RequestedDocument.objects.filter(pk__in=[item.pk for item in outcome.brought]).update(answered_at=at)
+    if before is not None:
+        rollups.record(dossier, before, rollups.after(before, dossier, outcome, action, at))
+    # After the dossier's save: a refund's events chain after the action's.
     payments.refund_on(dossier, action, actor=actor, at=at, note=note)
-    rollups.record(dossier, before, rollups.facts_of(dossier))
     if result is not None:
         results.issue(dossier, result, event)
     slip = slips.issue_for(dossier, action, event)
-    if slip is not None:
-        tasks.after_commit(tasks.enqueue_slip, slip.pk)
-    queue_notifications(dossier, action, told)
+    written = notifications.for_action(dossier, action, told)
+    if slip is not None or written:
+        # One task for all of it, queued once the change commits.
+        tasks.after_commit(tasks.enqueue_outputs, slip and slip.pk, [notification.pk for notification in written])
 
 
 def _check(dossier: Dossier, action: str, method: Any, actor: Any, version: int | None) -> None:
@@ -279,8 +302,13 @@ def record_event(
     at: dt.datetime,
     note: str = "",
     details: dict[str, Any] | None = None,
+    after_head: bool = False,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    """Write the audit event. `after_head`: the caller holds the dossier's
+    row locked since it read it in this transaction (or created it), and
+    saves the dossier afterwards with the new trail head
+    (`DossierEvent.save_after_head`)."""
+    event = DossierEvent(
         dossier=dossier,
         action=action,
         from_state=from_state,
@@ -290,12 +318,11 @@ def record_event(
         note=note,
         details=details or {},
     )
-
-
-def queue_notifications(dossier: Dossier, action: str, note: str) -> None:
-    """Write the notifications with the change; send them after it commits."""
-    for notification in notifications.for_action(dossier, action, note):
-        tasks.after_commit(tasks.enqueue_notification, notification.pk)
+    if after_head:
+        event.save_after_head()
+    else:
+        event.save()
+    return event
 
 
 # Files ------------------------------------------------------------------------
@@ -530,6 +557,10 @@ def open_dossier(
             payment_due=procedure.payment_due,
             **{f"applicant_{key}": value for key, value in applicant.items()},
         )
+        # As the database gives them back (the terms hold the time limit as text).
+        values = dossier.__dict__
+        for field in Dossier._meta.concrete_fields:
+            values[field.attname] = field.to_python(values[field.attname])
         documents = DossierDocument.from_terms(dossier, terms["documents"], received_documents)
         for document in documents:
             if receive:
@@ -543,14 +574,38 @@ def open_dossier(
             details["fee_exemption"] = {**choices.exemption.as_claim(), "status": exemption_status}
         if incoming_item:
             details["incoming_item_number"] = incoming_item
-        record_event(dossier, "submit", "", actor=actor, at=at, details=details)
+        # The dossier's row is this transaction's own: nobody else sees it yet.
+        record_event(dossier, "submit", "", actor=actor, at=at, details=details, after_head=True)
         if fee.amount_vnd:
             # The fee taken at intake is a payment like any other, before the
-            # receipt: where the procedure wants it paid first, it is.
+            # receipt: where the procedure wants it paid first, it is. Its
+            # event chains through the head in the database: written first,
+            # read back after.
+            Dossier.objects.filter(pk=dossier.pk).update(trail_head=dossier.trail_head)
             payments.take(dossier, fee, PaymentMethod.CASH, actor=actor, at=at)
+            dossier.trail_head = Dossier.objects.values_list("trail_head", flat=True).get(pk=dossier.pk)
         if receive:
-            dossier = perform(dossier, "receive", actor=actor, at=at)
+            _receive_new(dossier, documents, actor=actor, at=at)
+        else:
+            Dossier.objects.filter(pk=dossier.pk).update(trail_head=dossier.trail_head)
     return dossier
+
+
+def _receive_new(dossier: Dossier, documents: list[DossierDocument], *, actor: Any, at: dt.datetime) -> None:
+    """`perform(dossier, "receive")` on a dossier just created in this
+    transaction, with its documents as written: the same checks and the
+    same trail, without reading back what was just written (the new trail
+    head is saved with the receipt)."""
+    prefetched = dossier.documents.all()
+    prefetched._result_cache = sorted(documents, key=lambda document: document.position)
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"documents": prefetched}  # type: ignore[attr-defined]
+    method = getattr(dossier, ACTIONS["receive"])
+    _check(dossier, "receive", method, actor, None)
+    try:
+        _take(dossier, "receive", method, actor, at, "", None, None, new=True)
+    except CalendarMissing as missing:
+        raise CalendarNotReady(str(missing)) from None
 
 
 def _check_offices(procedure: Procedure, receiving: Office, competent: Office) -> None:

@@ -63,11 +63,10 @@ def test_the_citizens_profile_fills_what_the_applicant_leaves_out(api, procedure
     lan = UserFactory(
         username="lan2", full_name="Nguyễn Thị Lan", phone="0912345678", id_number="001190012345", address="Hà Nội"
     )
-    response = api.as_(lan).post(
-        "/api/v1/dossiers/", {"procedure": "1.000001", "office": "000.01.00.H01"}, format="json"
-    )
+    citizen = api.as_(lan)
+    response = citizen.post("/api/v1/dossiers/", {"procedure": "1.000001", "office": "000.01.00.H01"}, format="json")
     assert response.status_code == 201, response.json()
-    assert response.json()["applicant"] == {
+    assert citizen.get(response["Location"]).json()["applicant"] == {
         "name": "Nguyễn Thị Lan",
         "id_number": "001190012345",
         "phone": "0912345678",
@@ -102,12 +101,20 @@ def test_a_bad_application_says_why_and_opens_nothing(api, lan, procedure, offic
 
 def test_a_clerk_takes_a_walk_in_dossier_in_at_once(api, chi, procedure, office_a):
     data = {"procedure": "1.000001", "office": "000.01.00.H01", "applicant": applicant(), "received_documents": [1]}
-    response = api.as_(chi).post("/api/v1/dossiers/", data, format="json")
+    clerk = api.as_(chi)
+    response = clerk.post("/api/v1/dossiers/", data, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["state"] == "received" and body["channel"] == "in_person" and body["due_at"] is not None
-    assert body["documents"][0]["received"] is True and body["fee_total_vnd"] == 8000
-    assert [e["action"] for e in body["events"]] == ["submit", "receive"]
+    assert body["fee_total_vnd"] == 8000
+    # What to do next is linked; the whole dossier is at its address.
+    assert body["links"]["self"] == response["Location"]
+    assert body["links"]["transitions"].endswith(f"/api/v1/dossiers/{body['code']}/transitions/")
+    assert clerk.get(body["links"]["slips"]).json()[0]["kind"] == "receipt"
+    shown = clerk.get(response["Location"]).json()
+    assert shown["documents"][0]["received"] is True and shown["due_at"] == body["due_at"]
+    assert [e["action"] for e in shown["events"]] == ["submit", "receive"]
+    assert "documents" not in body and "events" not in body
 
 
 def test_a_walk_in_dossier_without_its_mandatory_document_is_not_opened(api, chi, procedure, office_a):

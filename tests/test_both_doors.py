@@ -137,7 +137,7 @@ def test_a_file_attached_through_the_api_counts_as_handed_in(api, lan, chi, proc
     )
     assert opened.status_code == 201, opened.json()
     code = opened.json()["code"]
-    assert [d["received"] for d in opened.json()["documents"]] == [False, False]
+    assert [d["received"] for d in citizen.get(opened["Location"]).json()["documents"]] == [False, False]
     attached = citizen.post(
         f"/api/v1/dossiers/{code}/attachments/", {"document": 1, "file": upload()}, format="multipart"
     )

@@ -315,7 +315,8 @@ def test_the_page_and_the_api_give_the_same_declaration(citizen, api, lan, birth
     response = api.as_(lan).post("/api/v1/dossiers/", body, format="json")
     assert response.status_code == 201, response.json()
     by_api = Dossier.objects.get(code=response.json()["code"])
-    eform_row = next(d for d in response.json()["documents"] if d["kind"] == "eform")
+    shown = api.as_(lan).get(response["Location"]).json()
+    eform_row = next(d for d in shown["documents"] if d["kind"] == "eform")
     assert eform_row["received"] is True
     assert by_api.documents.get(kind="eform").is_received
     assert text_of(eform_file(by_api)) == text_of(eform_file(by_page))

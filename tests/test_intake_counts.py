@@ -161,15 +161,17 @@ def test_the_api_records_counts_and_fee(api, procedure, office_a, chi):
     data = api_data(
         received_counts=[{"document": 1, "originals": 2, "copies": 3}], fee_received=8000, fee_receipt_number="BL-7"
     )
-    response = api.as_(chi).post("/api/v1/dossiers/", data, format="json")
+    clerk = api.as_(chi)
+    response = clerk.post("/api/v1/dossiers/", data, format="json")
     assert response.status_code == 201, response.json()
-    body = response.json()
+    assert (response.json()["fee_received_vnd"], response.json()["fee_receipt_number"]) == (8000, "BL-7")
+    body = clerk.get(response["Location"]).json()
     assert (body["fee_received_vnd"], body["fee_receipt_number"]) == (8000, "BL-7")
     assert (body["documents"][0]["originals_received"], body["documents"][0]["copies_received"]) == (2, 3)
     # Left out: as the procedure asks.
-    response = api.as_(chi).post("/api/v1/dossiers/", api_data(), format="json")
-    assert response.json()["documents"][0]["originals_received"] == 1
+    response = clerk.post("/api/v1/dossiers/", api_data(), format="json")
     assert response.json()["fee_received_vnd"] == 0
+    assert clerk.get(response["Location"]).json()["documents"][0]["originals_received"] == 1
 
 
 @pytest.mark.parametrize(

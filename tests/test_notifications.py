@@ -106,7 +106,7 @@ def test_the_html_part_of_an_email_escapes_what_people_typed(
 
 def test_a_message_never_queued_is_picked_up_by_the_retry_sweep(received, son, monkeypatch):
     # The broker was down when the supplement was requested: nothing was queued.
-    monkeypatch.setattr("dossiers.tasks.enqueue_notification", lambda pk: None)
+    monkeypatch.setattr("dossiers.tasks.enqueue_outputs", lambda slip, pks: None)
     perform(received, "request_supplement", actor=son, note="Thiếu tờ khai")
     pending = Notification.objects.filter(status="pending")
     assert pending.count() == 2

@@ -124,6 +124,18 @@ class DossierEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The audit trail is never deleted."))
 
+    def save_after_head(self) -> None:
+        """Append the event after the head its dossier object holds, and move
+        that head on the object only: for the write path, which read the
+        dossier's row in this transaction under its lock (or created it) and
+        saves it, new head included, with the change. One query, the insert."""
+        if self.pk is not None:
+            raise ValidationError(_("The audit trail is never edited."))
+        dossier = self.dossier
+        self.previous_hash = dossier.trail_head
+        self.hash = dossier.trail_head = self.expected_hash()
+        super().save(force_insert=True)
+
     @property
     def note_for_citizen(self) -> str:
         """The note as the citizen may read it: staff's own notes stay with staff."""
