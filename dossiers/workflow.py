@@ -80,8 +80,11 @@ def perform(
     note = (note or "").strip()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     with transaction.atomic():
+        # Only the dossier's row is locked (`of`): locking the procedure and
+        # office rows it joins made every action of an office wait on the
+        # others, and deadlock under load (bench/load.py).
         dossier = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure", "receiving_office", "competent_office")
             .prefetch_related("documents")
             .get(pk=pk)
@@ -254,7 +257,7 @@ def attach(
     at = at or timezone.now()
     with transaction.atomic():
         dossier = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("receiving_office", "competent_office")
             .get(pk=dossier.pk)
         )
