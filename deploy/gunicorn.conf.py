@@ -30,7 +30,8 @@ keepalive = 5
 # not all restart together): memory a long life gathers is given back.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 5000))
 max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
+# WEB_ACCESS_LOG= (empty) turns it off.
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 # The path without the query string, the status, the bytes and the seconds.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
 errorlog = "-"
