@@ -376,8 +376,17 @@ class Front:
                     body = await response.read()
                     break
             except aiohttp.ClientConnectorError:
+                # Refused: the process is down; nothing of the request was read.
                 if attempt:
                     raise
+                self.tally.failovers += 1
+            except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as error:
+                # Cut while being answered: only a read is sent again; a
+                # write may have been done, and counts as an error.
+                if attempt or method != "GET":
+                    self.tally.times[kind].append(time.perf_counter() - started)
+                    self.tally.errors[kind].append(f"cut: {error}")
+                    return None
                 self.tally.failovers += 1
         self.tally.times[kind].append(time.perf_counter() - started)
         if response.status != expect:
@@ -499,7 +508,9 @@ async def run_load(rig: Rig, people: dict, users: int, seconds: float, with_faul
     offices = [team["office"] for team in people["teams"]]
     queues = {office: asyncio.Queue() for office in offices}
     codes = [BIRTH]
-    connector = aiohttp.TCPConnector(limit=users * 2)
+    # A connection per request, as nginx opens to gunicorn without keepalive:
+    # a web process restarted never leaves the client a dead kept connection.
+    connector = aiohttp.TCPConnector(limit=users * 2, force_close=True)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
         front = Front(http, rig.web_ports, tally)
