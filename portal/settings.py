@@ -4,7 +4,8 @@ With no environment at all the portal runs for development: SQLite in the
 project folder, the ORM broker for background tasks, DEBUG on and a
 development secret key. Setting SECRET_KEY switches DEBUG off unless DEBUG is
 set explicitly, and the portal refuses to start with DEBUG off and the
-development key. The README lists every variable.
+development key. The README lists every variable. Long because every
+setting is here with the reason for its value, in one place.
 """
 
 import os
