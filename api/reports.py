@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from api.schema import ErrorSerializer
 from api.serializers import ReportQuerySerializer, ReportSerializer
 from portal.models import Office
+from portal.replicas import report_reads_view
 from reports import quality, stats
 from reports.periods import Period
 
@@ -41,6 +42,7 @@ class TimelinessReport(APIView):
         responses={200: ReportSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
         tags=["reports"],
     )
+    @report_reads_view
     def get(self, request):
         offices, period = _asked(request)
         report = stats.report(period, offices)
@@ -123,6 +125,7 @@ class QualityIndex(APIView):
         responses={200: QualityIndexSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
         tags=["reports"],
     )
+    @report_reads_view
     def get(self, request):
         offices, period = _asked(request)
         found = quality.index(period, offices)

@@ -103,7 +103,7 @@ def settle(
     at = at or timezone.now()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=pk)
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=pk)
         if not dossier.procedure.is_simple:
             raise NotPossible(
                 _("Dossier %(code)s cannot be settled on the spot: the catalogue does not mark its procedure simple.")

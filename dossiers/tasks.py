@@ -228,8 +228,10 @@ def send_submission_digests(now: dt.datetime | None = None) -> int:
         if not _is_open(office, now):
             continue  # the first round after the office opens lists them
         with transaction.atomic():
-            # One round at a time per office, and the period read again under the lock.
-            Office.objects.select_for_update().filter(pk=office.pk).first()
+            # One round at a time per office, and the period read again under
+            # the lock: a lock that changes no key, so the counter's actions
+            # (whose new rows name the office) do not wait on it.
+            Office.objects.select_for_update(no_key=True).filter(pk=office.pk).first()
             last = CounterDigest.objects.filter(office=office).order_by("-sent_at").first()
             if last is not None and now - last.sent_at < dt.timedelta(minutes=settings.SUBMISSION_DIGEST_MINUTES):
                 continue

@@ -350,7 +350,7 @@ def attach(
     at = at or timezone.now()
     with transaction.atomic():
         dossier = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("receiving_office", "competent_office")
             .get(pk=dossier.pk)
         )

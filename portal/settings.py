@@ -148,6 +148,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# A read replica for the reports and exports (portal/replicas.py): with
+# REPLICA_DATABASE_URL set, the report pages, the report API and the exports
+# made in the task cluster read from it; every write, and every other read,
+# stays on the primary. Nothing migrates the replica: replication does.
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+DATABASE_ROUTERS = ["portal.replicas.ReportReadsRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -199,12 +211,41 @@ PDF_SIGNING_PASSPHRASE = os.environ.get("PDF_SIGNING_PASSPHRASE", "development" 
 PDF_SIGNING_DEVELOPMENT_CA = env_bool("PDF_SIGNING_DEVELOPMENT_CA", True)
 PDF_SIGNING_TRUST_ROOTS = [name for name in os.environ.get("PDF_SIGNING_TRUST_ROOTS", "").split(",") if name]
 PDF_SIGNING_TSA_URL = os.environ.get("PDF_SIGNING_TSA_URL", "")
+
+# Files on the filesystem by default; on S3-compatible object storage
+# (django-storages) when S3_BUCKET is set: public files under media/, the
+# private ones under private/, never public (each handed out by the portal's
+# own views, as on the filesystem).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+
+
+def _s3(location: str) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "location": location,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": location != "media",
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": (_s3("media") if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"}),
+    "private": (
+        _s3("private")
+        if S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -253,7 +294,9 @@ TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
 # "retry" must exceed "timeout" or a slow task is picked up twice.
 Q_CLUSTER = {
     "name": "portal",
-    "workers": env_int("Q_WORKERS", 2),
+    # One worker per core by default: a task is Python (a PDF, an XLSX) more
+    # than waiting.
+    "workers": env_int("Q_WORKERS", os.cpu_count() or 2),
     "timeout": 60,
     "retry": 120,
     "max_attempts": 5,
@@ -341,6 +384,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a front server that passes the public host name on in
+# X-Forwarded-Host (deploy/nginx.conf); ALLOWED_HOSTS still applies to it.
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 
 # Kiosk mode for a terminal in a commune hall: large type, and a reset after

@@ -44,6 +44,7 @@ from django.utils.translation import pgettext_lazy
 from dossiers import tallies
 from dossiers.models import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
 from portal.models import Office
+from portal.replicas import primary_reads
 from procedures.models import Sector
 from reports.periods import Period, begun, months_back
 
@@ -308,7 +309,14 @@ def _open_levels(day: dt.date, office_ids: list[int], group: str, balanced: set[
 
 def ensure_balances(month: dt.date) -> None:
     """Store the open balances at the start of `month` (all offices), from
-    the last stored month before it, if they are not stored yet."""
+    the last stored month before it, if they are not stored yet. Read from
+    the primary, even in a report that reads a replica: what is stored here
+    is never recomputed."""
+    with primary_reads():
+        _ensure_balances(month)
+
+
+def _ensure_balances(month: dt.date) -> None:
     if BalancedMonth.objects.filter(month=month).exists():
         return
     previous = BalancedMonth.objects.filter(month__lt=month).order_by("-month").first()

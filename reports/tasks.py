@@ -27,6 +27,7 @@ from dossiers.errors import NotPossible
 from dossiers.models import BalancedMonth
 from dossiers.tasks import after_commit
 from portal.models import Office
+from portal.replicas import report_reads
 from reports import exports, stats
 from reports.models import Export
 from reports.periods import Period
@@ -100,7 +101,7 @@ def make_export(pk: int) -> str:
         period = Period(
             dt.date.fromisoformat(export.parameters["start"]), dt.date.fromisoformat(export.parameters["end"])
         )
-        with translation.override(export.language):
+        with translation.override(export.language), report_reads():
             content, filename, content_type = exports.register_file(office, period, export.format, progress)
         export.file.save(filename, ContentFile(content), save=False)
     except Exception:

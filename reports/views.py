@@ -28,6 +28,7 @@ from dossiers.errors import NotPossible
 from dossiers.models import Dossier
 from portal.auth import supervisors_only
 from portal.models import Office
+from portal.replicas import report_reads_view
 from procedures.models import Sector
 from reports import charts, exports, quality, recount, stats, tasks
 from reports import hotspots as complaint_hotspots
@@ -94,6 +95,7 @@ def _all_columns(request) -> bool:
 
 
 @supervisors_only
+@report_reads_view
 def dashboard(request, offices):
     asked = _selection(request, offices)
     chosen, today = asked.offices, asked.today
@@ -141,6 +143,7 @@ def dashboard(request, offices):
 
 
 @supervisors_only
+@report_reads_view
 def sectors(request, offices):
     asked = _selection(request, offices)
     chosen = asked.offices
@@ -199,6 +202,7 @@ def _scope(chosen, offices) -> str:
 
 
 @supervisors_only
+@report_reads_view
 def drill_down(request, offices):
     asked = _selection(request, offices)
     chosen, today = asked.offices, asked.today
@@ -259,6 +263,7 @@ AT_RISK_PER_OFFICE = 200
 
 
 @supervisors_only
+@report_reads_view
 def at_risk(request, offices):
     found, problems = _at_risk(offices)
     return render(request, "reports/at_risk.html", {"at_risk": found, "calendar_problems": problems})
@@ -268,6 +273,7 @@ EXPORTS = {"csv": exports.report_csv, "xlsx": exports.report_xlsx}
 
 
 @supervisors_only
+@report_reads_view
 def export(request, offices, fmt: str):
     if fmt not in (*EXPORTS, "pdf"):
         raise Http404
@@ -281,6 +287,7 @@ def export(request, offices, fmt: str):
 
 
 @supervisors_only
+@report_reads_view
 def register(request, offices, fmt: str):
     """The counter's dossier register (Sổ theo dõi hồ sơ) for one office:
     a short one at once, a long one made in the background, followed on
@@ -350,6 +357,7 @@ STAGE_LABELS = {
 
 
 @supervisors_only
+@report_reads_view
 def delays(request, offices):
     """Why the late dossiers were late: the stage that overran its share,
     and the time the clock stood paused waiting for the citizen."""
@@ -380,6 +388,7 @@ def delays(request, offices):
 
 
 @supervisors_only
+@report_reads_view
 def quality_index(request, offices):
     asked = _selection(request, offices)
     found = quality.index(asked.period, asked.offices, today=asked.today)
@@ -401,6 +410,7 @@ def quality_index(request, offices):
 
 
 @supervisors_only
+@report_reads_view
 def hotspots(request, offices):
     asked = _selection(request, offices)
     found = complaint_hotspots.hotspots(asked.offices, today=asked.today)

@@ -130,3 +130,41 @@ def test_two_clicks_at_once_on_a_long_register_make_one_export(history, tuan, of
     results = race(*[lambda: ask_register(tuan, office_a, january, "pdf")] * 2)
     assert Export.objects.count() == 1 and results[0].pk == results[1].pk, results
     assert exports.register_dossiers(office_a, january).count() == 9
+
+
+def test_an_action_does_not_wait_on_the_office_or_procedure_rows(procedure, office_a, chi, son):
+    """The submission digest locks its office's row while it writes (as an
+    administrator's edit of a procedure does its row); the counter's actions
+    lock only the dossier's row, so they go on meanwhile (locking the joined
+    rows too made a mixed load deadlock)."""
+    from portal.models import Office
+    from procedures.models import Procedure
+
+    dossier = received_dossier(procedure, office_a, chi)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_office_and_procedure():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                Office.objects.select_for_update(no_key=True).get(pk=office_a.pk)
+                Procedure.objects.select_for_update(no_key=True).get(pk=procedure.pk)
+                held.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_office_and_procedure)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        moved = perform(dossier.pk, "appraise", actor=son)
+        assert moved.state == "appraised"
+    finally:
+        release.set()
+        holder.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")

@@ -143,3 +143,60 @@ def test_production_keeps_database_connections_and_checks_them_before_reuse():
     assert manage("shell", "-c", read, **PRODUCTION, DB_CONN_MAX_AGE="0").stdout.split()[-2:] == ["0", "True"]
     development = manage("shell", "-c", read, DEBUG="true", DATABASE_URL=PRODUCTION["DATABASE_URL"])
     assert development.stdout.split()[-2:] == ["0", "True"]
+
+
+def test_files_stay_on_the_filesystem_unless_a_bucket_is_named():
+    code = (
+        "from django.core.files.storage import storages; "
+        "print(type(storages['default']).__name__, type(storages['private']).__name__)"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "FileSystemStorage FileSystemStorage"
+
+
+def test_a_bucket_puts_files_on_s3_compatible_storage_the_private_ones_signed():
+    bucket = {
+        "S3_BUCKET": "motcua-files",
+        "S3_ENDPOINT_URL": "https://s3.example.gov.vn",
+        "S3_ACCESS_KEY_ID": "key",
+        "S3_SECRET_ACCESS_KEY": "secret",
+        "S3_REGION": "hn-1",
+    }
+    code = (
+        "from django.core.files.storage import storages; "
+        "public, private = storages['default'], storages['private']; "
+        "print(type(public).__name__, public.bucket_name, public.location, public.querystring_auth); "
+        "print(type(private).__name__, private.location, private.querystring_auth, private.default_acl); "
+        # A signed address is made locally, without asking the storage anything.
+        "print(private.url('scans/a.pdf').split('?')[0])"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION, **bucket)
+    assert result.returncode == 0, result.stderr
+    public, private, address = result.stdout.strip().splitlines()[-3:]
+    assert public == "S3Storage motcua-files media False"
+    assert private == "S3Storage private True None"
+    assert address == "https://s3.example.gov.vn/motcua-files/private/scans/a.pdf"
+
+
+def test_a_replica_address_adds_the_replica_and_nothing_migrates_it():
+    replica = {"REPLICA_DATABASE_URL": "postgres://reader@replica.example.gov.vn:5432/portal"}
+    code = (
+        "from django.conf import settings; from django.db import router; "
+        "r = settings.DATABASES['replica']; "
+        "print(r['HOST'], r['CONN_MAX_AGE'], r['CONN_HEALTH_CHECKS'], router.allow_migrate('replica', 'dossiers'))"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION, **replica)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "replica.example.gov.vn 60 True False"
+
+
+def test_the_production_shape_keeps_connections_and_trusts_the_front_server_only_when_told():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], settings.USE_X_FORWARDED_HOST, "
+        "getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    )
+    plain = manage("shell", "-c", code, **PRODUCTION)
+    assert plain.stdout.strip().splitlines()[-1] == "60 True False None"
+    proxied = manage("shell", "-c", code, **PRODUCTION, USE_X_FORWARDED_HOST="true", SECURE_PROXY_SSL_HEADER="true")
+    assert proxied.stdout.strip().splitlines()[-1] == "60 True True ('HTTP_X_FORWARDED_PROTO', 'https')"
