@@ -782,7 +782,6 @@ class DossierSerializer(DossierSummarySerializer):
     )
     fee_total_vnd = serializers.IntegerField(help_text="The amount owed in đồng: `owed.total_vnd`.")
     owed = serializers.SerializerMethodField()
-    amount_owed_vnd = serializers.IntegerField(help_text="What the dossier owes in all, in đồng.")
     documents = DossierDocumentSerializer(many=True)
     attachments = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -802,7 +801,6 @@ class DossierSerializer(DossierSummarySerializer):
             "fee_received_vnd",
             "fee_receipt_number",
             "incoming_item_number",
-            "amount_owed_vnd",
             "payment_due",
             "returned_at",
             "postal_item_number",

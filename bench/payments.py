@@ -152,7 +152,7 @@ def run(args: argparse.Namespace, url: str) -> bool:
     paid = Payment.objects.filter(state="paid").count()
     total = Dossier.objects.aggregate(total=Sum("fee_received_vnd"))["total"] or 0
     pay_events = DossierEvent.objects.filter(action="pay").count()
-    double = sum(1 for dossier in Dossier.objects.all() if dossier.fee_received_vnd > dossier.amount_owed_vnd)
+    double = sum(1 for dossier in Dossier.objects.all() if dossier.fee_received_vnd > dossier.fee_total_vnd)
     print(
         f"{len(notices)} notifications for {len(started)} payments in {took:.2f} s "
         f"({took / len(notices) * 1000:.1f} ms each)"

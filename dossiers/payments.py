@@ -155,7 +155,7 @@ def _freeze_receipt(dossier: Dossier, payment: Payment) -> None:
             for fee in dossier.fees
             if fee.get("amount_vnd")
         ],
-        "owed_vnd": dossier.amount_owed_vnd,
+        "owed_vnd": dossier.fee_total_vnd,
         "amount_vnd": payment.amount_vnd,
         "method": payment.method,
         "gateway_reference": payment.gateway_reference,
@@ -222,7 +222,7 @@ def record_at_counter(
                 _("Dossier %(code)s takes no payment now (%(state)s).")
                 % {"code": dossier.code, "state": dossier.get_state_display()}
             )
-        if dossier.amount_owed_vnd and fee.amount_vnd > dossier.amount_outstanding_vnd:
+        if dossier.fee_total_vnd and fee.amount_vnd > dossier.amount_outstanding_vnd:
             raise intake.FeeInvalid(
                 _("That is more than the %(amount)s đồng still owed.")
                 % {"amount": f"{dossier.amount_outstanding_vnd:,}".replace(",", ".")},

@@ -209,7 +209,7 @@ def test_the_api_lists_and_takes_payments_with_the_same_rules(api, paid_first, o
     assert api.as_(lan).post(url, {"amount_vnd": 1, "receipt_number": "X"}, format="json").status_code == 403
     assert [row["reference"] for row in api.as_(lan).get(url).json()] == [body["reference"]]
     shown = api.as_(chi).get(f"/api/v1/dossiers/{dossier.code}/").json()
-    assert (shown["amount_owed_vnd"], shown["fee_received_vnd"], shown["payment_due"]) == (
+    assert (shown["fee_total_vnd"], shown["fee_received_vnd"], shown["payment_due"]) == (
         50000,
         50000,
         "before_processing",
@@ -378,7 +378,7 @@ def test_no_one_else_pays_or_reads_a_citizens_receipt(client, paid_first, office
 
 def test_nothing_owed_nothing_to_pay(procedure, office_a, lan):
     dossier = submitted_online(procedure, office_a, lan)
-    assert dossier.amount_owed_vnd == 0
+    assert dossier.fee_total_vnd == 0
     with pytest.raises(NotPossible, match="owes nothing"):
         started(dossier, lan)
 

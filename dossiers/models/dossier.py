@@ -387,14 +387,8 @@ class Dossier(FSMModelMixin, models.Model):
         return self.owed().total_vnd
 
     @property
-    def amount_owed_vnd(self) -> int:
-        """What the dossier owes in all: the one accessor every payment rule,
-        page, receipt and the API ask."""
-        return self.fee_total_vnd
-
-    @property
     def amount_outstanding_vnd(self) -> int:
-        return max(self.amount_owed_vnd - self.fee_received_vnd, 0)
+        return max(self.fee_total_vnd - self.fee_received_vnd, 0)
 
     def unpaid_holds(self, action: str) -> bool:
         """Whether the procedure's payment rule holds `action` back until the
