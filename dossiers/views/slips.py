@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dossiers import results, slips, verification
 from dossiers.models import Result, Slip
 from dossiers.views.counter import visible_dossier
+from portal import signing
 from portal.auth import staff_only
 from portal.clients import client_address
 from portal.limits import VERIFY_ADDRESS
@@ -89,8 +90,18 @@ def verify(request, code: str):
             initials=slips.initials(dossier.applicant_name),
             office=dossier.receiving_office,
             other_slips=dossier.slips.exclude(pk=slip.pk),
+            v=_signature_of(slip),
         )
     return render(request, "dossiers/verify.html", context, status=200 if slip or not asked else 404)
+
+
+def _signature_of(slip: Slip) -> signing.Validation | None:
+    """The validation report of the slip's stored PDF (rendered first if it
+    was not yet); None when its office cannot sign it now."""
+    try:
+        return signing.validate(slips.read(slips.ensure_file(slip.pk)))
+    except signing.SigningUnavailable:
+        return None
 
 
 def verify_short(request, check: str):
