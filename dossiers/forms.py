@@ -1,5 +1,9 @@
 """Forms of the counter: who the dossier belongs to, the walk-in intake, an
-action on a dossier, a scan. (The citizens' forms: citizens/forms.py.)"""
+action on a dossier, a scan. (The citizens' forms: citizens/forms.py.)
+
+The module is long because the counter's forms share their fields: the
+applicant's, the fee choices (also asked of the citizen online), the
+result's (at stamp and at a correction) and the payment's."""
 
 from __future__ import annotations
 

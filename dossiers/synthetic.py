@@ -131,13 +131,12 @@ def simulate(
         channel=channel,
         submitted_at=submitted_at,
         applicant=_applicant(rng),
-        delivery=rng.choices([Delivery.COUNTER, Delivery.POST, Delivery.ELECTRONIC], [0.8, 0.08, 0.12])[0],
+        # No electronic result: the history has no result documents to hand over.
+        delivery=rng.choices([Delivery.COUNTER, Delivery.POST], [0.9, 0.1])[0],
     )
     # Where the result goes needs what `Delivery.needs` says.
     if sim.delivery == Delivery.POST:
         sim.applicant["delivery_address"] = sim.applicant["applicant_address"]
-    if sim.delivery == Delivery.ELECTRONIC:
-        sim.applicant["applicant_email"] = f"congdan{sim.applicant['applicant_id_number'][-6:]}@example.vn"
     sim.steps.append(("submit", submitted_at, clerk if channel == "in_person" else None, "", {}))
 
     def at_or_stop(moment: dt.datetime) -> bool:

@@ -276,3 +276,19 @@ def migrated_schedule(migration: str, func: str):
 
     importlib.import_module(migration).create_schedule(apps, None)
     return apps.get_model("django_q", "Schedule").objects.get(func=func)
+
+
+def what_the_hand_over_needs(dossier, action: str) -> dict:
+    """What `perform` needs besides the action where the delivery asks for
+    it: a result PDF to stamp a dossier whose result goes out electronically,
+    the envelope's item number to hand a result to the postal service."""
+    import datetime as dt
+
+    from dossiers import postal, results
+
+    if action == "stamp" and dossier.delivery == "electronic":
+        return {"result": results.Draft(number=f"{dossier.pk}/QĐ", issued_on=dt.date(2026, 1, 5), content=PDF)}
+    if action == "return" and dossier.delivery == "post":
+        serial = f"{dossier.pk:08d}"
+        return {"postal_item": f"EB{serial}{postal.check_digit(serial)}VN"}
+    return {}

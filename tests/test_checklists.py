@@ -289,5 +289,6 @@ def test_through_the_api_the_catalogue_lists_the_questions_and_a_dossier_must_an
         "/api/v1/dossiers/", {**walk_in, "answers": answers, "received_documents": positions}, format="json"
     )
     assert created.status_code == 201, created.json()
-    kinds = [(d["kind"], d["mandatory"]) for d in created.json()["documents"]]
+    whole = api.as_(chi).get(created.json()["links"]["self"]).json()
+    kinds = [(d["kind"], d["mandatory"]) for d in whole["documents"]]
     assert kinds == [("hand_in", True), ("show", False), ("show", True), ("hand_in", True)]

@@ -391,7 +391,8 @@ def test_the_api_records_a_dossier_received_by_post_with_its_item_number(api, ch
     assert not Dossier.objects.exists()
     made = api.as_(chi).post("/api/v1/dossiers/", {**walk_in, "incoming_item_number": ITEM}, format="json")
     assert made.status_code == 201, made.json()
-    assert made.json()["incoming_item_number"] == ITEM and Dossier.objects.get().channel == "post"
+    whole = api.as_(chi).get(made.json()["links"]["self"]).json()
+    assert whole["incoming_item_number"] == ITEM and Dossier.objects.get().channel == "post"
 
 
 # The report ------------------------------------------------------------------------------------

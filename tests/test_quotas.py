@@ -41,8 +41,10 @@ def upload(client, draft, position, content, name="scan.pdf"):
 
 
 def stored_files(settings) -> list[str]:
+    """The citizens' files kept (the slips the actions issued are not theirs)."""
     folder = settings.STORAGES["private"]["OPTIONS"]["location"]
-    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    files = folder.rglob("*") if folder.exists() else []
+    return sorted(p.name for p in files if p.is_file() and "slips" not in p.relative_to(folder).parts)
 
 
 def test_thirty_heavy_scans_in_one_draft_stop_at_the_application_limit(citizen, procedure, settings):

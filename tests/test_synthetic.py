@@ -16,7 +16,7 @@ from portal.calendar import TimeUnit
 from procedures.models import ProcedureChannel
 from reports import recount, stats
 from reports.periods import Period
-from tests.factories import ProcedureFactory, staff_member
+from tests.factories import ProcedureFactory, staff_member, what_the_hand_over_needs
 
 pytestmark = pytest.mark.usefixtures("vn_holidays")
 NOW = dt.datetime(2026, 11, 20, 15, 0, tzinfo=timezone.get_default_timezone())
@@ -122,7 +122,7 @@ def test_every_unfinished_dossier_carries_on_through_the_write_path_to_its_resul
             actor = {"clerk": people.clerks, "specialist": people.specialists, "approver": people.approvers}[role][0]
             before = dossier.state
             later += dt.timedelta(minutes=5)
-            dossier = perform(dossier, action, actor=actor, at=later)
+            dossier = perform(dossier, action, actor=actor, at=later, **what_the_hand_over_needs(dossier, action))
             if before == State.SUPPLEMENT_REQUESTED:
                 # Back to where the supplement was asked, the clock moved by the pause.
                 assert dossier.state == asked_in, dossier.code

@@ -32,8 +32,11 @@ def hostile(name: str) -> bytes:
 
 
 def stored_files(settings) -> list[str]:
+    """The citizens' files kept (the dossier's page makes its slips' PDFs,
+    which are not theirs)."""
     folder = settings.STORAGES["private"]["OPTIONS"]["location"]
-    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    files = folder.rglob("*") if folder.exists() else []
+    return sorted(p.name for p in files if p.is_file() and "slips" not in p.relative_to(folder).parts)
 
 
 def sign_in(client, user):

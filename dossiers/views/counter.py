@@ -9,6 +9,11 @@ to tick and one button; the summary says what was done and what was not.
 Server-rendered, no JavaScript needed. Every dossier is fetched through
 `Dossier.objects.visible_to(user)`, so a clerk of one commune sees nothing of
 another; every change goes through `workflow`.
+
+The module is long because the dossier's page gathers everything a clerk
+acts on in one place (the actions, the result, the fees owed and paid, the
+post hand-over); the smaller actions beside it live in views of their own
+(fees, payments, postal, results, on_the_spot).
 """
 
 from __future__ import annotations
