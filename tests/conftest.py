@@ -116,6 +116,22 @@ def _fast_settings(settings, _static_root, _signing_keys):
 
 
 @pytest.fixture(autouse=True)
+def _live_server_requests_end_with_the_test(request):
+    """The live server outlives each test: the threads that answered a
+    test's HTTP clients (a script, a gateway's notifications) finish closing
+    their database connections before the next test starts, not during it
+    (socketserver keeps them in `_threads`). A browser keeps its connections
+    open across tests: its tests are left alone."""
+    server = None
+    if "live_server" in request.fixturenames and "page" not in request.fixturenames:
+        server = request.getfixturevalue("live_server")
+    yield
+    if server is not None:
+        for thread in list(getattr(server.thread.httpd, "_threads", None) or ()):
+            thread.join(5)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(monkeypatch):
     # django-q2 reads its configuration once; async_task checks Conf.SYNC on
     # every call, so this runs queued tasks in the test's own process.

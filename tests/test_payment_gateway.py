@@ -37,11 +37,6 @@ def gateway(settings, live_server):
     settings.PAYMENT_SIMULATOR_LATE_SECONDS = 1
     yield live_server
     simulator.wait_for_notifications()
-    # The live server outlives the test: let the threads that answered the
-    # notifications finish closing their connections now, not during some
-    # later test (socketserver keeps them in `_threads`).
-    for thread in list(getattr(live_server.thread.httpd, "_threads", None) or ()):
-        thread.join(10)
 
 
 @pytest.fixture
