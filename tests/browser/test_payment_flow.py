@@ -31,6 +31,11 @@ def gateway(settings, live_server):
     settings.PAYMENT_SIMULATOR_IPN_URL = f"{live_server.url}/payments/ipn/"
     yield live_server
     simulator.wait_for_notifications()
+    # The server threads that answered the notifications close their database
+    # connections now, not during a later test (the browser's own kept-alive
+    # connections are given a second each).
+    for thread in list(getattr(live_server.thread.httpd, "_threads", None) or ()):
+        thread.join(1)
 
 
 def test_a_citizen_pays_online_on_a_phone_and_the_clerk_then_receives(
