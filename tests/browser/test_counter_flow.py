@@ -55,7 +55,9 @@ def test_walk_in_to_returned_result(page: Page, live_server, procedure, chi, son
     expect(page.get_by_role("heading", level=1)).to_have_text("Phường Ba Đình")
     page.get_by_role("link", name="New walk-in dossier").click()
 
-    # Find the procedure by typing without diacritics, keyboard only.
+    # Find the procedure by typing without diacritics, keyboard only: the
+    # search field has the focus as soon as the page is there.
+    expect(page.locator("#procedure-q")).to_be_focused()
     page.keyboard.type("thu nghiem")
     page.keyboard.press("Enter")
     page.get_by_role("link", name=re.compile("Thủ tục thử nghiệm")).click()
@@ -153,7 +155,9 @@ def test_the_approver_page_puts_approve_first_and_asks_before_a_rejection(
     expect(page.locator(".error-summary")).to_contain_text("Tick “I confirm” to reject the dossier")
     expect(page.locator(".state")).to_have_text("Appraised, waiting for approval")
 
-    # The single key "1" presses Approve when no field has the focus.
+    # The single key "1" presses Approve when no field has the focus, once
+    # the page (and its deferred shortcut script) has loaded.
+    page.wait_for_load_state("load")
     page.locator("h1").click()
     page.keyboard.press("1")
     expect(page.locator(".state")).to_have_text("Approved, waiting for the stamp")

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from dossiers.models import Dossier
 from gatewaysim import views as simulator
 from procedures.models import Fee, PaymentDue
-from tests.browser.test_counter_flow import open_menu, sign_in, sign_out
+from tests.browser.test_counter_flow import sign_in, sign_out
 from tests.factories import ProcedureFactory, submitted_online
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vn_holidays")]
@@ -65,7 +65,6 @@ def test_a_citizen_pays_online_on_a_phone_and_the_clerk_then_receives(
     page.screenshot(path=str(shots / "pay-4-paid.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    open_menu(page)
     sign_out(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, base, "chi")
