@@ -7,15 +7,17 @@ the SMS webhook: the same rules, the same messages."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from api.rest import JSONParser, KeyScope, SignedIn
+from api.public import Tracker
+from api.rest import JSONParser, SignedIn
 from api.schema import ERRORS, ErrorSerializer
+from api.serializers import TrackQuerySerializer
 from petitions import tracking, workflow
 from petitions.models import Case, Channel, Kind
 from portal.clients import client_address
@@ -107,11 +109,6 @@ class CaseActionSerializer(serializers.Serializer):
     )
 
 
-class TrackQuerySerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=24)
-    phone_last4 = serializers.RegexField(r"^\d{4}$")
-
-
 class TrackedCaseSerializer(serializers.ModelSerializer):
     answering_office = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -195,29 +192,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data)
 
 
-class TrackCase(APIView):
-    """Public: a case's state and answer by its code and the last 4 digits
-    of its phone — the /track/ page's rule and limits."""
-
-    permission_classes = [KeyScope]
-    throttle_classes: list = []
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         summary="Track a line case",
         parameters=[TrackQuerySerializer],
         responses={200: TrackedCaseSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
         tags=["public"],
     )
-    def get(self, request):
-        query = TrackQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        try:
-            case = tracking.look_up(
-                client_address(request), query.validated_data["code"], query.validated_data["phone_last4"]
-            )
-        except tracking.TooManyAttempts as refused:
-            raise exceptions.Throttled(wait=refused.retry_after) from None
-        if case is None:
-            raise exceptions.NotFound(_("No case matches this code and these digits."))
-        return Response(TrackedCaseSerializer(case).data)
+)
+class TrackCase(Tracker):
+    """Public: a case's state and answer, by the /track/ page's rule and limits."""
+
+    tracking = tracking
+    serializer_class = TrackedCaseSerializer
+    not_found = _lazy("No case matches this code and these digits.")
