@@ -129,7 +129,7 @@ class Portal:
             # or API docs page: compressing their scripts would take 20 s).
             "call_command('collectstatic', interactive=False, verbosity=0, "
             "ignore_patterns=['admin', 'rest_framework', 'drf_spectacular_sidecar']); "
-            "call_command('migrate', verbosity=0); "
+            "from bench.prepared import migrate; migrate(); "
             # The demo accounts and offices; of the catalogue, only the procedure attacked.
             f"call_command('demo', dossiers=0, only=[{BIRTH!r}], stdout=open(__import__('os').devnull, 'w')); "
             "from portal.models import ApiToken, User; "

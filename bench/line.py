@@ -63,13 +63,13 @@ def summary(label: str, timings: list[float], queries: int | None = None) -> Non
 
 
 def setup():
-    from django.core.management import call_command
     from django.utils.text import slugify
 
+    from bench.prepared import migrate
     from portal.models import Membership, Office, User
     from procedures.models import Procedure, Sector
 
-    call_command("migrate", verbosity=0)
+    migrate()
     province = Office.objects.create(code="BENCH.LINE.P", name="Tỉnh Ninh Bình", level="province")
     for number, name in enumerate(("Phường Hoa Lư", "Xã Gia Viễn", "Phường Tam Điệp"), start=1):
         Office.objects.create(

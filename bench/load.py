@@ -417,7 +417,12 @@ async def submitter(
         )
         if dossier is not None:
             tally.submitted.add(dossier["code"])
-            documents = dossier.get("documents") or []
+            # The answer is short (code, state, links); the documents asked
+            # for are on the whole dossier, at links.self.
+            whole = await front.request(
+                "dossier (API)", "GET", f"/api/v1/dossiers/{dossier['code']}/", 200, headers=headers
+            )
+            documents = (whole or {}).get("documents") or []
             if documents:
 
                 def form(position: int = documents[0]["position"]) -> Any:

@@ -45,6 +45,7 @@ def main(dossiers: int, quick: bool = False) -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from bench.prepared import migrate
     from dossiers.management.commands.demo import POPULAR
     from dossiers.models import Dossier
     from portal.models import Office
@@ -52,7 +53,7 @@ def main(dossiers: int, quick: bool = False) -> None:
     from reports.models import Export
     from reports.tasks import make_export
 
-    call_command("migrate", verbosity=0)
+    migrate()
     # Quick: of the catalogue, only the procedures the demo's history uses most.
     only = list(POPULAR) if quick else None
     call_command("demo", dossiers=dossiers, only=only, stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -80,9 +80,9 @@ def setup(offices: int):
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from bench.prepared import migrate
 
-    call_command("migrate", verbosity=0)
+    migrate()
     from portal.models import Office
     from procedures.models import Procedure, Sector
 

@@ -89,14 +89,14 @@ def measure(rounds: int) -> bool:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.test import Client
     from django.utils.text import slugify
 
+    from bench.prepared import migrate
     from procedures import search_index
     from procedures.models import Procedure, Sector
 
-    call_command("migrate", verbosity=0)
+    migrate()
     rows = catalogue()
     sectors = {}
     for row in rows:

@@ -76,10 +76,9 @@ def prepare() -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from bench.prepared import migrate
 
-    call_command("migrate", verbosity=0)
-    call_command("migrate", verbosity=0, run_syncdb=True)  # then the bare table, which refers to the portal's
+    migrate(syncdb=True)  # with the bare table, which refers to the portal's
     from portal.models import ApiToken, Membership
     from tests.factories import OfficeFactory, ProcedureFactory, UserFactory, staff_member
 

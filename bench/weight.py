@@ -37,12 +37,13 @@ def setup():
     django.setup()
     from django.core.management import call_command
 
+    from bench.prepared import migrate
     from dossiers.management.commands.demo import COMMUNES, PROVINCE
     from portal.models import Office, User
     from procedures.models import Procedure
     from procedures.names import load_names
 
-    call_command("migrate", verbosity=0)
+    migrate()
     if not Procedure.objects.exists():
         call_command(
             "import_national_catalogue", quiet=True, completions=str(ROOT / "procedures/data/completions.json")
