@@ -17,7 +17,10 @@ answer, as nginx's upstream does):
 - citizens searching and reading procedures (the public search page, a
   procedure's page, the API's search): one round every second;
 - citizens submitting an application with a scan through the API (the
-  dossier, then the file): one every three seconds;
+  dossier, with an Idempotency-Key so that a request cut by a restarting
+  process is sent again to the other one without opening a second dossier;
+  then the whole dossier, to read the documents asked for; then the file):
+  one every three seconds;
 - counter teams (clerk, specialist and approver of one commune) moving each
   submitted dossier through every step — receive, appraise, approve, stamp,
   return — through the API, half a second between steps;
@@ -55,6 +58,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -381,9 +385,12 @@ class Front:
                     raise
                 self.tally.failovers += 1
             except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as error:
-                # Cut while being answered: only a read is sent again; a
-                # write may have been done, and counts as an error.
-                if attempt or method != "GET":
+                # Cut while being answered: a read, or a write that carries
+                # an Idempotency-Key (the server answers a repeat with what
+                # the first did), is sent again; another write may have been
+                # done, and counts as an error.
+                retried = method == "GET" or "Idempotency-Key" in (kwargs.get("headers") or {})
+                if attempt or not retried:
                     self.tally.times[kind].append(time.perf_counter() - started)
                     self.tally.errors[kind].append(f"cut: {error}")
                     return None
@@ -413,7 +420,12 @@ async def submitter(
         office = random.choice(offices)
         application = {"procedure": BIRTH, "office": office, "answers": answers}
         dossier = await front.request(
-            "submit (API)", "POST", "/api/v1/dossiers/", 201, json=application, headers=headers
+            "submit (API)",
+            "POST",
+            "/api/v1/dossiers/",
+            201,
+            json=application,
+            headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
         )
         if dossier is not None:
             tally.submitted.add(dossier["code"])
