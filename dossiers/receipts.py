@@ -3,8 +3,10 @@ issues for a payment once the money is taken — the payer, the amounts by fee
 line, the collecting office, the receipt's number and series, how it was
 paid and who took it. What it says is frozen on the payment when it is paid
 (dossiers/payments.py); its PDF is rendered once, through the slips'
-renderer, and stored with its SHA-256 like a slip, the same bytes at every
-download after that.
+renderer, signed by the collecting office (portal/signing.py) and stored
+with its SHA-256 like a slip, the same bytes at every download after that.
+While the office cannot sign, the receipt waits: a download answers 503
+naming the certificate to renew, and the money taken stays recorded.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dossiers.models import Payment, PaymentMethod
-from dossiers.slips import DOCUMENT_STYLESHEET, pdf_from_html
+from dossiers.slips import DOCUMENT_STYLESHEET, cannot_sign, pdf_from_html
+from portal import signing
 
 
 def filename(payment: Payment) -> str:
@@ -41,13 +44,16 @@ def render_html(payment: Payment) -> str:
 
 
 def ensure_file(payment_pk: int) -> Payment:
-    """The payment with its receipt's PDF stored: rendered now if it was not
-    yet, never again once it was."""
+    """The payment with its receipt's PDF stored, signed by the collecting
+    office: rendered now if it was not yet, never again once it was. Raises
+    SigningUnavailable when the office cannot sign (nothing is stored)."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("dossier", "office").get(pk=payment_pk)
         if payment.receipt_sha256 or not payment.receipt:
             return payment
-        pdf = pdf_from_html(render_html(payment), DOCUMENT_STYLESHEET)
+        with translation.override(payment.office.language or settings.LANGUAGE_CODE):
+            reason = _("Fee receipt")
+        pdf = signing.sign(pdf_from_html(render_html(payment), DOCUMENT_STYLESHEET), payment.office, reason=reason)
         payment.receipt_file.save(filename(payment), ContentFile(pdf), save=False)
         payment.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
         payment.save(update_fields=["receipt_file", "receipt_sha256"])
@@ -57,7 +63,10 @@ def ensure_file(payment_pk: int) -> Payment:
 def download(payment: Payment) -> HttpResponse:
     """The receipt's PDF, the same bytes every time, with its SHA-256: for
     the counter, the citizen and the API alike."""
-    payment = ensure_file(payment.pk)
+    try:
+        payment = ensure_file(payment.pk)
+    except signing.SigningUnavailable as unavailable:
+        return cannot_sign(unavailable)
     with payment.receipt_file.open("rb") as stored:
         content = stored.read()
     response = HttpResponse(content, content_type="application/pdf")

@@ -322,14 +322,20 @@ def read(slip: Slip) -> bytes:
         return stored.read()
 
 
+def cannot_sign(unavailable: signing.SigningUnavailable) -> HttpResponse:
+    """What a download answers while its office cannot sign: not a server
+    fault to hide, the office must renew its certificate (the message says
+    which); the document is signed and stored at the next try."""
+    return HttpResponse(str(unavailable), status=503, content_type="text/plain; charset=utf-8")
+
+
 def download(slip: Slip) -> HttpResponse:
     """The slip's PDF to print or keep, the same bytes every time, with its
     SHA-256: for the counter, the citizen and the API alike."""
     try:
         slip = ensure_file(slip.pk)
     except signing.SigningUnavailable as unavailable:
-        # Not a server fault to hide: the office must renew its certificate.
-        return HttpResponse(str(unavailable), status=503, content_type="text/plain; charset=utf-8")
+        return cannot_sign(unavailable)
     response = HttpResponse(read(slip), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.filename}"'
     response["X-Content-SHA256"] = slip.sha256

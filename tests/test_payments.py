@@ -16,6 +16,7 @@ from dossiers.errors import NotAllowed, NotPossible
 from dossiers.intake import FeeInvalid
 from dossiers.models import Dossier, Payment, State
 from dossiers.workflow import perform
+from portal import signing
 from procedures.models import Fee, PaymentDue
 from tests.conftest import error_of
 from tests.factories import PASSWORD, ProcedureFactory, received_dossier, staff_member, submitted_online
@@ -160,6 +161,30 @@ def test_the_clerk_takes_the_fee_on_the_page_and_prints_the_receipt(client, paid
     assert first.content == again.content and first["X-Content-SHA256"] == hashlib.sha256(first.content).hexdigest()
     text = PdfReader(io.BytesIO(first.content)).pages[0].extract_text()
     assert "BL-0099" in text and "Nguyễn Thị Lan" in text and "Lệ phí" in text and "Phường Ba Đình" in text
+    # Signed by the office that took the money, like its slips.
+    report = signing.validate(first.content)
+    assert report.valid and report.signer == "Phường Ba Đình"
+
+
+def test_while_the_office_cannot_sign_the_receipt_waits_and_the_money_stays_recorded(
+    client, api, settings, tmp_path, paid_first, office_a, chi, lan
+):
+    settings.PDF_SIGNING_KEYS_DIR = tmp_path / "keys"
+    dossier = submitted_online(paid_first, office_a, lan)
+    payment = payments.record_at_counter(dossier, amount=50000, receipt_number="BL-5", actor=chi)
+    # The office's key file is replaced by one locked with another passphrase.
+    signing.issue_development_certificate(settings.PDF_SIGNING_KEYS_DIR, office_a, b"another passphrase")
+    sign_in(client, chi)
+    address = f"/counter/dossiers/{dossier.code}/payments/{payment.reference}/receipt/"
+    response = client.get(address)
+    assert response.status_code == 503 and "check the passphrase" in response.content.decode()
+    through_api = api.as_(chi).get(f"/api/v1/dossiers/{dossier.code}/payments/{payment.reference}/receipt/")
+    assert through_api.status_code == 503
+    payment.refresh_from_db()
+    assert payment.state == "paid" and not payment.receipt_sha256
+    settings.PDF_SIGNING_PASSPHRASE = "another passphrase"
+    response = client.get(address)
+    assert response.status_code == 200 and signing.validate(response.content).valid
 
 
 @pytest.mark.parametrize(
