@@ -7,7 +7,7 @@ the SMS webhook: the same rules, the same messages."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -206,4 +206,4 @@ class TrackCase(Tracker):
 
     tracking = tracking
     serializer_class = TrackedCaseSerializer
-    not_found = _lazy("No case matches this code and these digits.")
+    not_found = gettext_lazy("No case matches this code and these digits.")

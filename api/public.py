@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -31,7 +31,7 @@ class Tracker(APIView):
     throttle_classes: list = []
     tracking: Any = citizens_tracking
     serializer_class: Any = TrackSerializer
-    not_found = _lazy("No dossier matches this code and these digits.")
+    not_found = gettext_lazy("No dossier matches this code and these digits.")
 
     def get(self, request):
         query = TrackQuerySerializer(data=request.query_params)

@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -374,6 +374,8 @@ def open_online(
     as the official form and attached to the dossier's e-form document.
     `actor` sends it for `citizen` (by default the citizen themselves)."""
     actor = actor or citizen
+    # Read once, for the check below and the dossier's terms.
+    prefetch_related_objects([procedure], "channels")
     if not procedure.may_apply_online:
         raise Invalid(_("Procedure %(code)s cannot be applied for online.") % {"code": procedure.code})
     if not offices_for(procedure).filter(pk=office.pk).exists():
@@ -403,7 +405,7 @@ def open_online(
         fee_quantities=fee_quantities,
         fee_exemption=fee_exemption,
     )
-    documents = {document.position: document for document in dossier.documents.all()}
+    documents = {document.position: document for document in dossier.documents.all()} if files else {}
     for draft_file in files:
         with draft_file.file.open("rb") as stored:
             content = stored.read()
