@@ -12,18 +12,16 @@ other columns ("STT", "Ghi chú") are ignored:
 vnp_TmnCode              the merchant code (TmnCode) the money was taken under
 vnp_TxnRef               the portal's payment reference (the order)
 vnp_TransactionNo        the gateway's transaction number
-vnp_Amount               the amount in hundredths of a đồng, as in the messages
-                         (5000000 = 50.000 đồng)
+vnp_Amount               in hundredths of a đồng, as in the messages (5000000)
 vnp_PayDate              yyyyMMddHHmmss, Vietnam time (GMT+7)
 vnp_BankCode             the bank or wallet (NCB, VCB…)
 vnp_TransactionType      01 payment, 02 full refund, 03 partial refund
-vnp_TransactionStatus    00 settled; anything else was not (not counted)
+vnp_TransactionStatus    00 settled; anything else was not (not matched)
 =======================  =====================================================
 
 `read` takes the uploaded bytes and returns the lines, or raises
 `SettlementInvalid` with every problem found (up to `MAX_ERRORS`), each
-naming its line and what is wrong; `write` makes such a file (the gateway
-simulator's, and the tests'). Both are pure.
+naming its line and what is wrong; `write` makes one (the simulator's).
 
 `match` reads the settled lines against the online payments and refunds of
 an office's day (dossiers/reconciliation.py says which day a payment
@@ -121,10 +119,6 @@ class SettlementLine:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "paid_at": self.paid_at.isoformat()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SettlementLine:
-        return cls(**{**data, "paid_at": dt.datetime.fromisoformat(data["paid_at"])})
 
 
 def _pay_date(text: str) -> dt.datetime | None:
@@ -347,8 +341,13 @@ def match(office: Office, day: dt.date, lines: list[SettlementLine], merchant_co
                 Mismatch(
                     MERCHANT,
                     file_amount_vnd=line.amount_vnd,
-                    note=_("The file says %(given)s; this office collects under %(expected)s.")
-                    % {"given": line.merchant_code, "expected": merchant_code or "—"},
+                    note=(
+                        _("The file says %(given)s; this office collects under %(expected)s.")
+                        % {"given": line.merchant_code, "expected": merchant_code}
+                        if merchant_code
+                        else _("The file says %(given)s; this office's province has no merchant for online payment.")
+                        % {"given": line.merchant_code}
+                    ),
                     **mismatch,
                 )
             )
