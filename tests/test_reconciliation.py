@@ -389,3 +389,12 @@ def test_the_simulators_settlement_file_matches_a_payment_made_through_it(
     assert response.status_code == 302
     kept = Settlement.objects.get()
     assert kept.result["matched"] == 1 and kept.result["mismatches"] == []
+
+
+def test_the_accountant_chooses_an_office_and_a_day(office_a, ke):
+    client = signed_in(ke)
+    assert "Phường Ba Đình" in client.get("/reports/statements/").content.decode()
+    chosen = client.get("/reports/statements/", {"office": office_a.pk, "day": "2026-12-07"})
+    assert chosen.status_code == 302 and chosen["Location"] == page_url(office_a)
+    refused = client.get("/reports/statements/", {"office": office_a.pk, "day": "2026-02-30"})
+    assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
