@@ -1,8 +1,11 @@
 """The reports in the REST API: the dashboard's timeliness numbers (from
 reports/stats.py) and the Decision 766 service-quality index (from
-reports/quality.py), one row per office the caller oversees and the total."""
+reports/quality.py), one row per office the caller oversees and the total;
+and an office's daily statement of fees (dossiers/reconciliation.py)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,6 +15,8 @@ from rest_framework.views import APIView
 
 from api.schema import ErrorSerializer
 from api.serializers import ReportQuerySerializer, ReportSerializer
+from dossiers import reconciliation
+from dossiers.models import Settlement
 from portal.models import Office
 from portal.replicas import report_reads_view
 from reports import quality, stats
@@ -158,3 +163,64 @@ class QualityIndex(APIView):
             "total": row(found.total),
         }
         return Response(QualityIndexSerializer(body).data)
+
+
+class StatementRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Payments taken (refunds are not counted).")
+    paid_vnd = serializers.IntegerField()
+    refunded_vnd = serializers.IntegerField()
+    net_vnd = serializers.IntegerField()
+
+
+class StatementSerializer(serializers.Serializer):
+    office = serializers.CharField()
+    office_name = serializers.CharField()
+    day = serializers.DateField()
+    total = StatementRowSerializer()
+    by_method = StatementRowSerializer(many=True)
+    by_procedure = StatementRowSerializer(many=True)
+    by_fee_line = StatementRowSerializer(many=True)
+    entries = serializers.ListField(child=serializers.DictField(), help_text="The day's payments and refunds.")
+    settlement = serializers.DictField(
+        allow_null=True, help_text="The latest settlement file imported for the day: its SHA-256 and its match."
+    )
+
+
+class DailyStatement(APIView):
+    """An office's fees on a day (its time), by method, procedure and fee
+    line, with the latest settlement file's match: for its accountant, its
+    leader and its supervisors (dossiers/reconciliation.py)."""
+
+    @extend_schema(
+        summary="An office's daily statement of fees",
+        responses={200: StatementSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        tags=["reports"],
+    )
+    def get(self, request, office_code: str, day: str):
+        offices = reconciliation.statement_offices(request.user)
+        if not offices.exists():
+            raise exceptions.PermissionDenied(
+                _("The statements of fees are for accountants, office leaders and supervisors.")
+            )
+        office = offices.filter(code=office_code).first()
+        try:
+            the_day = dt.date.fromisoformat(day)
+        except ValueError:
+            the_day = None
+        if office is None or the_day is None:
+            raise exceptions.NotFound(_("No such office or day among the statements you read."))
+        kept = Settlement.objects.filter(office=office, day=the_day).first()
+        body = {
+            **reconciliation.statement(office, the_day).as_dict(),
+            "settlement": None
+            if kept is None
+            else {
+                "sha256": kept.sha256,
+                "filename": kept.filename,
+                "imported_at": kept.imported_at.isoformat(),
+                **kept.result,
+            },
+        }
+        return Response(StatementSerializer(body).data)

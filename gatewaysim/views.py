@@ -11,6 +11,9 @@ choose what happens:
 - *late*: the citizen returns with a success, and the notification comes
   PAYMENT_SIMULATOR_LATE_SECONDS later;
 - *timeout*: nothing comes back; a query (querydr) answers "not finished".
+It also gives a merchant's settlement file for a day (`settlement`): the
+transactions it settled that day, in the adapter's CSV layout
+(dossiers/settlements.py), as the real gateway's merchant site does.
 Notifications are sent over real HTTP from a thread, to
 PAYMENT_SIMULATOR_IPN_URL, and retried twice when the portal does not
 answer 00 or 02, as the real gateway retries. Orders live in the cache.
@@ -34,7 +37,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from dossiers import gateways
+from dossiers import gateways, settlements
 
 logger = logging.getLogger("gatewaysim")
 OUTCOMES = ("success", "failure", "late", "timeout")
@@ -45,6 +48,18 @@ KEEP_SECONDS = 24 * 3600
 
 def _key(reference: str) -> str:
     return f"gatewaysim:{reference}"
+
+
+def _day_key(merchant_code: str, day: str) -> str:
+    return f"gatewaysim:day:{merchant_code}:{day}"
+
+
+def _settled(merchant_code: str, pay_date: str, reference: str) -> None:
+    """Keep the order in its merchant's day, for the settlement file."""
+    key = _day_key(merchant_code, pay_date[:8])
+    references = cache.get(key) or []
+    if reference not in references:
+        cache.set(key, [*references, reference], KEEP_SECONDS * 7)
 
 
 @require_GET
@@ -92,6 +107,8 @@ def choose(request):
     }
     signed = gateways.sign_params(merchant.secret, result)
     cache.set(_key(reference), {**order, "status": result["vnp_TransactionStatus"], "result": signed}, KEEP_SECONDS)
+    if success:
+        _settled(merchant.code, result["vnp_PayDate"], reference)
     delay = settings.PAYMENT_SIMULATOR_LATE_SECONDS if outcome == "late" else 0
     send_notification(signed, delay)
     return redirect(f"{asked['vnp_ReturnUrl']}?{gateways.query_string(signed)}")
@@ -163,3 +180,22 @@ def transaction(request) -> HttpResponse:
     }
     answer["vnp_SecureHash"] = gateways.sign_fields(merchant.secret, answer, gateways.ANSWER_FIELDS)
     return JsonResponse(answer)
+
+
+@require_GET
+def settlement(request) -> HttpResponse:
+    """A merchant's settlement file for a day (?vnp_TmnCode=…&date=yyyyMMdd):
+    every order it settled that day, paid at that day's date."""
+    merchant = gateways.merchant_by_code(request.GET.get("vnp_TmnCode", ""))
+    day = request.GET.get("date", "")
+    if merchant is None or len(day) != 8 or not day.isdigit():
+        return HttpResponseBadRequest("unknown merchant or date (yyyyMMdd)")
+    rows = []
+    for reference in cache.get(_day_key(merchant.code, day)) or []:
+        result = ((cache.get(_key(reference)) or {}).get("result")) or {}
+        if result.get("vnp_TransactionStatus") == "00":
+            rows.append({**result, "vnp_TransactionType": settlements.PAYMENT})
+    rows.sort(key=lambda row: (row["vnp_PayDate"], row["vnp_TxnRef"]))
+    response = HttpResponse(settlements.write(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="settlement-{merchant.code}-{day}.csv"'
+    return response

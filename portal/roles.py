@@ -11,7 +11,8 @@ in this order::
     superuser
       └─ office administrator of a province ─ catalogue administrator (superusers only)
            └─ office administrator of one of its communes
-                └─ supervisor, approver, specialist, clerk, switchboard operator
+                └─ supervisor, approver, specialist, clerk, switchboard operator,
+                   accountant
 
 A province's office administrator may appoint the office administrators of
 its communes (whose reach is a part of their own), never one at the province
@@ -39,7 +40,14 @@ from portal.models import Membership, Office, User
 Role = Membership.Role
 
 # The roles an office administrator gives at the offices they administer.
-GIVEN_BY_OFFICE_ADMINISTRATORS = (Role.CLERK, Role.SPECIALIST, Role.APPROVER, Role.SUPERVISOR, Role.OPERATOR)
+GIVEN_BY_OFFICE_ADMINISTRATORS = (
+    Role.CLERK,
+    Role.SPECIALIST,
+    Role.APPROVER,
+    Role.SUPERVISOR,
+    Role.OPERATOR,
+    Role.ACCOUNTANT,
+)
 
 
 def administered_offices(user: Any) -> QuerySet[Office]:

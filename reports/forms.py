@@ -41,3 +41,27 @@ class ReportForm(forms.Form):
         except PeriodError as error:
             self.add_error("end" if error.field == "end" and end else None, error.message)
         return data
+
+
+class StatementDayForm(forms.Form):
+    """Which office's statement, and which day."""
+
+    office = forms.ModelChoiceField(label=gettext_lazy("Office"), queryset=Office.objects.none(), empty_label=None)
+    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices.order_by("name")
+
+
+class SettlementForm(forms.Form):
+    """The gateway's settlement file for the day."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Settlement file (CSV)"),
+        help_text=gettext_lazy(
+            "The CSV the gateway gives for the day, in UTF-8, with the columns vnp_TmnCode, vnp_TxnRef, "
+            "vnp_TransactionNo, vnp_Amount, vnp_PayDate, vnp_BankCode, vnp_TransactionType and "
+            "vnp_TransactionStatus."
+        ),
+    )

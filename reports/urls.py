@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import statement_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
     path("register.<str:fmt>", views.register, name="register"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("statements/", statement_views.choose, name="statements"),
+    path("statements/<str:office_code>/<str:day>/", statement_views.statement, name="statement"),
+    path(
+        "statements/<str:office_code>/<str:day>/statement.<str:fmt>",
+        statement_views.statement_file,
+        name="statement_file",
+    ),
 ]

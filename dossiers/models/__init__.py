@@ -10,6 +10,7 @@ from dossiers.models.outputs import CounterDigest, Notification, Slip
 from dossiers.models.payments import Payment, PaymentMethod, PaymentState
 from dossiers.models.results import Result, ResultQuerySet
 from dossiers.models.rollups import BalancedMonth, DailyTally, MonthlyTally, OpenBalance
+from dossiers.models.settlements import Settlement
 from dossiers.models.supplements import RequestedDocument, RequestedQuerySet
 from dossiers.models.trail import CodeSequence, DossierEvent, EventQuerySet, Pause
 from dossiers.states import State
@@ -39,6 +40,7 @@ __all__ = [
     "RequestedQuerySet",
     "Result",
     "ResultQuerySet",
+    "Settlement",
     "Slip",
     "State",
     "missing_of",

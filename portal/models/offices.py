@@ -250,6 +250,7 @@ class Membership(models.Model):
         OFFICE_ADMIN = "office_admin", _("Office administrator (staff and roles)")
         CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue administrator")
         OPERATOR = "operator", _("Switchboard operator (feedback line)")
+        ACCOUNTANT = "accountant", _("Accountant (fees collected)")
 
     # Roles that see the communes below a province office, not just the office.
     # (The catalogue serves every office: its administrator's office does not matter.)
@@ -262,6 +263,9 @@ class Membership(models.Model):
     REPORTING_ROLES = (Role.SUPERVISOR, Role.APPROVER)
     # Roles that open the administration site (administrators edit, supervisors look).
     ADMIN_ROLES = (Role.SUPERVISOR, Role.OFFICE_ADMIN, Role.CATALOGUE_ADMIN)
+    # Roles that read an office's daily statement of fees and import the
+    # gateway's settlement file: its accountant, its leader, its supervisors.
+    STATEMENT_ROLES = (Role.ACCOUNTANT, Role.APPROVER, Role.SUPERVISOR)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -128,6 +128,13 @@ class User(AbstractUser):
         )
 
     @property
+    def may_see_statements(self) -> bool:
+        """Accountants, office leaders and supervisors read the daily statement of fees."""
+        return self.is_active and (
+            self.is_superuser or any(m.role in Membership.STATEMENT_ROLES for m in self._memberships())
+        )
+
+    @property
     def may_administer(self) -> bool:
         """May open the administration site."""
         return self.is_active and (

@@ -22,6 +22,16 @@ def vnd(amount) -> str:
 
 
 @register.filter
+def dong(amount) -> str:
+    """An amount in a column headed in đồng: "1.250.000" in Vietnamese,
+    "1,250,000" otherwise; zero is "0" (an account balances to zero)."""
+    if amount in (None, ""):
+        return ""
+    text = f"{int(amount):,}"
+    return text.replace(",", ".") if (get_language() or "vi").startswith("vi") else text
+
+
+@register.filter
 def get_item(mapping, key):
     """mapping|get_item:key — a dictionary lookup with a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,6 +1,7 @@
 """Demo data: a province with three one-stop counters, one account per role,
 the public holidays, and the real national catalogue. Safe to run again."""
 
+import datetime as dt
 import functools
 import time
 from pathlib import Path
@@ -11,8 +12,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import synthetic
-from dossiers.models import Dossier
+from dossiers import payments, synthetic
+from dossiers.models import Dossier, Payment
+from dossiers.payments import TAKES_MONEY
 from portal import two_factor
 from portal.models import CalendarDay, Membership, Office, User
 from procedures.interchange import import_national
@@ -82,6 +84,7 @@ STAFF = [
     ("officeadmin", "Lương Thị Ngọc", None, Role.OFFICE_ADMIN),
     ("cataloguer", "Hoàng Thị Mai", None, Role.CATALOGUE_ADMIN),
     ("operator", "Trịnh Thị Oanh", None, Role.OPERATOR),
+    ("accountant", "Ngô Thị Kế", 0, Role.ACCOUNTANT),
 ]
 CITIZEN = ("citizen", "Nguyễn Thị Lan", "0912345678", "001190012345", "Số 21 Trần Hưng Đạo, phường Hoa Lư")
 
@@ -132,6 +135,7 @@ class Command(BaseCommand):
         CalendarDay.seed_public_holidays("VN", [this_year - 1, this_year, this_year + 1])
         self.catalogue(only)
         self.history(communes, dossiers)
+        self.fees_of_yesterday(communes[0])
         # Every office signs its slips out of the box (not legally valid).
         call_command("signing_keys", "--issue", stdout=self.stdout)
         self.stdout.write(f"Demo data ready in {time.monotonic() - started:.1f} s.")
@@ -197,6 +201,29 @@ class Command(BaseCommand):
         weights = [POPULAR.get(p.code, OTHERS_WEIGHT) for p in procedures]
         written = synthetic.generate(count, communes, procedures, weights=weights)
         self.stdout.write(f"Dossiers: {written} over the last 12 months.")
+
+    def fees_of_yesterday(self, office: Office) -> None:
+        """Fees taken at the first counter yesterday, in cash and by card, for
+        its daily statement (the history itself records no payment)."""
+        if Payment.objects.exists():
+            return
+        clerk = User.objects.get(username="clerk")
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        before = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(0)))
+        received = Dossier.objects.filter(receiving_office=office, state__in=TAKES_MONEY, received_at__lt=before)
+        owing = [dossier for dossier in received.order_by("-received_at")[:300] if dossier.amount_outstanding_vnd][:8]
+        for n, dossier in enumerate(owing):
+            moment = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(8, 10))) + dt.timedelta(minutes=37 * n)
+            amount = dossier.amount_outstanding_vnd // 2 if n == 3 else dossier.amount_outstanding_vnd
+            payments.record_at_counter(
+                dossier,
+                amount=amount,
+                receipt_number=f"{yesterday:%y%m%d}-{n + 1:03d}",
+                method="card" if n % 3 == 2 else "cash",
+                actor=clerk,
+                at=moment,
+            )
+        self.stdout.write(f"Fees: {len(owing)} payments at {office.name} on {yesterday:%d/%m/%Y}.")
 
     def catalogue(self, only: list[str] | None = None) -> None:
         completions = load_completions(DATA / "completions.json")
