@@ -30,7 +30,7 @@ from portal.auth import supervisors_only
 from portal.models import Office
 from portal.replicas import report_reads_view
 from procedures.models import Sector
-from reports import charts, exports, quality, recount, stats, tasks
+from reports import charts, collected, exports, line, quality, recount, stats, tasks
 from reports import hotspots as complaint_hotspots
 from reports.delays import stage_delays
 from reports.forms import ReportForm
@@ -103,6 +103,7 @@ def dashboard(request, offices):
     rows = sorted(result.rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0, r.label))
     rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]) for row in rows]
     backlog = stats.backlog(chosen, today=today, known=result)
+    fees = collected.collected(asked.period, chosen)
     months = stats.trend(chosen, today=today)
     trend_chart = charts.trend(
         [
@@ -138,6 +139,9 @@ def dashboard(request, offices):
             "months": months,
             "backlog_chart": backlog_chart,
             "at_risk": _offices_at_risk(chosen),
+            "fee_columns": collected.columns(),
+            "fee_rows": [(row, [collected.amount_text(c) for c in row.cells()]) for row in fees.rows],
+            "fee_total": (fees.total, [collected.amount_text(c) for c in fees.total.cells()]),
         },
     )
 
@@ -283,7 +287,9 @@ def export(request, offices, fmt: str):
     scope = _scope(asked.offices, offices)
     if fmt == "pdf":
         return exports.report_pdf(result, scope=scope, issuer=exports.issuer_of(asked.offices))
-    return EXPORTS[fmt](result, scope=scope)
+    # The fees collected follow the report by office (they are the counters').
+    fees = collected.collected(asked.period, asked.offices) if by == "office" else None
+    return EXPORTS[fmt](result, scope=scope, fees=fees)
 
 
 @supervisors_only
@@ -423,5 +429,32 @@ def hotspots(request, offices):
             "scope": _scope(asked.offices, offices),
             "hotspots": found,
             "dimensions": [(label, found.by[key]) for key, label in complaint_hotspots.DIMENSIONS.items()],
+        },
+    )
+
+
+@supervisors_only
+@report_reads_view
+def feedback_line(request, offices):
+    """The feedback line's figures for the period, office by office and
+    month by month, and its hotspots over the last months
+    (reports/line.py)."""
+    asked = _selection(request, offices)
+    found = line.figures(asked.period, asked.offices, today=asked.today)
+    spots = line.hotspots(asked.offices, today=asked.today)
+    return render(
+        request,
+        "reports/line.html",
+        {
+            "form": asked.form,
+            "query": asked.query,
+            "period": asked.period,
+            "scope": _scope(asked.offices, offices),
+            "figures": found,
+            "measures": list(line.MEASURES.values()),
+            "hotspots": spots,
+            "dimensions": [(label, spots.by[key]) for key, label in line.DIMENSIONS.items()],
+            "questions": spots.by[line.QUESTIONS][:10],
+            "repeating": line.repeating(spots),
         },
     )
