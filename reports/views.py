@@ -437,11 +437,12 @@ def hotspots(request, offices):
 @report_reads_view
 def feedback_line(request, offices):
     """The feedback line's figures for the period, office by office and
-    month by month, and its hotspots over the last months
-    (reports/line.py)."""
+    month by month, and its hotspots over the six months to the period's
+    end (reports/line.py)."""
     asked = _selection(request, offices)
     found = line.figures(asked.period, asked.offices, today=asked.today)
-    spots = line.hotspots(asked.offices, today=asked.today)
+    # The hotspots: the six months up to the period's end.
+    spots = line.hotspots(asked.offices, today=min(asked.period.end, asked.today))
     return render(
         request,
         "reports/line.html",
