@@ -1,11 +1,17 @@
 """The supervisor's screens: the timeliness dashboard, the report by sector
 (Biểu II.06a), the dossiers behind any number, the dossiers at risk, and the
 exports (a long dossier register made in the background, with a page that
-follows it). Every number comes from reports/stats.py (the drill-down lists
-from reports/recount.py).
+follows it), the service-quality index, the complaint hotspots and the
+feedback line's figures. Every number comes from a module that counts it:
+reports/stats.py (the drill-down lists from reports/recount.py), the fees
+collected from reports/collected.py, the index from reports/quality.py,
+the hotspots from reports/hotspots.py and the line from reports/line.py.
 
 Supervisors see the offices they oversee (a province supervisor: every
 commune of the province); an office's leader (approver) sees that office.
+
+This module is long because it holds every report screen, each a thin
+view over the module that counts its figures.
 """
 
 from __future__ import annotations

@@ -232,7 +232,16 @@ def supervisor(client, tuan):
     return client
 
 
-@pytest.mark.parametrize(("language", "words"), [("vi", "Tháng 01/2026"), ("th", "ร้องเรียน")])
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "vi",
+            ["Đường dây phản ánh, kiến nghị: số liệu và điểm nóng", "Trả lời quá hạn", "Thủ tục được hỏi nhiều nhất"],
+        ),
+        ("th", ["สายรับเรื่องร้องเรียน: ตัวเลขและจุดที่มีปัญหา", "ตอบล่าช้า", "ขั้นตอนที่มีคำถามมากที่สุด"]),
+    ],
+)
 def test_the_page_in_vietnamese_and_thai(cases, supervisor, office_a, language, words):
     supervisor.cookies["django_language"] = language
     page = supervisor.get(reverse("reports:line") + "?period=2026-01", HTTP_ACCEPT_LANGUAGE=language)
@@ -240,6 +249,7 @@ def test_the_page_in_vietnamese_and_thai(cases, supervisor, office_a, language, 
     text = page.content.decode()
     assert f'lang="{language}"' in text and office_a.name in text and "số 5 lý thường kiệt" in text
     assert reverse("reports:line") in text  # in the reports' navigation
+    assert all(word in text for word in words)
 
 
 def test_an_empty_period_says_so(cases, supervisor):
