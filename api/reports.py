@@ -1,6 +1,7 @@
 """The reports in the REST API: the dashboard's timeliness numbers (from
-reports/stats.py) and the Decision 766 service-quality index (from
-reports/quality.py), one row per office the caller oversees and the total."""
+reports/stats.py), the fees collected (from reports/collected.py) and the
+Decision 766 service-quality index (from reports/quality.py), one row per
+office the caller oversees and the total."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from api.schema import ErrorSerializer
 from api.serializers import ReportQuerySerializer, ReportSerializer
 from portal.models import Office
 from portal.replicas import report_reads_view
-from reports import quality, stats
+from reports import collected, quality, stats
 from reports.periods import Period
 
 
@@ -73,6 +74,54 @@ class TimelinessReport(APIView):
             "total": row(report.total),
         }
         return Response(ReportSerializer(body).data)
+
+
+class FeesRowSerializer(serializers.Serializer):
+    office = serializers.CharField(allow_null=True, help_text="The office's code; null for the total.")
+    name = serializers.CharField()
+    cash = serializers.IntegerField(help_text="Paid in cash in the period, in đồng.")
+    card = serializers.IntegerField(help_text="Paid by card at the counter in the period, in đồng.")
+    online = serializers.IntegerField(help_text="Paid online in the period, in đồng.")
+    refunded = serializers.IntegerField(help_text="Refunded in the period, in đồng.")
+    net = serializers.IntegerField(help_text="Cash + card + online − refunded.")
+
+
+class FeesSerializer(serializers.Serializer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField()
+
+    to = serializers.DateField()
+    rows = FeesRowSerializer(many=True)
+    total = FeesRowSerializer()
+
+
+class FeesCollected(APIView):
+    """The fees each office you oversee collected in the period, by method,
+    less refunds, to the đồng; and the total."""
+
+    @extend_schema(
+        summary="Fees collected per office",
+        parameters=[ReportQuerySerializer],
+        responses={200: FeesSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+        tags=["reports"],
+    )
+    @report_reads_view
+    def get(self, request):
+        offices, period = _asked(request)
+        found = collected.collected(period, offices)
+
+        def row(line: collected.Fees) -> dict:
+            return {
+                "office": line.office.code if line.office else None,
+                "name": line.label,
+                **line.by_method,
+                "refunded": line.refunded,
+                "net": line.net,
+            }
+
+        body = {"from": period.start, "to": period.end, "rows": [row(r) for r in found.rows], "total": row(found.total)}
+        return Response(FeesSerializer(body).data)
 
 
 class FigureSerializer(serializers.Serializer):

@@ -23,8 +23,8 @@ service-quality index (reports/quality.py, 5.1–5.3):
 Themes are read from the citizen's words with the complaint hotspots'
 keywords (`reports.hotspots.themes_of`), and the lines are the same
 `Line`s: recurring (cases in two months or more) first. A place is compared
-as written, in lower case with spaces tidied ("Số 5 Lý Thường Kiệt" and
-"số 5  lý thường kiệt" are one place).
+in lower case with spaces tidied ("Số 5 Lý Thường Kiệt" and "số 5  lý
+thường kiệt" are one place) and reads as it was first written.
 
 The line sits above the reports in the layout (tests/test_layering.py): its
 cases are read through the office's relation (`line_cases_to_answer`), as
@@ -43,6 +43,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dossiers.timeliness import start_of_day
 from portal.models import Office
@@ -55,7 +56,7 @@ QUESTION = "question"
 ROUTING = ("dispatch", "decline")
 
 MEASURES = {
-    "received": _("Received"),
+    "received": pgettext_lazy("line", "Received"),
     "answered_on_time": _("Answered on time"),
     "answered_late": _("Answered late"),
     "open_within": _("Open, within the limit"),
@@ -219,10 +220,12 @@ def hotspot_lines(
     """The lines from (received at, type, text, place, procedure code,
     procedure name, office name) rows; a case without a procedure or a
     place is on no line of that dimension. `QUESTIONS`: the procedures of
-    the questions alone."""
+    the questions alone. Rows come oldest first."""
     position = {(p.start.year, p.start.month): i for i, p in enumerate(periods)}
     tz = timezone.get_default_timezone()
     lines: dict[str, dict[str, Line]] = {dimension: {} for dimension in (*DIMENSIONS, QUESTIONS)}
+    # A place reads as it was first written; its spellings count together.
+    places: dict[str, str] = {}
     total = 0
     for received_at, kind, text, place, code, procedure, office in rows:
         local = received_at.astimezone(tz)
@@ -236,7 +239,7 @@ def hotspot_lines(
             "theme": [str(theme.label) for theme in themes_of(text)],
             "office": [office],
             "procedure": about,
-            "place": [place_key(place)] if place_key(place) else [],
+            "place": [places.setdefault(place_key(place), " ".join(place.split()))] if place_key(place) else [],
             QUESTIONS: about if kind == QUESTION else [],
         }
         for dimension, labels in keys.items():
@@ -275,6 +278,6 @@ def hotspots(offices: Iterable[Office], *, today: dt.date | None = None, months:
         .values_list(
             "received_at", "kind", "text", "place", "procedure__code", "procedure__name", "answering_office__name"
         )
-        .order_by()
+        .order_by("received_at", "pk")
     )
     return hotspot_lines(periods, rows, kinds())

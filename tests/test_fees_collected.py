@@ -103,10 +103,35 @@ def test_the_dashboard_and_its_files_show_the_fees(payments, supervisor, office_
     assert "190000" not in by_sector.content.decode("utf-8-sig")
 
 
-def test_a_clerk_is_refused_the_fees(payments, client, chi):
+def test_the_api_gives_the_same_sums(payments, api, tuan, office_a, office_b):
+    body = api.as_(tuan).get("/api/v1/reports/fees/", {"from": "2026-01-01", "to": "2026-01-31"}).json()
+    by_code = {row["office"]: row for row in body["rows"]}
+    assert by_code[office_a.code] == {
+        "office": office_a.code,
+        "name": office_a.name,
+        "cash": 50_000,
+        "card": 30_000,
+        "online": 120_000,
+        "refunded": 190_000,
+        "net": 10_000,
+    }
+    assert by_code[office_b.code]["net"] == 25_000 and body["total"]["net"] == 35_000
+    one = api.as_(tuan).get(
+        "/api/v1/reports/fees/", {"from": "2026-01-01", "to": "2026-01-31", "office": office_b.code}
+    )
+    assert [row["office"] for row in one.json()["rows"]] == [office_b.code]
+    backwards = api.as_(tuan).get("/api/v1/reports/fees/", {"from": "2026-02-01", "to": "2026-01-01"})
+    assert backwards.status_code == 400 and "comes before the first" in backwards.content.decode()
+
+
+def test_a_clerk_is_refused_the_fees(payments, client, chi, api):
     client.login(username=chi.username, password=PASSWORD)
     assert client.get(reverse("reports:dashboard")).status_code == 403
     assert client.get(reverse("reports:export", args=["csv"])).status_code == 403
+    refused = api.as_(chi).get("/api/v1/reports/fees/", {"from": "2026-01-01", "to": "2026-01-31"})
+    assert refused.status_code == 403 and Payment.objects.count() == 7
+    bad = api.as_(chi).get("/api/v1/reports/fees/", {"from": "nonsense"})
+    assert bad.status_code == 403  # who asks is checked before what they ask
 
 
 # 3.5 and 3.6 ------------------------------------------------------------------
