@@ -101,6 +101,7 @@ class Figures:
 
     label: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
+    office: Office | None = None
 
     def __getitem__(self, measure: str) -> int:
         return self.counts[measure]
@@ -152,19 +153,20 @@ def tally(
     satisfied) rows: per month each office with a case, and per office and
     in total over the period."""
     months = period.months()
-    names = {office.pk: office.name for office in offices}
+    by_pk = {office.pk: office for office in offices}
     per_month: list[dict[int, Figures]] = [{} for _m in months]
     tz = timezone.get_default_timezone()
     for office_id, received_at, due_at, answered_at, state, satisfied in rows:
         day = received_at.astimezone(tz).date()
         index = next((i for i, m in enumerate(months) if m.start <= day <= m.end), None)
-        if index is None or office_id not in names:
+        if index is None or office_id not in by_pk:
             continue
-        figures = per_month[index].setdefault(office_id, Figures(names[office_id]))
+        office = by_pk[office_id]
+        figures = per_month[index].setdefault(office_id, Figures(office.name, office=office))
         figures.counts["received"] += 1
         for measure in judge(state, due_at, answered_at, satisfied, at):
             figures.counts[measure] += 1
-    by_office = {office.pk: Figures(office.name) for office in offices}
+    by_office = {office.pk: Figures(office.name, office=office) for office in offices}
     total = Figures(str(_("Total")))
     result = []
     for month, found in zip(months, per_month, strict=True):

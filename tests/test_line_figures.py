@@ -226,6 +226,51 @@ def test_the_index_counts_the_line(cases, office_a, office_b):
     }
 
 
+def test_the_api_gives_the_same_figures(cases, api, tuan, office_a, office_b):
+    body = api.as_(tuan).get("/api/v1/reports/line/", {"from": "2026-01-01", "to": "2026-01-31"}).json()
+    (month,) = body["months"]
+    assert month["month"] == "2026-01"
+    by_code = {row["office"]: row for row in month["rows"]}
+    assert by_code[office_a.code] == {
+        "office": office_a.code,
+        "name": office_a.name,
+        "received": 4,
+        "answered_on_time": 1,
+        "answered_late": 1,
+        "open_within": 1,
+        "open_overdue": 0,
+        "declined": 1,
+        "satisfied": 1,
+        "not_satisfied": 1,
+    }
+    assert by_code[office_b.code]["open_overdue"] == 1
+    assert body["total"]["office"] is None and body["total"]["received"] == 5
+    assert [row["office"] for row in body["rows"]] == [office_a.code, office_b.code]
+
+
+def test_the_api_refuses_a_clerk_and_a_backwards_period(cases, api, chi, tuan):
+    assert api.as_(chi).get("/api/v1/reports/line/", {"from": "2026-01-01", "to": "2026-01-31"}).status_code == 403
+    backwards = api.as_(tuan).get("/api/v1/reports/line/", {"from": "2026-02-01", "to": "2026-01-01"})
+    assert backwards.status_code == 400 and "comes before the first" in backwards.content.decode()
+
+
+def test_the_figures_need_no_calendar_year_loaded(province, office_a):
+    """Without the public holidays of any year loaded, the line's figures
+    still count: each case keeps the due time worked out when it arrived."""
+    case(
+        "PA-9",
+        office_a,
+        at("05/01/2026"),
+        routed=at("05/01/2026", "10:00"),
+        decline_due=at("07/01/2026"),
+        due=at("26/01/2026"),
+        answered=at("27/01/2026"),
+    )
+    assert line.figures(JANUARY, [office_a], today=TODAY).total["answered_late"] == 1
+    row = quality.index(JANUARY, [office_a], today=TODAY).rows[0]
+    assert (str(row.figures["5.1"]), str(row.figures["5.2"])) == ("100.00 %", "0.00 %")
+
+
 @pytest.fixture
 def supervisor(client, tuan):
     client.login(username=tuan.username, password=PASSWORD)
