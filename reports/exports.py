@@ -1,8 +1,8 @@
 """The report and the dossier register as files: CSV, XLSX (openpyxl) and
 PDF (WeasyPrint, with the slips' fonts). The numbers are `stats.report`'s
 (the shares too: `stats.shares`), the fees collected `collected.collected`'s
-(after the report by office: its own lines in the CSV, its own sheet in the
-XLSX); this module only lays them out.
+(with the report by office: more columns of the CSV, a sheet of its own in
+the XLSX); this module only lays them out.
 
 The CSV is UTF-8 with a byte-order mark, comma-separated, with decimal
 points, and says so on its first line: a spreadsheet set up for Vietnamese
@@ -150,7 +150,7 @@ def csv_format_note() -> str:
 
 
 def _fee_lines(fees: Collected) -> list[list]:
-    """The fees collected, after the report: a title, the heads, a row per
+    """The fees collected as the XLSX's sheet: a title, the heads, a row per
     counter and the total, in whole đồng."""
     lines: list[list] = [[_("Fees collected (đồng)"), str(fees.period)]]
     lines.append([_("Row: office"), *collected.columns()])
@@ -163,11 +163,13 @@ def report_csv(result: Report, *, scope: str, fees: Collected | None = None) -> 
     writer = csv.writer(buffer)
     lines = [[csv_format_note()]]
     lines.append([_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)])
-    lines.append([_head(result)] + [label for _m, label in _columns()])
+    # The fees collected, by office: more columns on the office's row.
+    fee_heads = [_("%(column)s (đồng)") % {"column": column} for column in collected.columns()] if fees else []
+    lines.append([_head(result)] + [label for _m, label in _columns()] + fee_heads)
+    paid = {row.office.pk: row for row in fees.rows if row.office} if fees else {}
     for row in [*result.rows, result.total]:
-        lines.append([row.label] + [_text(v) for v in _cells(row)])
-    if fees is not None:
-        lines += [[], *_fee_lines(fees)]
+        money = paid.get(row.key) if row.key is not None else (fees.total if fees else None)
+        lines.append([row.label] + [_text(v) for v in _cells(row)] + (money.cells() if money else []))
     writer.writerows([[csv_text(value) for value in line] for line in lines])
     # With a byte-order mark, spreadsheet programs read the diacritics right.
     content = ("\ufeff" + buffer.getvalue()).encode("utf-8")

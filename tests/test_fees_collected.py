@@ -88,8 +88,12 @@ def test_the_dashboard_and_its_files_show_the_fees(payments, supervisor, office_
     assert '<td class="number">190,000</td>' in page and '<td class="number">35,000</td>' in page
     text = supervisor.get(reverse("reports:export", args=["csv"]) + "?period=2026-01").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    ba_dinh = [row for row in rows if row and row[0] == office_a.name]
-    assert ba_dinh[-1] == [office_a.name, "50000", "30000", "120000", "190000", "10000"]
+    head = rows[2]
+    assert head[-5:] == ["Cash (đồng)", "Card (đồng)", "Online (đồng)", "Refunded (đồng)", "Net collected (đồng)"]
+    by_office = {row[0]: row for row in rows[3:]}
+    assert by_office[office_a.name][-5:] == ["50000", "30000", "120000", "190000", "10000"]
+    assert by_office["Total"][-5:] == ["75000", "30000", "120000", "190000", "35000"]
+    assert len(by_office[office_a.name]) == len(head)
     from openpyxl import load_workbook
 
     book = load_workbook(
