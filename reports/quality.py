@@ -556,7 +556,7 @@ NOT_COMPUTED = (
         _("The portal is not connected to the national document store nor to the population database."),
     ),
     NotComputed(
-        "5.1–5.3 (part)",
+        "5.1–5.3",
         _("Requests for more information within 5 working days, answers published within 2"),
         _(
             "The feedback line has no step asking the citizen for more information, and keeps no date on which "
