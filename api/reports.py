@@ -1,7 +1,9 @@
 """The reports in the REST API: the dashboard's timeliness numbers (from
-reports/stats.py) and the Decision 766 service-quality index (from
-reports/quality.py), one row per office the caller oversees and the total;
-and an office's daily statement of fees (dossiers/reconciliation.py)."""
+reports/stats.py), the fees collected (from reports/collected.py), the
+feedback line's monthly figures (from reports/line.py) and the Decision 766
+service-quality index (from reports/quality.py), one row per office the
+caller oversees and the total; and an office's daily statement of fees
+(dossiers/reconciliation.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dossiers import reconciliation
 from dossiers.models import Settlement
 from portal.models import Office
 from portal.replicas import report_reads_view
-from reports import quality, stats
+from reports import collected, line, quality, stats
 from reports.periods import Period
 
 
@@ -78,6 +80,122 @@ class TimelinessReport(APIView):
             "total": row(report.total),
         }
         return Response(ReportSerializer(body).data)
+
+
+class FeesRowSerializer(serializers.Serializer):
+    office = serializers.CharField(allow_null=True, help_text="The office's code; null for the total.")
+    name = serializers.CharField()
+    cash = serializers.IntegerField(help_text="Paid in cash in the period, in đồng.")
+    card = serializers.IntegerField(help_text="Paid by card at the counter in the period, in đồng.")
+    online = serializers.IntegerField(help_text="Paid online in the period, in đồng.")
+    refunded = serializers.IntegerField(help_text="Refunded in the period, in đồng.")
+    net = serializers.IntegerField(help_text="Cash + card + online − refunded.")
+
+
+class FeesSerializer(serializers.Serializer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField()
+
+    to = serializers.DateField()
+    rows = FeesRowSerializer(many=True)
+    total = FeesRowSerializer()
+
+
+class FeesCollected(APIView):
+    """The fees each office you oversee collected in the period, by method,
+    less refunds, to the đồng; and the total."""
+
+    @extend_schema(
+        summary="Fees collected per office",
+        parameters=[ReportQuerySerializer],
+        responses={200: FeesSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+        tags=["reports"],
+    )
+    @report_reads_view
+    def get(self, request):
+        offices, period = _asked(request)
+        found = collected.collected(period, offices)
+
+        def row(line: collected.Fees) -> dict:
+            return {
+                "office": line.office.code if line.office else None,
+                "name": line.label,
+                **line.by_method,
+                "refunded": line.refunded,
+                "net": line.net,
+            }
+
+        body = {"from": period.start, "to": period.end, "rows": [row(r) for r in found.rows], "total": row(found.total)}
+        return Response(FeesSerializer(body).data)
+
+
+class LineRowSerializer(serializers.Serializer):
+    office = serializers.CharField(allow_null=True, help_text="The office's code; null for a total.")
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    answered_late = serializers.IntegerField()
+    open_within = serializers.IntegerField()
+    open_overdue = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    not_satisfied = serializers.IntegerField()
+
+
+class LineMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM (cut to the period).")
+    rows = LineRowSerializer(many=True, help_text="The offices with a case received that month.")
+    total = LineRowSerializer()
+
+
+class LineFiguresSerializer(serializers.Serializer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField()
+
+    to = serializers.DateField()
+    judged_at = serializers.DateTimeField(help_text="The moment open cases are judged: the period's end, or now.")
+    months = LineMonthSerializer(many=True)
+    rows = LineRowSerializer(many=True, help_text="Each office over the period.")
+    total = LineRowSerializer()
+
+
+class LineFigures(APIView):
+    """The feedback line's figures for the offices you oversee: per month
+    and office that answers, and over the period."""
+
+    @extend_schema(
+        summary="Feedback line: cases received, answered on time and late, satisfied, per office and month",
+        parameters=[ReportQuerySerializer],
+        responses={200: LineFiguresSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+        tags=["reports"],
+    )
+    @report_reads_view
+    def get(self, request):
+        offices, period = _asked(request)
+        found = line.figures(period, offices)
+
+        def row(figures: line.Figures) -> dict:
+            office = figures.office.code if figures.office else None
+            return {"office": office, "name": figures.label, **figures.counts}
+
+        body = {
+            "from": period.start,
+            "to": period.end,
+            "judged_at": found.judged_at,
+            "months": [
+                {
+                    "month": f"{month.period.start:%Y-%m}",
+                    "rows": [row(r) for r in month.rows],
+                    "total": row(month.total),
+                }
+                for month in found.months
+            ],
+            "rows": [row(r) for r in found.offices],
+            "total": row(found.total),
+        }
+        return Response(LineFiguresSerializer(body).data)
 
 
 class FigureSerializer(serializers.Serializer):

@@ -23,6 +23,8 @@ urlpatterns = [
     path("v1/reports/timeliness/", reports.TimelinessReport.as_view(), name="timeliness"),
     path("v1/reports/quality/", reports.QualityIndex.as_view(), name="quality"),
     path("v1/offices/<str:office_code>/statements/<str:day>/", reports.DailyStatement.as_view(), name="statement"),
+    path("v1/reports/fees/", reports.FeesCollected.as_view(), name="fees"),
+    path("v1/reports/line/", reports.LineFigures.as_view(), name="line"),
     path("v1/events/", events.LifeEvents.as_view(), name="events"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Its script as a file of its own (?script), not inline: the page's

@@ -1,6 +1,8 @@
 """The report and the dossier register as files: CSV, XLSX (openpyxl) and
 PDF (WeasyPrint, with the slips' fonts). The numbers are `stats.report`'s
-(the shares too: `stats.shares`); this module only lays them out.
+(the shares too: `stats.shares`), the fees collected `collected.collected`'s
+(with the report by office: more columns of the CSV, a sheet of its own in
+the XLSX); this module only lays them out.
 
 The CSV is UTF-8 with a byte-order mark, comma-separated, with decimal
 points, and says so on its first line: a spreadsheet set up for Vietnamese
@@ -31,7 +33,8 @@ from dossiers.models import Dossier
 from dossiers.slips import layout, pdf_from_html, place_and_date
 from dossiers.timeliness import start_of_day
 from portal.models import Office
-from reports import stats
+from reports import collected, stats
+from reports.collected import Collected
 from reports.periods import Period
 from reports.stats import MEASURES, Report
 
@@ -146,14 +149,27 @@ def csv_format_note() -> str:
     )
 
 
-def report_csv(result: Report, *, scope: str) -> HttpResponse:
+def _fee_lines(fees: Collected) -> list[list]:
+    """The fees collected as the XLSX's sheet: a title, the heads, a row per
+    counter and the total, in whole đồng."""
+    lines: list[list] = [[_("Fees collected (đồng)"), str(fees.period)]]
+    lines.append([_("Row: office"), *collected.columns()])
+    lines += [[row.label, *row.cells()] for row in [*fees.rows, fees.total]]
+    return lines
+
+
+def report_csv(result: Report, *, scope: str, fees: Collected | None = None) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     lines = [[csv_format_note()]]
     lines.append([_("Timeliness of administrative procedures"), scope, str(result.period), _as_of(result)])
-    lines.append([_head(result)] + [label for _m, label in _columns()])
+    # The fees collected, by office: more columns on the office's row.
+    fee_heads = [_("%(column)s (đồng)") % {"column": column} for column in collected.columns()] if fees else []
+    lines.append([_head(result)] + [label for _m, label in _columns()] + fee_heads)
+    paid = {row.office.pk: row for row in fees.rows if row.office} if fees else {}
     for row in [*result.rows, result.total]:
-        lines.append([row.label] + [_text(v) for v in _cells(row)])
+        money = paid.get(row.key) if row.key is not None else (fees.total if fees else None)
+        lines.append([row.label] + [_text(v) for v in _cells(row)] + (money.cells() if money else []))
     writer.writerows([[csv_text(value) for value in line] for line in lines])
     # With a byte-order mark, spreadsheet programs read the diacritics right.
     content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -164,7 +180,7 @@ def _as_of(result: Report) -> str:
     return _("as of %(day)s") % {"day": f"{result.as_of:%d/%m/%Y}"}
 
 
-def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
+def report_xlsx(result: Report, *, scope: str, fees: Collected | None = None) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -199,6 +215,17 @@ def report_xlsx(result: Report, *, scope: str) -> HttpResponse:
     for n in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(n)].width = 12
     sheet.row_dimensions[4].height = 48
+    if fees is not None:
+        fee_sheet = book.create_sheet(_("Fees collected")[:31])
+        for n, line in enumerate(_fee_lines(fees), start=1):
+            append_as_text(fee_sheet, line)
+            for cell in fee_sheet[n][1:] if n > 2 else ():
+                cell.number_format = "#,##0"
+        for cell in [*fee_sheet[1], *fee_sheet[2], *fee_sheet[fee_sheet.max_row]]:
+            cell.font = Font(bold=True)
+        fee_sheet.column_dimensions["A"].width = 34
+        for letter in "BCDEF":
+            fee_sheet.column_dimensions[letter].width = 16
     buffer = io.BytesIO()
     book.save(buffer)
     return _download(

@@ -7,7 +7,8 @@ yet, each with the reason (`NOT_COMPUTED`), shown on the page as well.
 The figures come from a bounded number of aggregate queries whatever the
 number of offices (`index`): the dossiers by office, the finished ones by
 office and procedure, their pauses, the catalogue, the procedures that
-received online dossiers, the complaints and one working calendar. The
+received online dossiers, the fee-bearing ones, the complaints, one
+working calendar and the feedback line's cases. The
 formulas themselves (`on_time_rate` … `satisfaction`) take counts and
 return a `Figure`: pure, tested on a set built to known figures.
 
@@ -28,16 +29,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Attachment, Dossier, DossierDocument, Pause, Result
+from dossiers.gateways import merchant_for
+from dossiers.models import Attachment, Dossier, DossierDocument, Pause, Payment, PaymentMethod, PaymentState, Result
 from dossiers.states import DECIDED, ENDED_ON_TIME, WAITING, State
 from dossiers.timeliness import SUPPLEMENT_REQUESTS_BEFORE_OVERDUE, start_of_day
 from portal.calendar import Calendar, CalendarMissing, TimeLimit, TimeUnit
 from portal.models import Office
-from procedures.models import Channel, Procedure
+from procedures.models import Channel, Fee, Procedure
 from reports.periods import Period
 
 HUNDRED = Decimal(100)
@@ -95,6 +98,16 @@ COUNTS = (
     "procedures_online_used",
     "complaints_due",
     "complaints_in_time",
+    "procedures_fee",
+    "procedures_fee_online",
+    "paid",
+    "paid_online",
+    "line_routing_due",
+    "line_routed_in_time",
+    "line_due",
+    "line_in_time",
+    "line_rated",
+    "line_satisfied",
 )
 
 
@@ -196,6 +209,42 @@ def online_dossiers(counts: Counts) -> Figure:
     return percent(counts["received_online_counted"], counts["received"])
 
 
+def fees_payable_online(counts: Counts) -> Figure:
+    """3.5 — Share of fee-bearing procedures whose fees can be paid online.
+
+    Rule (766 spec 3.5): procedures with fees or charges whose payment is
+    offered online (on the national portal's payment platform) ÷ procedures
+    with fees or charges; full score at ≥ 80 %.
+
+    The portal counts the procedures of 3.1 that charge a fee in đồng (a
+    fee row above nought, on any channel, in force on the day judged), and
+    among them those a citizen can pay online through the portal: offered
+    fully or partly online, in a province with a payment merchant
+    (`PAYMENT_MERCHANTS`). The portal's gateway stands for the platform: it
+    speaks the protocol the provinces' gateways speak (DOMAIN §8), not the
+    national portal's own.
+    """
+    return percent(counts["procedures_fee_online"], counts["procedures_fee"])
+
+
+def dossiers_paid_online(counts: Counts) -> Figure:
+    """3.6 — Share of dossiers whose fees were paid online.
+
+    Rule (766 spec 3.6): dossiers with a financial obligation paid online
+    (`DuocThanhToanTrucTuyen` 1, on the national portal, or 2, on a
+    ministry's or province's gateway) ÷ dossiers with a financial
+    obligation.
+
+    The portal counts the dossiers received in the period whose fees are
+    paid — a payment held for them, not refunded (dossiers/payments.py) —
+    and among them those with a payment made online (the province's
+    gateway: 2 in the national coding). A dossier that owes but has not
+    paid yet (at hand-over) counts once it pays; one refunded (withdrawn,
+    refused) does not count.
+    """
+    return percent(counts["paid_online"], counts["paid"])
+
+
 def electronic_results(counts: Counts) -> Figure:
     """4.1 — Share of dossiers with an electronic result.
 
@@ -224,19 +273,56 @@ def digitised_dossiers(counts: Counts) -> Figure:
     return percent(counts["digitised"], counts["received"])
 
 
+def feedback_routed_in_time(counts: Counts) -> Figure:
+    """5.1 — Feedback and petitions classified in time.
+
+    Rule (766 spec 5.1–5.3, DOMAIN §8): feedback and petitions are
+    classified, and one outside the remit declined, within 2 working days.
+
+    The portal counts the feedback line's cases (petitions/) received in
+    the period and routed or declined, or whose 2 working days have run
+    out by the period's end (or today); in time = the switchboard routed it
+    to the office that answers (with its type, procedure and office
+    confirmed), or declined it, by then. A case counts for the office that
+    answers it; one still unrouted, or declined before it had one, counts
+    for no office.
+    """
+    return percent(counts["line_routed_in_time"], counts["line_routing_due"])
+
+
 def complaints_answered_in_time(counts: Counts) -> Figure:
     """5.2 — Feedback and complaints answered within their time limit.
 
     Rule (766 spec 5.1–5.3): feedback and complaints processed within 15
     working days.
 
-    The portal counts the complaints sent in the period whose 15 working
-    days have run out by the period's end (or today), or which have been
-    answered; in time = answered by a supervisor before the 15 working days
-    ran out. Working days by the national calendar of public holidays (an
-    office's own days off are not applied).
+    The portal counts two kinds of message, both feedback in the rule's
+    sense: the complaints citizens send about a dossier, and the feedback
+    line's cases (petitions/). A dossier's complaint sent in the period
+    counts once its 15 working days have run out by the period's end (or
+    today), or once answered; in time = answered by a supervisor before
+    they ran out (working days by the national calendar; an office's own
+    days off are not applied). A line case received in the period counts
+    for the office that answers it once answered or past its limit; in
+    time = answered by its due time (15 working days on that office's
+    calendar, afresh after a transfer or a reopening: petitions/rules.py).
+    Declined cases are 5.1's, not 5.2's.
     """
-    return percent(counts["complaints_in_time"], counts["complaints_due"])
+    return percent(counts["complaints_in_time"] + counts["line_in_time"], counts["complaints_due"] + counts["line_due"])
+
+
+def feedback_satisfaction(counts: Counts) -> Figure:
+    """5.3 — Satisfaction with the handling of feedback and petitions.
+
+    Rule (766 spec 5.1–5.3): the citizen's satisfaction with how their
+    feedback or petition was handled.
+
+    The portal counts the feedback line's cases received in the period
+    whose citizen rated the answer, and among them those rated satisfied;
+    reopening a case is a "not satisfied". A dossier's complaint is
+    answered once and not rated, so it is not in this figure.
+    """
+    return percent(counts["line_satisfied"], counts["line_rated"])
 
 
 def satisfaction(counts: Counts) -> Figure:
@@ -345,6 +431,28 @@ INDICATORS = (
         ),
     ),
     Indicator(
+        "3.5",
+        "3",
+        _("Fee-bearing procedures payable online"),
+        _("Pay online"),
+        fees_payable_online,
+        _(
+            "Procedures the counter receives that charge a fee and whose fees can be paid online through the "
+            "portal, of all those that charge a fee."
+        ),
+    ),
+    Indicator(
+        "3.6",
+        "3",
+        _("Dossiers paid online"),
+        _("Paid online"),
+        dossiers_paid_online,
+        _(
+            "Dossiers received in the period whose fees were paid, not refunded, with a payment made online, of "
+            "all those whose fees were paid."
+        ),
+    ),
+    Indicator(
         "4.1",
         "4",
         _("Dossiers with an electronic result"),
@@ -367,12 +475,37 @@ INDICATORS = (
         ),
     ),
     Indicator(
+        "5.1",
+        "5",
+        _("Feedback routed within 2 working days"),
+        _("Routed in time"),
+        feedback_routed_in_time,
+        _(
+            "Cases of the feedback line received in the period that were routed to the office that answers, or "
+            "declined, within 2 working days, of those routed, declined or past their 2 days."
+        ),
+    ),
+    Indicator(
         "5.2",
         "5",
         _("Complaints answered within 15 working days"),
         _("Complaints in time"),
         complaints_answered_in_time,
-        _("Complaints sent in the period answered within 15 working days, of those answered or past their 15 days."),
+        _(
+            "Complaints about dossiers and cases of the feedback line received in the period answered within "
+            "their 15 working days, of those answered or past their limit."
+        ),
+    ),
+    Indicator(
+        "5.3",
+        "5",
+        _("Satisfied with the answer to their feedback"),
+        _("Feedback satisfied"),
+        feedback_satisfaction,
+        _(
+            "Cases of the feedback line received in the period whose citizen rated the answer satisfying, of "
+            "those rated."
+        ),
     ),
     Indicator(
         "5.4",
@@ -410,11 +543,6 @@ NOT_COMPUTED = (
         _("The portal does not send its dossiers to the national portal."),
     ),
     NotComputed(
-        "3.5–3.6",
-        _("Fees payable and paid online"),
-        _("There is no online payment: the counter records fees received in cash or by transfer."),
-    ),
-    NotComputed(
         "4.3",
         _("Dossiers reusing data already held"),
         _(
@@ -428,9 +556,12 @@ NOT_COMPUTED = (
         _("The portal is not connected to the national document store nor to the population database."),
     ),
     NotComputed(
-        "5.1, 5.3",
-        _("Classification of feedback and satisfaction with its handling"),
-        _("Feedback is not classified by the national categories and citizens do not rate the answer."),
+        "5.1–5.3",
+        _("Requests for more information within 5 working days, answers published within 2"),
+        _(
+            "The feedback line has no step asking the citizen for more information, and keeps no date on which "
+            "an answer was published."
+        ),
     ),
 )
 
@@ -477,8 +608,9 @@ def index(period: Period, offices: Iterable[Office], *, today: dt.date | None = 
     counts = {office.pk: Counts() for office in offices}
     _count_dossiers(counts, period, judged_on)
     times = _count_processing(counts, period)
-    _count_procedures(counts, offices, period)
+    _count_procedures(counts, offices, period, judged_on)
     _count_complaints(counts, offices, period, judged_on)
+    _count_line(counts, offices, period, judged_on)
     total = Counts()
     for found in counts.values():
         total.add(found)
@@ -494,7 +626,7 @@ def unhappy_feedback() -> Q:
 
 
 def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.date) -> None:
-    """One query: the dossier counts of 2.1, 3.3, 4.1, 4.2 and 5.4 by office."""
+    """One query: the dossier counts of 2.1, 3.3, 3.6, 4.1, 4.2 and 5.4 by office."""
     begins, ends = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
     judged = start_of_day(judged_on)
     handled = Q(received_at__lt=ends) & (Q(finished_at=None) | Q(finished_at__gte=begins))
@@ -517,6 +649,7 @@ def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.dat
     # Online with its result on paper only: not an online dossier (3.3).
     paper_only = Q(state__in=(State.STAMPED, State.RETURNED)) & ~electronic
     unhappy = Dossier.objects.filter(pk=OuterRef("pk")).filter(unhappy_feedback())
+    held = Payment.objects.filter(dossier=OuterRef("pk"), state=PaymentState.PAID)
     files = Attachment.objects.filter(dossier=OuterRef("pk"))
     unscanned = DossierDocument.objects.filter(dossier=OuterRef("pk"), is_received=True, kind="hand_in").exclude(
         Exists(Attachment.objects.filter(document=OuterRef("pk")))
@@ -534,6 +667,8 @@ def _count_dossiers(counts: dict[int, Counts], period: Period, judged_on: dt.dat
             results=Count("pk", filter=with_result),
             results_electronic=Count("pk", filter=with_result & electronic),
             digitised=Count("pk", filter=received & Q(Exists(files)) & ~Q(Exists(unscanned))),
+            paid=Count("pk", filter=received & Q(Exists(held))),
+            paid_online=Count("pk", filter=received & Q(Exists(held.filter(method=PaymentMethod.ONLINE)))),
         )
         .order_by()
     )
@@ -592,12 +727,21 @@ def _seconds(value) -> Decimal:
     return Decimal(value) / Decimal(1_000_000)
 
 
-def _count_procedures(counts: dict[int, Counts], offices: list[Office], period: Period) -> None:
-    """Two queries: the catalogue, and the procedures that received online
-    dossiers at each office in the period (3.1, 3.2)."""
+def _count_procedures(counts: dict[int, Counts], offices: list[Office], period: Period, judged_on: dt.date) -> None:
+    """Three queries (four with a merchant for some provinces only): the
+    catalogue, the procedures that received online dossiers at each office
+    in the period, and those that charge a fee on the day judged (3.1, 3.2,
+    3.5)."""
     catalogue = list(
         Procedure.objects.active().values_list("pk", "level", "levels", "is_location_independent", "online_level")
     )
+    in_force = (Q(valid_from=None) | Q(valid_from__lte=judged_on)) & (
+        Q(valid_until=None) | Q(valid_until__gte=judged_on)
+    )
+    charging = set(
+        Fee.objects.filter(in_force, amount__gt=0, currency="VND").values_list("procedure", flat=True).distinct()
+    )
+    paying = _provinces_paying_online(offices)
     begins, ends = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
     used = set(
         Dossier.objects.filter(
@@ -615,9 +759,26 @@ def _count_procedures(counts: dict[int, Counts], offices: list[Office], period: 
             if not (anywhere or at_level):
                 continue
             found.values["procedures"] += 1
-            if online_level != Procedure.OnlineLevel.OFFLINE:
+            online = online_level != Procedure.OnlineLevel.OFFLINE
+            if online:
                 found.values["procedures_online"] += 1
                 found.values["procedures_online_used"] += (office.pk, pk) in used
+            if pk in charging:
+                found.values["procedures_fee"] += 1
+                found.values["procedures_fee_online"] += online and office.pk in paying
+
+
+def _provinces_paying_online(offices: list[Office]) -> set[int]:
+    """The offices whose province has a payment merchant (3.5): from the
+    settings alone when every province has one, else one query for the
+    provinces' codes."""
+    if merchant_for("") is not None:
+        return {office.pk for office in offices}
+    if not settings.PAYMENT_MERCHANTS:
+        return set()
+    province_of = {office.pk: office.pk if office.parent_id is None else office.parent_id for office in offices}
+    codes = dict(Office.objects.filter(pk__in=set(province_of.values())).values_list("pk", "code"))
+    return {pk for pk, province in province_of.items() if merchant_for(codes.get(province, "")) is not None}
 
 
 def _count_complaints(counts: dict[int, Counts], offices: list[Office], period: Period, judged_on: dt.date) -> None:
@@ -666,3 +827,35 @@ def national_calendar(office: Office) -> Calendar:
     return Calendar(
         office.working_week(), days_off, working, timezone.get_default_timezone(), known_years=frozenset(known)
     )
+
+
+def _count_line(counts: dict[int, Counts], offices: list[Office], period: Period, judged_on: dt.date) -> None:
+    """One query: the feedback line's cases by the office that answers them
+    (5.1, 5.2, 5.3), judged as reports/line.py judges them."""
+    # Imported here: the line's figures read the hotspots' themes, which
+    # read this module's idea of an unhappy message.
+    from reports import line
+
+    begins, ends = start_of_day(period.start), start_of_day(period.end + dt.timedelta(days=1))
+    judged_at = line.judged_moment(period, judged_on)
+    received = Q(received_at__gte=begins, received_at__lt=ends)
+    events = line.cases()._meta.get_field("events").related_model
+    routed = events.objects.filter(case=OuterRef("pk"), action__in=line.ROUTING)
+    routing_due = Q(Exists(routed)) | Q(decline_due_at__lt=judged_at)
+    answered_due = ~Q(state=line.DECLINED) & (Q(answered_at__isnull=False) | Q(due_at__lt=judged_at))
+    rows = (
+        line.cases()
+        .objects.filter(received, answering_office__in=offices)
+        .values("answering_office")
+        .annotate(
+            line_routing_due=Count("pk", filter=routing_due),
+            line_routed_in_time=Count("pk", filter=Q(Exists(routed.filter(at__lte=OuterRef("decline_due_at"))))),
+            line_due=Count("pk", filter=answered_due),
+            line_in_time=Count("pk", filter=answered_due & Q(answered_at__lte=F("due_at"))),
+            line_rated=Count("pk", filter=Q(is_satisfied__isnull=False)),
+            line_satisfied=Count("pk", filter=Q(is_satisfied=True)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        counts[row.pop("answering_office")].values.update(row)

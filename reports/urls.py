@@ -11,6 +11,7 @@ urlpatterns = [
     path("delays/", views.delays, name="delays"),
     path("quality/", views.quality_index, name="quality"),
     path("hotspots/", views.hotspots, name="hotspots"),
+    path("line/", views.feedback_line, name="line"),
     path("export.<str:fmt>", views.export, name="export"),
     path("register.<str:fmt>", views.register, name="register"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),

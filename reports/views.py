@@ -1,11 +1,17 @@
 """The supervisor's screens: the timeliness dashboard, the report by sector
 (Biểu II.06a), the dossiers behind any number, the dossiers at risk, and the
 exports (a long dossier register made in the background, with a page that
-follows it). Every number comes from reports/stats.py (the drill-down lists
-from reports/recount.py).
+follows it), the service-quality index, the complaint hotspots and the
+feedback line's figures. Every number comes from a module that counts it:
+reports/stats.py (the drill-down lists from reports/recount.py), the fees
+collected from reports/collected.py, the index from reports/quality.py,
+the hotspots from reports/hotspots.py and the line from reports/line.py.
 
 Supervisors see the offices they oversee (a province supervisor: every
 commune of the province); an office's leader (approver) sees that office.
+
+This module is long because it holds every report screen, each a thin
+view over the module that counts its figures.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from portal.auth import supervisors_only
 from portal.models import Office
 from portal.replicas import report_reads_view
 from procedures.models import Sector
-from reports import charts, exports, quality, recount, stats, tasks
+from reports import charts, collected, exports, line, quality, recount, stats, tasks
 from reports import hotspots as complaint_hotspots
 from reports.delays import stage_delays
 from reports.forms import ReportForm
@@ -103,6 +109,7 @@ def dashboard(request, offices):
     rows = sorted(result.rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0, r.label))
     rows = [(row, [(m, row[m], m not in ON_SCREEN) for m in DASHBOARD_COLUMNS]) for row in rows]
     backlog = stats.backlog(chosen, today=today, known=result)
+    fees = collected.collected(asked.period, chosen)
     months = stats.trend(chosen, today=today)
     trend_chart = charts.trend(
         [
@@ -138,6 +145,9 @@ def dashboard(request, offices):
             "months": months,
             "backlog_chart": backlog_chart,
             "at_risk": _offices_at_risk(chosen),
+            "fee_columns": collected.columns(),
+            "fee_rows": [(row, [collected.amount_text(c) for c in row.cells()]) for row in fees.rows],
+            "fee_total": (fees.total, [collected.amount_text(c) for c in fees.total.cells()]),
         },
     )
 
@@ -283,7 +293,9 @@ def export(request, offices, fmt: str):
     scope = _scope(asked.offices, offices)
     if fmt == "pdf":
         return exports.report_pdf(result, scope=scope, issuer=exports.issuer_of(asked.offices))
-    return EXPORTS[fmt](result, scope=scope)
+    # The fees collected follow the report by office (they are the counters').
+    fees = collected.collected(asked.period, asked.offices) if by == "office" else None
+    return EXPORTS[fmt](result, scope=scope, fees=fees)
 
 
 @supervisors_only
@@ -423,5 +435,33 @@ def hotspots(request, offices):
             "scope": _scope(asked.offices, offices),
             "hotspots": found,
             "dimensions": [(label, found.by[key]) for key, label in complaint_hotspots.DIMENSIONS.items()],
+        },
+    )
+
+
+@supervisors_only
+@report_reads_view
+def feedback_line(request, offices):
+    """The feedback line's figures for the period, office by office and
+    month by month, and its hotspots over the six months to the period's
+    end (reports/line.py)."""
+    asked = _selection(request, offices)
+    found = line.figures(asked.period, asked.offices, today=asked.today)
+    # The hotspots: the six months up to the period's end.
+    spots = line.hotspots(asked.offices, today=min(asked.period.end, asked.today))
+    return render(
+        request,
+        "reports/line.html",
+        {
+            "form": asked.form,
+            "query": asked.query,
+            "period": asked.period,
+            "scope": _scope(asked.offices, offices),
+            "figures": found,
+            "measures": list(line.MEASURES.values()),
+            "hotspots": spots,
+            "dimensions": [(label, spots.by[key]) for key, label in line.DIMENSIONS.items()],
+            "questions": spots.by[line.QUESTIONS][:10],
+            "repeating": line.repeating(spots),
         },
     )

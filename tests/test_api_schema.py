@@ -41,6 +41,8 @@ def test_the_schema_lists_every_endpoint_with_the_error_shape(client, db):
         "/api/v1/reports/timeliness/",
         "/api/v1/reports/quality/",
         "/api/v1/offices/{office_code}/statements/{day}/",
+        "/api/v1/reports/fees/",
+        "/api/v1/reports/line/",
         "/api/v1/events/",
     }
     transitions = schema["paths"]["/api/v1/dossiers/{code}/transitions/"]["post"]["responses"]

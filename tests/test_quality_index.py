@@ -51,6 +51,10 @@ TODAY = dt.date(2026, 2, 27)
 # 4.1 results (stamped or returned) in January D1 D2 D3 D4 D8 = 5, with an
 #     electronic result D1 → 20.00 %
 # 4.2 of the 7 received, D1 has every ticked document's file → 14.29 %
+# 3.5 the three commune procedures all charge 8.000 đ; none can be paid
+#     online without a payment merchant (none in the tests) → 0.00 %
+# 3.6 no dossier paid anything → —
+# 5.1, 5.3 no case of the feedback line → — (tests/test_line_figures.py)
 # 5.2 complaints sent in January: D9's (02/01, due 23/01, unanswered: late),
 #     D3's (05/01, due 26/01, answered 20/01: in time), D6's (28/01, due in
 #     February: not due yet) → 1 of 2 = 50.00 %
@@ -62,9 +66,13 @@ EXPECTED = {
     "3.1": "33.33 %",
     "3.2": "100.00 %",
     "3.3": "28.57 %",
+    "3.5": "0.00 %",
+    "3.6": "—",
     "4.1": "20.00 %",
     "4.2": "14.29 %",
+    "5.1": "—",
     "5.2": "50.00 %",
+    "5.3": "—",
     "5.4": "25.00 %",
 }
 
@@ -169,6 +177,7 @@ def test_the_index_matches_the_figures_worked_out_by_hand(january, office_b):
         **dict.fromkeys(EXPECTED, "—"),
         "3.1": "33.33 %",
         "3.2": "0.00 %",
+        "3.5": "0.00 %",
     }
     # The total adds the counts, then divides: 3.1 is 2 of 6.
     assert str(found.total.figures["3.1"]) == "33.33 %" and found.total.figures["3.1"].denominator == 6
@@ -196,7 +205,10 @@ def test_no_office_and_no_dossier_read_as_a_dash():
 def test_every_indicator_states_its_rule_and_the_others_say_why_not(db):
     for indicator in quality.INDICATORS:
         assert "Rule (766" in indicator.rule and "The portal counts" in indicator.rule, indicator.key
-    assert {n.key for n in quality.NOT_COMPUTED} >= {"1.4", "4.3", "3.5–3.6"}
+    assert {n.key for n in quality.NOT_COMPUTED} >= {"1.4", "4.3", "5.1–5.3"}
+    # Online payment and the feedback line are computed now.
+    assert {"3.5", "3.6", "5.1", "5.3"} <= {i.key for i in quality.INDICATORS}
+    assert not {"3.5–3.6", "5.1, 5.3"} & {n.key for n in quality.NOT_COMPUTED}
     assert all(str(n.why) for n in quality.NOT_COMPUTED)
     # The kinds read through the dossier's relation are the model's.
     assert {quality.COMPLAINT, quality.RATING} <= set(Feedback.Kind.values)
@@ -209,7 +221,7 @@ def test_the_queries_do_not_grow_with_the_offices(january, province):
         quality.index(JANUARY, few, today=TODAY)
     with CaptureQueriesContext(connection) as thirty_one:
         quality.index(JANUARY, many, today=TODAY)
-    assert len(one) == len(thirty_one) <= 8
+    assert len(one) == len(thirty_one) <= 10
 
 
 @pytest.fixture
@@ -232,7 +244,7 @@ def test_the_api_gives_the_same_figures(january, office_b, tuan, api):
     ba_dinh = by_code[january.code]["figures"]
     assert ba_dinh["2.1"] == {"value": 62.5, "numerator": 5.0, "denominator": 8, "unit": "%"}
     assert {key: ba_dinh[key]["value"] for key in EXPECTED} == {
-        key: float(value.removesuffix(" %")) for key, value in EXPECTED.items()
+        key: None if value == "—" else float(value.removesuffix(" %")) for key, value in EXPECTED.items()
     }
     assert by_code[office_b.code]["figures"]["2.1"]["value"] is None
     assert body["total"]["office"] is None and {i["key"] for i in body["indicators"]} == set(EXPECTED)
