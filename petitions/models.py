@@ -91,6 +91,12 @@ def may_answer(case: Case, user) -> bool:
     return any(role in roles for role in ANSWERING_ROLES)
 
 
+def may_answer_from_catalogue(case: Case, user) -> bool:
+    """A question is answered from the catalogue by the office, or at once
+    by the switchboard operator who took it."""
+    return may_answer(case, user) or (case.kind == Kind.QUESTION and may_route(case, user))
+
+
 def may_transfer(case: Case, user) -> bool:
     return may_route(case, user) or may_answer(case, user)
 

@@ -21,7 +21,7 @@ from citizens.views.kiosk import is_kiosk
 from dossiers.errors import ActionError
 from petitions import catalogue, classify, inbound, redact, tracking, workflow
 from petitions.forms import CITIZEN_FORMS, ActionForm, CaseForm, RateForm, ReopenForm, SupplyForm, SwitchboardForm
-from petitions.models import ANSWERING_ROLES, Case, Channel, Kind, State
+from petitions.models import ANSWERING_ROLES, Case, Channel, Kind, State, may_answer_from_catalogue
 from portal.clients import client_address
 from portal.models import Membership, Office
 from procedures.models import Procedure, PublishedQuestion
@@ -266,7 +266,11 @@ def case_detail(request, code: str, form: ActionForm | None = None, status: int 
             initial["published_answer"] = redact.redact(case.answer, [case.name])
         form = ActionForm(initial=initial, province=case.province)
     answers = []
-    if "answer" in actions and case.kind == Kind.QUESTION:
+    if (
+        case.kind == Kind.QUESTION
+        and case.state in (State.ASSIGNED, State.AWAITING_INFO)
+        and may_answer_from_catalogue(case, request.user)
+    ):
         answers = catalogue.suggestions(case.text, case.province, procedure=case.procedure)
     published = []
     if "attach" in actions and case.procedure_id:

@@ -36,7 +36,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from dossiers.errors import ActionError, CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
 from petitions import catalogue, classify, messages, redact, rules
-from petitions.models import Case, CaseEvent, Channel, Kind, OfficeLine, State
+from petitions.models import Case, CaseEvent, Channel, Kind, OfficeLine, State, may_answer_from_catalogue
 from portal import limits
 from portal.calendar import CalendarMissing
 from portal.models import Office
@@ -200,7 +200,7 @@ def perform(
         if action in CITIZEN_ACTIONS:
             if not citizen_proved:
                 raise NotAllowed(_("Only the person who sent the case can do this."))
-        elif actor is None or not _could(case, method, actor):
+        elif actor is None or not (_could(case, method, actor) or _cites(case, action, actor, cite_procedure)):
             raise NotAllowed(_("Your roles do not allow this on this case."))
         if version is not None and version != case.version:
             raise Conflict(_("Someone changed this case while you were looking at it. Look again, then act."))
@@ -250,6 +250,11 @@ def offered_actions(case: Case, user: Any) -> list[str]:
         if can_proceed(method) and _could(case, method, user):
             result.append(action)
     return result
+
+
+def _cites(case: Case, action: str, actor: Any, cite_procedure: Procedure | None) -> bool:
+    """An answer from the catalogue, by someone who may send one."""
+    return action == "answer" and cite_procedure is not None and may_answer_from_catalogue(case, actor)
 
 
 def _method(case: Case, action: str) -> Any:

@@ -96,6 +96,31 @@ def test_the_officer_sees_the_catalogue_answer_and_sends_it_in_one_click_citing_
     assert event.details["source"] == {"procedure": "1.000894", "version": 1}
 
 
+def test_the_operator_answers_a_question_call_from_the_catalogue_but_writes_no_answer_of_their_own(
+    client, province, office_a, oanh, marriage, sent
+):
+    sign_in(client, oanh)
+    call = {"name": "Hùng", "phone": "0987654321", "text": "Đăng ký kết hôn cần mang gì?"}
+    suggested = client.post("/line/switchboard/", {**call, "suggest": "1"}).content.decode()
+    assert "Tờ khai" in suggested and "1.000894" in suggested  # to read out to the caller
+    recorded = client.post("/line/switchboard/", {**call, "kind": "question", "office": office_a.pk, "record": "1"})
+    assert recorded.status_code == 302
+    case = Case.objects.get()
+    assert 'name="cite_version" value="1"' in client.get(f"/line/cases/{case.code}/").content.decode()
+    own = client.post(f"/line/cases/{case.code}/answer/", {"version": case.version, "answer": "Tự trả lời"})
+    assert own.status_code == 403
+    answered = sent(
+        lambda: client.post(
+            f"/line/cases/{case.code}/answer/",
+            {"version": case.version, "cite_procedure": "1.000894", "cite_version": "1"},
+        )
+    )
+    assert answered.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ANSWERED and case.drafted_by == oanh and "version 1" in case.answer
+    assert MemoryBackend.outbox[-1][0] == "0987654321"
+
+
 def test_an_answer_from_a_record_replaced_since_is_refused_through_the_api(
     api, province, office_a, oanh, son, marriage
 ):
