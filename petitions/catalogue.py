@@ -78,9 +78,9 @@ def answer_from(version: ProcedureVersion) -> CatalogueAnswer:
         texts = [f"{limit['case']}: {limit['text']}" if limit["case"] else limit["text"] for limit in row["limits"]]
         texts = [text for text in texts if text]
         if texts:
-            limits.append(f"{label} {', '.join(texts)}")
+            limits.append(f"{label}: {', '.join(texts)}")
         if row["fees"]:
-            fees.append(f"{label} {', '.join(fee_text(fee) for fee in row['fees'])}")
+            fees.append(f"{label}: {', '.join(fee_text(fee) for fee in row['fees'])}")
     return CatalogueAnswer(version.procedure, version, documents, limits, fees)
 
 

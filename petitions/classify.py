@@ -223,7 +223,8 @@ def matching_procedures(text: str, *, skip: tuple[str, ...] = (), limit: int = 3
     message matches well (`PROCEDURE_MIN_SCORE`), best first. A message is
     not a search query: searched whole, its other words ("the clerk was rude
     when I…") drag in procedures that share them, so each short run of words
-    is searched and each procedure's best match kept.
+    is searched; each of the first three it finds whose name holds two of
+    its words side by side keeps its best score.
     Words that name the counter rather than a procedure ("cán bộ một cửa",
     an office's own name: `skip`) are left out first."""
     words = re.findall(r"\w+", text or "")
@@ -253,9 +254,19 @@ def matching_procedures(text: str, *, skip: tuple[str, ...] = (), limit: int = 3
                 score = found.scores.get(pk, 0.0)
                 if score >= PROCEDURE_MIN_SCORE and score > best.get(pk, 0.0):
                     best[pk] = score
-                break
-    ranked = sorted(best, key=lambda pk: (-best[pk], -pk))[:limit]
+    # The name sharing most of the message's word pairs first ("đăng ký khai
+    # sinh" is the birth, not the death, registration), then the best score.
+    said = " ".join(word for word, keep in zip(words, kept, strict=True) if keep)
+    ranked = sorted(best, key=lambda pk: (-_pairs_shared(names[pk], said), -best[pk], -pk))[:limit]
     return list(Procedure.objects.ranked(ranked)) if ranked else []
+
+
+def _pairs_shared(name: str, text: str) -> int:
+    """How many pairs of side-by-side words of `text` the name holds."""
+    words = fold(text).split()
+    folded = " " + " ".join(re.findall(r"\w+", fold(name))) + " "
+    pairs = {(a, b) for a, b in itertools.pairwise(words) if not {a, b} <= _FUNCTION_WORDS}
+    return sum(1 for a, b in pairs if f" {a} {b} " in folded)
 
 
 def _names_two_words_of(name: str, piece: str) -> bool:

@@ -334,3 +334,14 @@ def test_more_information_is_asked_within_five_working_days_and_answered_by_sms(
     case.refresh_from_db()
     assert case.state == State.ASSIGNED
     assert case.events.get(action="supply").note == "Ở phường Ba Đình"
+
+
+def test_the_procedure_sharing_most_of_the_question_s_words_comes_first(province):
+    from petitions import classify
+
+    death = ProcedureFactory(code="1.000656", name="Thủ tục đăng ký khai tử")
+    birth = ProcedureFactory(code="1.001193", name="Thủ tục đăng ký khai sinh")
+    ProcedureFactory(code="1.000000", name="Giao đất có thu tiền sử dụng đất")
+    found = classify.matching_procedures("Xin hỏi đăng ký khai sinh cho con cần gì, mất bao lâu?")
+    assert found[0] == birth and death in found
+    assert classify.matching_procedures("   ") == [] and classify.matching_procedures("<script>" * 100) == []
