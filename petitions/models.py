@@ -131,6 +131,17 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def to_publish(self) -> CaseQuerySet:
+        """Answered cases whose sender agreed to publishing, not yet on the
+        procedure's questions and answers: due PUBLISH after the answer."""
+        return self.filter(
+            state__in=(State.ANSWERED, State.CLOSED),
+            kind__in=PUBLISHABLE_KINDS,
+            consents_to_publish=True,
+            published_as__isnull=True,
+            publish_due_at__isnull=False,
+        )
+
     def visible_to(self, user) -> CaseQuerySet:
         """What a member of staff may read: the cases of the provinces whose
         switchboard they work, those their offices answer (a supervisor's:

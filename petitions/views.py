@@ -249,8 +249,11 @@ def switchboard(request):
 def queue(request):
     if not _may_work(request.user):
         raise PermissionDenied(_("The line's cases are for the staff who answer them."))
-    cases = Case.objects.visible_to(request.user).open().select_related("answering_office").order_by("due_at")
-    return render(request, "petitions/queue.html", {"cases": cases[:200], "now": timezone.now()})
+    visible = Case.objects.visible_to(request.user).select_related("answering_office")
+    cases = visible.open().order_by("due_at")
+    to_publish = visible.to_publish().order_by("publish_due_at")
+    context = {"cases": cases[:200], "to_publish": to_publish[:50], "now": timezone.now()}
+    return render(request, "petitions/queue.html", context)
 
 
 @login_required

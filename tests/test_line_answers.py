@@ -204,6 +204,8 @@ def test_a_published_answer_is_on_the_procedure_page_without_personal_data_in_ev
     case = _answered(province, office_a, oanh, son, procedure=marriage, name="Phạm Văn Hùng")
     assert case.publish_due_at == at("12/02/2026 09:00")  # 2 working days after the answer
     sign_in(client, son)
+    queue = client.get("/line/cases/").content.decode()
+    assert case.code in queue.split("Answers to publish")[1]  # the officer is reminded, with its limit
     page = client.get(f"/line/cases/{case.code}/").content.decode()
     assert "[phone]" in page and "0912345678" not in page.split('name="published_answer"')[1][:400]
     done = client.post(
@@ -220,6 +222,8 @@ def test_a_published_answer_is_on_the_procedure_page_without_personal_data_in_ev
     assert published.procedure == marriage and published.version == marriage.version_in_force()
     event = CaseEvent.objects.get(case=case, action="publish")
     assert event.actor == son and event.details["published"] == published.pk
+    assert event.details["on_time"] is False  # published long after its 2 working days: kept in the trail
+    assert "Answers to publish" not in client.get("/line/cases/").content.decode()
     client.logout()
     for language, heading in (("vi", "Hỏi đáp"), ("th", "คำถามและคำตอบ"), ("en", "Questions and answers")):
         client.cookies["django_language"] = language
@@ -253,7 +257,7 @@ def test_a_repeated_question_is_counted_on_the_published_one(api, client, provin
 
 
 def test_publishing_hostile_wording_is_answered_clearly_and_nothing_is_published(
-    client, province, office_a, oanh, son, marriage
+    api, client, province, office_a, oanh, son, marriage
 ):
     case = _answered(province, office_a, oanh, son, procedure=marriage)
     sign_in(client, son)
@@ -264,7 +268,17 @@ def test_publishing_hostile_wording_is_answered_clearly_and_nothing_is_published
     assert huge.status_code == 400
     only_personal = client.post(url, {"version": case.version, "question": "0912345678", "published_answer": "  "})
     assert only_personal.status_code == 400
-    assert PublishedQuestion.objects.count() == 0
+    actions = f"/api/v1/line/cases/{case.code}/actions/"
+    huge_api = api.as_(son).post(actions, {"action": "publish", "question": "x" * 6000, "answer": "y"}, format="json")
+    assert huge_api.status_code == 400 and error_of(huge_api)["fields"]["question"]
+    wrong_type = api.as_(son).post(actions, {"action": "attach", "published": "<script>"}, format="json")
+    assert wrong_type.status_code == 400
+    assert PublishedQuestion.objects.count() == 0 and not case.events.filter(action="publish").exists()
+    other = question(province, office_a, oanh, when=None)
+    no_note = api.as_(son).post(
+        f"/api/v1/line/cases/{other.code}/actions/", {"action": "ask_more", "note": "  "}, format="json"
+    )
+    assert no_note.status_code == 400 and Case.objects.get(pk=other.pk).state == State.ASSIGNED
 
 
 def test_consent_is_taken_on_the_web_form_and_by_the_operator_on_a_call(client, province, office_a, oanh):
