@@ -20,6 +20,9 @@ published (`attach`); neither changes the state.
 
 Every change goes through `petitions.workflow.perform`, which writes the
 `CaseEvent` row; nothing else writes `state`.
+
+The module is long because the case's states, transitions, permissions and
+querysets are one lifecycle, and its rules belong on the model they guard.
 """
 
 from __future__ import annotations
