@@ -18,12 +18,12 @@ from api.public import Tracker
 from api.rest import JSONParser, SignedIn
 from api.schema import ERRORS, ErrorSerializer
 from api.serializers import TrackQuerySerializer
-from petitions import tracking, workflow
+from petitions import catalogue, tracking, workflow
 from petitions.models import Case, Channel, Kind
 from portal.clients import client_address
 from portal.models import ApiToken, Office, User
 from portal.phones import PHONE_MESSAGE, clean_phone
-from procedures.models import Procedure
+from procedures.models import Procedure, PublishedQuestion
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -31,6 +31,7 @@ class CaseSerializer(serializers.ModelSerializer):
     office_concerned = serializers.SlugRelatedField(slug_field="code", read_only=True)
     answering_office = serializers.SlugRelatedField(slug_field="code", read_only=True)
     actions = serializers.SerializerMethodField()
+    answer_source = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -54,8 +55,17 @@ class CaseSerializer(serializers.ModelSerializer):
             "answered_at",
             "reopen_until",
             "is_satisfied",
+            "answer_source",
+            "consents_to_publish",
+            "publish_due_at",
+            "published_as",
             "actions",
         ]
+
+    def get_answer_source(self, case: Case) -> dict | None:
+        """The catalogue record the answer was made from: procedure code and version."""
+        source = case.answer_source
+        return {"procedure": source.procedure.code, "version": source.number} if source else None
 
     def get_actions(self, case: Case) -> list[str]:
         return workflow.offered_actions(case, self.context["request"].user)
@@ -84,6 +94,9 @@ class CaseCreateSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The office the case is about, if known.",
     )
+    consents_to_publish = serializers.BooleanField(
+        required=False, default=False, help_text="The sender agrees to the answer being published, anonymised."
+    )
 
     def validate_phone(self, value: str) -> str:
         try:
@@ -107,6 +120,33 @@ class CaseActionSerializer(serializers.Serializer):
     named_officer = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
     )
+    cite_procedure = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Procedure.objects.active(),
+        required=False,
+        allow_null=True,
+        help_text="answer: the procedure whose catalogue record the answer is made from.",
+    )
+    cite_version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text="answer: the version of that record in force."
+    )
+    question = serializers.CharField(max_length=workflow.MAX_PUBLISHED, required=False, default="")
+    published = serializers.PrimaryKeyRelatedField(
+        queryset=PublishedQuestion.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="attach: the published question the case asks again.",
+    )
+
+
+class CatalogueAnswerSerializer(serializers.Serializer):
+    procedure = serializers.CharField(source="procedure.code")
+    name = serializers.CharField(source="procedure.name")
+    version = serializers.IntegerField(source="version.number")
+    documents = serializers.ListField(child=serializers.CharField())
+    limits = serializers.ListField(child=serializers.CharField())
+    fees = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField()
 
 
 class TrackedCaseSerializer(serializers.ModelSerializer):
@@ -177,7 +217,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Act on a case: dispatch, transfer, decline, answer, approve, send_back",
+        summary="Act on a case: dispatch, transfer, decline, ask_more, answer, approve, send_back, publish, attach",
         request=CaseActionSerializer,
         responses={200: CaseSerializer, 409: ErrorSerializer, **ERRORS},
         tags=["line"],
@@ -190,6 +230,17 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = dict(form.validated_data)
         case = workflow.perform(case, data.pop("action"), actor=request.user, **data)
         return Response(CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data)
+
+    @extend_schema(
+        summary="The catalogue's answers to a case: best-matching procedures, what to bring, time limits, fees",
+        responses={200: CatalogueAnswerSerializer(many=True), **ERRORS},
+        tags=["line"],
+    )
+    @action(detail=True, methods=["get"], url_path="suggestions")
+    def suggestions(self, request, code: str):
+        case = self.get_object()
+        answers = catalogue.suggestions(case.text, case.province, procedure=case.procedure)
+        return Response(CatalogueAnswerSerializer(answers, many=True).data)
 
 
 @extend_schema_view(

@@ -212,11 +212,19 @@ def suggest_kind(text: str, *, has_procedure: bool = False) -> str:
 
 
 def suggest_procedure(text: str, *, skip: tuple[str, ...] = ()) -> Procedure | None:
-    """The procedure on offer that a run of three to five words of the
-    message matches best, if it matches well (`PROCEDURE_MIN_SCORE`), or
-    None. A message is not a search query: searched whole, its other words
-    ("the clerk was rude when I…") drag in procedures that share them, so
-    each short run of words is searched and the best single match kept.
+    """The procedure on offer the message matches best, if it matches well,
+    or None."""
+    found = matching_procedures(text, skip=skip, limit=1)
+    return found[0] if found else None
+
+
+def matching_procedures(text: str, *, skip: tuple[str, ...] = (), limit: int = 3) -> list[Procedure]:
+    """The procedures on offer that a run of three to five words of the
+    message matches well (`PROCEDURE_MIN_SCORE`), best first. A message is
+    not a search query: searched whole, its other words ("the clerk was rude
+    when I…") drag in procedures that share them, so each short run of words
+    is searched; each of the first three it finds whose name holds two of
+    its words side by side keeps its best score.
     Words that name the counter rather than a procedure ("cán bộ một cửa",
     an office's own name: `skip`) are left out first."""
     words = re.findall(r"\w+", text or "")
@@ -236,16 +244,29 @@ def suggest_procedure(text: str, *, skip: tuple[str, ...] = ()) -> Procedure | N
         for size in (3, 4, 5):
             pieces.update(" ".join(run[i : i + size]) for i in range(len(run) - size + 1))
         run = []
-    best: tuple[float, int] = (PROCEDURE_MIN_SCORE, 0)
+    best: dict[int, float] = {}
     names = dict(Procedure.objects.active().values_list("pk", "name"))
     index = search_index.catalogue_index()  # asked once, not once per piece
-    for piece in pieces:
+    for piece in sorted(pieces):
         found = index.search(piece)
         for pk in found.ids[:3]:
             if pk in names and _names_two_words_of(names[pk], piece):
-                best = max(best, (found.scores.get(pk, 0.0), pk))
-                break
-    return Procedure.objects.filter(pk=best[1]).first() if best[1] else None
+                score = found.scores.get(pk, 0.0)
+                if score >= PROCEDURE_MIN_SCORE and score > best.get(pk, 0.0):
+                    best[pk] = score
+    # The name sharing most of the message's word pairs first ("đăng ký khai
+    # sinh" is the birth, not the death, registration), then the best score.
+    said = " ".join(word for word, keep in zip(words, kept, strict=True) if keep)
+    ranked = sorted(best, key=lambda pk: (-_pairs_shared(names[pk], said), -best[pk], -pk))[:limit]
+    return list(Procedure.objects.ranked(ranked)) if ranked else []
+
+
+def _pairs_shared(name: str, text: str) -> int:
+    """How many pairs of side-by-side words of `text` the name holds."""
+    words = fold(text).split()
+    folded = " " + " ".join(re.findall(r"\w+", fold(name))) + " "
+    pairs = {(a, b) for a, b in itertools.pairwise(words) if not {a, b} <= _FUNCTION_WORDS}
+    return sum(1 for a, b in pairs if f" {a} {b} " in folded)
 
 
 def _names_two_words_of(name: str, piece: str) -> bool:
@@ -287,9 +308,13 @@ class Suggestion:
     office: Office | None
 
 
+def office_names(province: Office) -> tuple[str, ...]:
+    """The offices' own names: words of a message that name no procedure."""
+    return tuple(_own_name(office) for office in Office.objects.counters().in_province(province))
+
+
 def suggest(text: str, province: Office) -> Suggestion:
-    names = tuple(_own_name(office) for office in Office.objects.counters().in_province(province))
-    procedure = suggest_procedure(text, skip=names)
+    procedure = suggest_procedure(text, skip=office_names(province))
     return Suggestion(
         kind=suggest_kind(text, has_procedure=procedure is not None),
         procedure=procedure,

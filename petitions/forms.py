@@ -11,7 +11,7 @@ from petitions.models import Kind
 from petitions.workflow import MAX_TEXT
 from portal.models import Office, User
 from portal.phones import clean_phone
-from procedures.models import Procedure
+from procedures.models import Procedure, PublishedQuestion
 
 
 class CaseForm(forms.Form):
@@ -32,6 +32,11 @@ class CaseForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("Email"), required=False, help_text=_("If you have no phone."))
+    consents_to_publish = forms.BooleanField(
+        label=_("The answer may be published for others who ask the same"),
+        required=False,
+        help_text=_("Beside the procedure, as a question and answer, without your name, phone, email or ID number."),
+    )
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data["phone"])
@@ -47,7 +52,7 @@ class SwitchboardForm(CaseForm):
     """The call, in the order the operator hears it; the type, procedure
     and office are suggested from the words and confirmed."""
 
-    field_order = ["name", "phone", "text", "place", "kind", "procedure", "office"]
+    field_order = ["name", "phone", "text", "place", "kind", "procedure", "office", "consents_to_publish"]
     name = forms.CharField(label=_("Caller's name"), max_length=200, required=False)
     phone = forms.CharField(
         label=_("Caller's phone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
@@ -68,13 +73,7 @@ class SwitchboardForm(CaseForm):
         self.fields["email"].widget = forms.HiddenInput()
 
     def clean_procedure(self) -> Procedure | None:
-        code = self.cleaned_data["procedure"].strip()
-        if not code:
-            return None
-        found = Procedure.objects.active().filter(code=code).first()
-        if found is None:
-            raise forms.ValidationError(_("No procedure on offer has the code %(code)s.") % {"code": code})
-        return found
+        return _procedure(self.cleaned_data["procedure"])
 
 
 class ActionForm(forms.Form):
@@ -96,6 +95,23 @@ class ActionForm(forms.Form):
         required=False,
         help_text=_("For a complaint about a named officer: they will not see the case."),
     )
+    info_request = forms.CharField(
+        label=_("What the citizen should tell you"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    cite_procedure = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)
+    cite_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    question = forms.CharField(
+        label=_("The question as published"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    published_answer = forms.CharField(
+        label=_("The answer as published"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    published = forms.ModelChoiceField(
+        label=_("Published question it asks again"), queryset=PublishedQuestion.objects.all(), required=False
+    )
 
     def __init__(self, *args, province: Office, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -104,13 +120,20 @@ class ActionForm(forms.Form):
         self.fields["named_officer"].queryset = User.objects.filter(memberships__office__in=offices).distinct()
 
     def clean_procedure(self) -> Procedure | None:
-        code = self.cleaned_data["procedure"].strip()
-        if not code:
-            return None
-        found = Procedure.objects.active().filter(code=code).first()
-        if found is None:
-            raise forms.ValidationError(_("No procedure on offer has the code %(code)s.") % {"code": code})
-        return found
+        return _procedure(self.cleaned_data["procedure"])
+
+    def clean_cite_procedure(self) -> Procedure | None:
+        return _procedure(self.cleaned_data["cite_procedure"])
+
+
+def _procedure(code: str) -> Procedure | None:
+    code = code.strip()
+    if not code:
+        return None
+    found = Procedure.objects.active().filter(code=code).first()
+    if found is None:
+        raise forms.ValidationError(_("No procedure on offer has the code %(code)s.") % {"code": code})
+    return found
 
 
 class RateForm(forms.Form):
@@ -132,4 +155,13 @@ class ReopenForm(forms.Form):
     )
 
 
-CITIZEN_FORMS: dict[str, type[forms.Form]] = {"rate": RateForm, "reopen": ReopenForm}
+class SupplyForm(forms.Form):
+    note = forms.CharField(
+        label=_("The information asked for"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write the information asked for.")},
+    )
+
+
+CITIZEN_FORMS: dict[str, type[forms.Form]] = {"rate": RateForm, "reopen": ReopenForm, "supply": SupplyForm}

@@ -5,8 +5,9 @@ what the message asks, and answers with the reply the sender gets by SMS.
 
 A message that starts with a case code ("PA-261207-0003 ...") is about that
 case, and only from the phone the case was opened with: "1" says the answer
-satisfies, "2" that it does not, "MO LAI" and a reason reopens it, anything
-else gets the case's state. An unknown code — or one opened from another
+satisfies, "2" that it does not, "MO LAI" and a reason reopens it; while the
+office waits for more information, any other words are that information;
+anything else gets the case's state. An unknown code — or one opened from another
 phone: the same answer — changes nothing and says so. Any other message
 opens a case. A refused message (empty, abusive, a flood) is answered with
 the reason, a flood once per window so that the replies are no flood.
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from dossiers.errors import ActionError
 from petitions import messages, workflow
-from petitions.models import Case, Channel
+from petitions.models import Case, Channel, State
 from portal import limits
 from portal.models import Office
 from portal.phones import is_phone, normalise_phone
@@ -129,6 +130,9 @@ def _about_case(phone: str, code: str, rest: str) -> Outcome:
         if reopen is not None:
             workflow.perform(case, "reopen", citizen_proved=True, note=reopen.group(2) or rest)
             return _reply(phone, _("%(code)s is reopened; a new answer will follow.") % {"code": code}, case=case)
+        if rest and case.state == State.AWAITING_INFO:
+            workflow.perform(case, "supply", citizen_proved=True, note=rest[: workflow.MAX_TEXT])
+            return _reply(phone, _("Thank you: the information for %(code)s is passed on.") % {"code": code}, case=case)
     except ActionError as refused:
         return _reply(phone, refused.message, status=refused.http_status, case=case)
     state = case.get_state_display()

@@ -63,6 +63,14 @@ def declined(case: Case, reason: str) -> Notification | None:
     return _send(case, Kind.LINE_ANSWER, _("Your feedback %(code)s") % {"code": case.code}, body)
 
 
+def asked_more(case: Case, request: str) -> Notification | None:
+    body = _(
+        "To answer your feedback %(code)s we need more information: %(request)s\nReply %(code)s and the "
+        "information, or give it at %(url)s."
+    ) % {"code": case.code, "request": request, "url": _track_url()}
+    return _send(case, Kind.LINE_ANSWER, _("More information needed for %(code)s") % {"code": case.code}, body)
+
+
 def reply_sms(phone: str, text: str) -> Notification:
     """A reply to an inbound SMS that opened no case (an unknown code, a
     message refused): the sender is told, nothing else changes."""

@@ -10,11 +10,19 @@ The lifecycle::
        │                    │  │                   approval      │               │
        │                    │  └──────send_back───────┘          │               │
        │                    │  ◀─────────────reopen (once)───────┴───────────────┘
-       │                    └─transfer (to another office: a fresh limit there)
+       │                    ├─transfer (to another office: a fresh limit there)
+       │                    └─ask_more─▶ awaiting information ─supply─▶ assigned
        └──────decline──────────▶ declined (outside the line's remit, abusive)
+
+An answered question or feedback on a procedure's rules is published as the
+procedure's question and answer (`publish`), or counted on one already
+published (`attach`); neither changes the state.
 
 Every change goes through `petitions.workflow.perform`, which writes the
 `CaseEvent` row; nothing else writes `state`.
+
+The module is long because the case's states, transitions, permissions and
+querysets are one lifecycle, and its rules belong on the model they guard.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from portal.models import Membership, Office
-from procedures.models import Procedure
+from procedures.models import Procedure, ProcedureVersion, PublishedQuestion
 
 Role = Membership.Role
 # Who works a case at its answering office: drafts the answer, transfers it.
@@ -38,12 +46,15 @@ class State(models.TextChoices):
     RECEIVED = "received", _("Received, being routed")
     ASSIGNED = "assigned", _("With the office that answers")
     AWAITING_APPROVAL = "awaiting_approval", _("Answer waiting for the leader's approval")
+    AWAITING_INFO = "awaiting_info", _("Waiting for more information from the citizen")
     ANSWERED = "answered", _("Answer sent")
     CLOSED = "closed", _("Closed")
     DECLINED = "declined", _("Declined")
 
 
-OPEN_STATES = (State.RECEIVED, State.ASSIGNED, State.AWAITING_APPROVAL)
+OPEN_STATES = (State.RECEIVED, State.ASSIGNED, State.AWAITING_APPROVAL, State.AWAITING_INFO)
+# What may become the procedure's published question and answer.
+PUBLISHABLE_KINDS = ("question", "rules")
 
 
 class Kind(models.TextChoices):
@@ -83,6 +94,12 @@ def may_answer(case: Case, user) -> bool:
     return any(role in roles for role in ANSWERING_ROLES)
 
 
+def may_answer_from_catalogue(case: Case, user) -> bool:
+    """A question is answered from the catalogue by the office, or at once
+    by the switchboard operator who took it."""
+    return may_answer(case, user) or (case.kind == Kind.QUESTION and may_route(case, user))
+
+
 def may_transfer(case: Case, user) -> bool:
     return may_route(case, user) or may_answer(case, user)
 
@@ -105,9 +122,28 @@ def _not_reopened(case: Case) -> bool:
     return case.reopened_at is None
 
 
+def _not_asked_more(case: Case) -> bool:
+    return case.info_asked_at is None
+
+
+def _may_be_published(case: Case) -> bool:
+    return case.is_publishable and case.published_as_id is None
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(state__in=OPEN_STATES)
+
+    def to_publish(self) -> CaseQuerySet:
+        """Answered cases whose sender agreed to publishing, not yet on the
+        procedure's questions and answers: due PUBLISH after the answer."""
+        return self.filter(
+            state__in=(State.ANSWERED, State.CLOSED),
+            kind__in=PUBLISHABLE_KINDS,
+            consents_to_publish=True,
+            published_as__isnull=True,
+            publish_due_at__isnull=False,
+        )
 
     def visible_to(self, user) -> CaseQuerySet:
         """What a member of staff may read: the cases of the provinces whose
@@ -183,6 +219,29 @@ class Case(FSMModelMixin, models.Model):
     is_satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    # More information asked of the citizen (once): the answer clock waits meanwhile.
+    info_asked_at = models.DateTimeField(_("more information asked at"), null=True, blank=True)
+    info_supplied_at = models.DateTimeField(_("more information given at"), null=True, blank=True)
+    # The catalogue record the answer was made from, cited in it.
+    answer_source = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer made from"),
+    )
+    # Publishing the answer as the procedure's question and answer.
+    consents_to_publish = models.BooleanField(_("agrees to publishing"), default=False)
+    publish_due_at = models.DateTimeField(_("to publish by"), null=True, blank=True)
+    published_as = models.ForeignKey(
+        PublishedQuestion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("published as"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -203,6 +262,10 @@ class Case(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_publishable(self) -> bool:
+        return self.kind in PUBLISHABLE_KINDS
 
     @property
     def is_conduct_complaint(self) -> bool:
@@ -240,6 +303,21 @@ class Case(FSMModelMixin, models.Model):
     @transition(
         field=state,
         source=State.ASSIGNED,
+        target=State.AWAITING_INFO,
+        permission=may_answer,
+        conditions=[_not_asked_more],
+    )
+    def ask_more(self) -> None:
+        """Yêu cầu bổ sung thông tin: the office asks the citizen for what it
+        needs to answer, once; the answer clock waits for the reply."""
+
+    @transition(field=state, source=State.AWAITING_INFO, target=State.ASSIGNED)
+    def supply(self) -> None:
+        """The citizen gives the information asked; the clock runs again."""
+
+    @transition(
+        field=state,
+        source=[State.ASSIGNED, State.AWAITING_INFO],
         target=State.ANSWERED,
         permission=may_answer,
         conditions=[_no_approval_needed],
@@ -249,7 +327,7 @@ class Case(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=State.ASSIGNED,
+        source=[State.ASSIGNED, State.AWAITING_INFO],
         target=State.AWAITING_APPROVAL,
         permission=may_answer,
         conditions=[_needs_approval],
@@ -273,6 +351,26 @@ class Case(FSMModelMixin, models.Model):
     def reopen(self) -> None:
         """The citizen is not satisfied and reopens the case, once."""
 
+    @transition(
+        field=state,
+        source=[State.ANSWERED, State.CLOSED],
+        target=None,
+        permission=may_answer,
+        conditions=[_may_be_published],
+    )
+    def publish(self) -> None:
+        """The answer becomes the procedure's published question and answer."""
+
+    @transition(
+        field=state,
+        source=[State.ANSWERED, State.CLOSED],
+        target=None,
+        permission=may_answer,
+        conditions=[_may_be_published],
+    )
+    def attach(self) -> None:
+        """The case asked what a published question already answers: counted on it."""
+
 
 class CaseEvent(models.Model):
     """One entry of a case's trail: who did what, when, from which state to
@@ -288,6 +386,10 @@ class CaseEvent(models.Model):
         "send_back": _("Sent back to redraft"),
         "rate": _("Rated by the citizen"),
         "reopen": _("Reopened by the citizen"),
+        "ask_more": _("More information asked of the citizen"),
+        "supply": _("More information given by the citizen"),
+        "publish": _("Published as the procedure's question and answer"),
+        "attach": _("Counted on a published question and answer"),
     }
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")

@@ -13,6 +13,18 @@ starts a fresh limit at the office that receives it, counted from the
 transfer, on that office's working calendar. A case reopened by the citizen
 gets a fresh limit from the reopening. The citizen may reopen once, within
 REOPEN_WORKING_DAYS of the answer.
+
+Asking the citizen for more information (ASK_MORE) follows DOMAIN §1.3's
+rule for a dossier's supplement request, the nearest the law gives: the
+office may ask once, within 5 working days of receiving the case (after that
+it answers with what it has); from the request until the citizen's reply
+the answer clock is paused, and the reply moves the deadline on by the
+working time it waited — the time already spent still counts. The office
+may still answer while it waits, with what it has.
+
+An answer that may become the procedure's published question and answer (a
+question, or feedback on its rules, whose sender agreed) is to be published
+within PUBLISH of the answer.
 """
 
 from __future__ import annotations
@@ -44,3 +56,19 @@ def decline_due(calendar: Calendar, received_at: dt.datetime) -> Deadline:
 def may_reopen_until(calendar: Calendar, answered_at: dt.datetime) -> dt.datetime:
     """The last moment the citizen may reopen an answered case."""
     return calendar.deadline(answered_at, REOPEN).due_at
+
+
+def ask_more_until(calendar: Calendar, clock_started_at: dt.datetime) -> dt.datetime:
+    """The last moment the answering office may ask for more information."""
+    return calendar.deadline(clock_started_at, ASK_MORE).due_at
+
+
+def resumed_due(calendar: Calendar, due_at: dt.datetime, asked_at: dt.datetime, given_at: dt.datetime) -> dt.datetime:
+    """The answer's deadline once the citizen gives what was asked: moved on
+    by the working time the office waited for it."""
+    return calendar.add_working_time(due_at, calendar.working_time_between(asked_at, given_at))
+
+
+def publish_due(calendar: Calendar, answered_at: dt.datetime) -> dt.datetime:
+    """When an answer to be published must be on the procedure's page."""
+    return calendar.deadline(answered_at, PUBLISH).due_at

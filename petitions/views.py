@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from citizens.views import dossiers as citizen_dossiers
 from citizens.views.kiosk import is_kiosk
 from dossiers.errors import ActionError
-from petitions import classify, inbound, tracking, workflow
-from petitions.forms import CITIZEN_FORMS, ActionForm, CaseForm, RateForm, ReopenForm, SwitchboardForm
-from petitions.models import ANSWERING_ROLES, Case, Channel, State
+from petitions import catalogue, classify, inbound, redact, tracking, workflow
+from petitions.forms import CITIZEN_FORMS, ActionForm, CaseForm, RateForm, ReopenForm, SupplyForm, SwitchboardForm
+from petitions.models import ANSWERING_ROLES, Case, Channel, Kind, State, may_answer_from_catalogue
 from portal.clients import client_address
 from portal.models import Membership, Office
-from procedures.models import Procedure
+from procedures.models import Procedure, PublishedQuestion
 
 Role = Membership.Role
 SENT_KEY = "line_sent"
@@ -50,6 +50,8 @@ def new_case(request):
         "phone": getattr(user, "phone", ""),
         "email": getattr(user, "email", ""),
     }
+    if request.method == "POST" and "suggest" in request.POST:
+        return _answers_before_sending(request, procedure, office, province)
     form = CaseForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
@@ -74,6 +76,20 @@ def new_case(request):
             status = 400
     context = {"form": form, "procedure": procedure, "office": office}
     return render(request, "petitions/new_case.html", context, status=status)
+
+
+def _answers_before_sending(request, procedure, office, province):
+    """“See the answer first”: the catalogue's answers to the words typed,
+    before anything is sent; nothing is kept."""
+    form = CaseForm(initial=request.POST.dict())
+    context: dict = {"form": form, "procedure": procedure, "office": office, "looked": True}
+    try:
+        text = workflow.check_text(request.POST.get("text", ""))
+    except ActionError as error:
+        context["look_error"] = error.message
+        return render(request, "petitions/new_case.html", context, status=error.http_status)
+    context["answers"] = catalogue.suggestions(text, province, procedure=procedure)
+    return render(request, "petitions/new_case.html", context)
 
 
 def sent(request, code: str):
@@ -114,6 +130,9 @@ def _case_context(case: Case, form=None) -> dict:
         and now <= case.reopen_until,
         "rate_form": form if isinstance(form, RateForm) else RateForm(),
         "reopen_form": form if isinstance(form, ReopenForm) else ReopenForm(),
+        "may_supply": case.state == State.AWAITING_INFO,
+        "asked": case.events.filter(action="ask_more").last() if case.state == State.AWAITING_INFO else None,
+        "supply_form": form if isinstance(form, SupplyForm) else SupplyForm(),
         "refused_form": form,
     }
 
@@ -195,6 +214,7 @@ def switchboard(request):
                             kind=clean["kind"],
                             procedure=clean["procedure"],
                             office=clean["office"],
+                            consents_to_publish=clean["consents_to_publish"],
                         )
                         if clean["office"] is not None:
                             case = workflow.perform(
@@ -218,7 +238,10 @@ def switchboard(request):
     recent = Case.objects.filter(province=province, channel=Channel.PHONE).select_related("answering_office")[:8]
     code = (data or {}).get("procedure", "")
     suggested = Procedure.objects.active().filter(code=code.strip()).first() if code else None
-    context = {"form": form, "recent": recent, "suggested_procedure": suggested}
+    answers = []
+    if data is not None and "suggest" in data and (data.get("kind") == Kind.QUESTION or suggested):
+        answers = catalogue.suggestions(data.get("text", ""), province, procedure=suggested)
+    context = {"form": form, "recent": recent, "suggested_procedure": suggested, "answers": answers}
     return render(request, "petitions/switchboard.html", context, status=status)
 
 
@@ -226,8 +249,11 @@ def switchboard(request):
 def queue(request):
     if not _may_work(request.user):
         raise PermissionDenied(_("The line's cases are for the staff who answer them."))
-    cases = Case.objects.visible_to(request.user).open().select_related("answering_office").order_by("due_at")
-    return render(request, "petitions/queue.html", {"cases": cases[:200], "now": timezone.now()})
+    visible = Case.objects.visible_to(request.user).select_related("answering_office")
+    cases = visible.open().order_by("due_at")
+    to_publish = visible.to_publish().order_by("publish_due_at")
+    context = {"cases": cases[:200], "to_publish": to_publish[:50], "now": timezone.now()}
+    return render(request, "petitions/queue.html", context)
 
 
 @login_required
@@ -235,11 +261,23 @@ def case_detail(request, code: str, form: ActionForm | None = None, status: int 
     case = get_object_or_404(
         Case.objects.visible_to(request.user).select_related("province", "answering_office"), code=code
     )
-    if form is None:
-        form = ActionForm(
-            initial={"version": case.version, "kind": case.kind, "answer": case.answer}, province=case.province
-        )
     actions = workflow.offered_actions(case, request.user)
+    if form is None:
+        initial = {"version": case.version, "kind": case.kind, "answer": case.answer}
+        if "publish" in actions:
+            initial["question"] = redact.redact(case.text, [case.name])
+            initial["published_answer"] = redact.redact(case.answer, [case.name])
+        form = ActionForm(initial=initial, province=case.province)
+    answers = []
+    if (
+        case.kind == Kind.QUESTION
+        and case.state in (State.ASSIGNED, State.AWAITING_INFO)
+        and may_answer_from_catalogue(case, request.user)
+    ):
+        answers = catalogue.suggestions(case.text, case.province, procedure=case.procedure)
+    published = []
+    if "attach" in actions and case.procedure_id:
+        published = list(PublishedQuestion.objects.filter(procedure=case.procedure_id))
     events = case.events.select_related("actor")
     return render(
         request,
@@ -250,6 +288,8 @@ def case_detail(request, code: str, form: ActionForm | None = None, status: int 
             "actions": actions,
             "events": events,
             "shows_caller": case.shows_caller_to(request.user),
+            "answers": answers,
+            "published": published,
         },
         status=status,
     )
@@ -269,8 +309,12 @@ def case_act(request, code: str, action: str):
             action,
             actor=request.user,
             version=clean["version"],
-            note=clean["note"],
-            answer=clean["answer"],
+            note=clean["info_request"] if action == "ask_more" else clean["note"],
+            answer=clean["published_answer"] if action == "publish" else clean["answer"],
+            cite_procedure=clean["cite_procedure"],
+            cite_version=clean["cite_version"],
+            question=clean["question"],
+            published=clean["published"],
             kind=clean["kind"],
             procedure=clean["procedure"],
             office=clean["office"],

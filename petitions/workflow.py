@@ -15,6 +15,10 @@ and that what it needs is given (400); it then runs the transition, sets
 the clock (rules.py), saves, writes the `CaseEvent` and queues what the
 citizen is told — in one transaction. The pages, the SMS webhook and the API
 all call these two; nothing else changes a case.
+
+The module is long because every action of the line — routing, asking for
+more, answering (from the catalogue too), approving, rating, reopening,
+publishing — checks its own inputs and clock here, in the one transaction.
 """
 
 from __future__ import annotations
@@ -25,26 +29,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from dossiers.errors import ActionError, CalendarNotReady, Conflict, Invalid, NotAllowed, NotPossible
-from petitions import classify, messages, rules
-from petitions.models import Case, CaseEvent, Channel, Kind, OfficeLine, State
+from petitions import catalogue, classify, messages, redact, rules
+from petitions.models import Case, CaseEvent, Channel, Kind, OfficeLine, State, may_answer_from_catalogue
 from portal import limits
 from portal.calendar import CalendarMissing
 from portal.models import Office
 from portal.phones import PHONE_MESSAGE, clean_phone
-from procedures.models import Procedure
+from procedures.models import Procedure, PublishedQuestion
 
 MAX_TEXT = 2000
 CODE_PREFIX = "PA"
 # The actions staff take, and those the citizen takes (proved by the door:
 # signed in as the case's citizen, an SMS from its phone, a tracked session).
-STAFF_ACTIONS = ("dispatch", "transfer", "decline", "answer", "approve", "send_back")
-CITIZEN_ACTIONS = ("rate", "reopen")
-NEEDS_NOTE = ("transfer", "decline", "send_back", "reopen")
+STAFF_ACTIONS = ("dispatch", "transfer", "decline", "ask_more", "answer", "approve", "send_back", "publish", "attach")
+CITIZEN_ACTIONS = ("rate", "reopen", "supply")
+NEEDS_NOTE = ("transfer", "decline", "send_back", "reopen", "ask_more", "supply")
+# The published wording of a question and of its answer.
+MAX_PUBLISHED = 5000
 
 
 class TooManyMessages(ActionError):
@@ -90,6 +97,7 @@ def receive(
     citizen: Any = None,
     actor: Any = None,
     sender: str = "",
+    consents_to_publish: bool = False,
     at: dt.datetime | None = None,
 ) -> Case:
     """Open a case. `sender` is what a flood is counted by beyond the phone
@@ -128,6 +136,7 @@ def receive(
                 province=province,
                 procedure=procedure,
                 office_concerned=office,
+                consents_to_publish=bool(consents_to_publish),
                 received_at=at,
                 clock_started_at=at,
                 decline_due_at=rules.decline_due(calendar, at).due_at,
@@ -165,11 +174,21 @@ def perform(
     named_officer: Any = None,
     answer: str = "",
     satisfied: bool | None = None,
+    cite_procedure: Procedure | None = None,
+    cite_version: int | None = None,
+    question: str = "",
+    published: PublishedQuestion | None = None,
     at: dt.datetime | None = None,
 ) -> Case:
     """Take `action` on a case; raise an ActionError, leaving it as it was,
     if it cannot be taken. Staff actions need `actor`; the citizen's need
-    `citizen_proved` from the door that checked who they are."""
+    `citizen_proved` from the door that checked who they are.
+
+    An answer from the catalogue names the procedure and the version of its
+    record it was read from (`cite_procedure`, `cite_version`): its text is
+    the record's (or the officer's, if written), and ends with the citation.
+    `publish` takes the published wording (`question`, `answer`); `attach`
+    the published question the case asked again (`published`)."""
     if action not in STAFF_ACTIONS + CITIZEN_ACTIONS:
         raise Invalid(_("There is no action called “%(action)s”.") % {"action": action})
     at = at or timezone.now()
@@ -181,7 +200,7 @@ def perform(
         if action in CITIZEN_ACTIONS:
             if not citizen_proved:
                 raise NotAllowed(_("Only the person who sent the case can do this."))
-        elif actor is None or not _could(case, method, actor):
+        elif actor is None or not (_could(case, method, actor) or _cites(case, action, actor, cite_procedure)):
             raise NotAllowed(_("Your roles do not allow this on this case."))
         if version is not None and version != case.version:
             raise Conflict(_("Someone changed this case while you were looking at it. Look again, then act."))
@@ -193,7 +212,20 @@ def perform(
             raise Invalid(_("Write the reason."))
         from_state = case.state
         try:
-            given = Given(kind, procedure, office_concerned, office, named_officer, answer, satisfied)
+            given = Given(
+                kind,
+                procedure,
+                office_concerned,
+                office,
+                named_officer,
+                answer,
+                satisfied,
+                cite_procedure,
+                cite_version,
+                question,
+                published,
+                note,
+            )
             details = _apply(case, action, method, actor, at, given)
         except CalendarMissing as missing:
             raise CalendarNotReady(str(missing)) from None
@@ -204,6 +236,8 @@ def perform(
             messages.answered(case)
         elif case.state == State.DECLINED:
             messages.declined(case, note)
+        elif action == "ask_more":
+            messages.asked_more(case, note)
     return case
 
 
@@ -216,6 +250,11 @@ def offered_actions(case: Case, user: Any) -> list[str]:
         if can_proceed(method) and _could(case, method, user):
             result.append(action)
     return result
+
+
+def _cites(case: Case, action: str, actor: Any, cite_procedure: Procedure | None) -> bool:
+    """An answer from the catalogue, by someone who may send one."""
+    return action == "answer" and cite_procedure is not None and may_answer_from_catalogue(case, actor)
 
 
 def _method(case: Case, action: str) -> Any:
@@ -245,6 +284,11 @@ class Given:
     named_officer: Any = None
     answer: str = ""
     satisfied: bool | None = None
+    cite_procedure: Procedure | None = None
+    cite_version: int | None = None
+    question: str = ""
+    published: PublishedQuestion | None = None
+    note: str = ""
 
 
 def _apply(case: Case, action: str, method: Any, actor: Any, at: dt.datetime, given: Given) -> dict[str, Any]:
@@ -273,14 +317,46 @@ def _apply(case: Case, action: str, method: Any, actor: Any, at: dt.datetime, gi
     elif action == "decline":
         method()
     elif action == "answer":
-        answer = (answer or "").strip()
+        answer, source = (answer or "").strip(), None
+        if given.cite_procedure is not None or given.cite_version is not None:
+            source = catalogue.cited(given.cite_procedure, given.cite_version)
+            answer = f"{answer}\n{source.citation}" if answer else source.text
         if not answer:
             raise Invalid(_("Write the answer the citizen will read."))
         method()
         case.answer, case.drafted_by = answer, actor
+        case.answer_source = source.version if source else None
+        if source is not None and case.procedure_id is None:
+            case.procedure = source.procedure
         if case.state == State.ANSWERED:
             _answered(case, at)
         details = {"answer": answer}
+        if source is not None:
+            details["source"] = {"procedure": source.procedure.code, "version": source.version.number}
+    elif action == "ask_more":
+        office = case.answering_office or case.province
+        calendar = office.calendar()
+        until = rules.ask_more_until(calendar, case.clock_started_at)
+        if at > until:
+            raise NotPossible(
+                _(
+                    "More information may be asked within 5 working days of receiving the case (until "
+                    "%(until)s); answer with what you have."
+                )
+                % {"until": f"{timezone.localtime(until):%H:%M %d/%m/%Y}"}
+            )
+        method()
+        case.info_asked_at = at
+        details = {"due_before": case.due_at.isoformat() if case.due_at else ""}
+    elif action == "supply":
+        method()
+        office = case.answering_office or case.province
+        if case.due_at is not None and case.info_asked_at is not None:
+            case.due_at = rules.resumed_due(office.calendar(), case.due_at, case.info_asked_at, at)
+        case.info_supplied_at = at
+        details = {"due_at": case.due_at.isoformat() if case.due_at else ""}
+    elif action in ("publish", "attach"):
+        details = _publish(case, action, method, actor, at, given)
     elif action == "approve":
         if actor is not None and case.drafted_by_id == actor.pk:
             raise NotAllowed(_("The leader who approves an answer is not the one who drafted it."))
@@ -309,6 +385,52 @@ def _answered(case: Case, at: dt.datetime) -> None:
     case.answered_at = at
     office = case.answering_office or case.province
     case.reopen_until = rules.may_reopen_until(office.calendar(), at)
+    if case.is_publishable and case.consents_to_publish and case.published_as_id is None:
+        case.publish_due_at = rules.publish_due(office.calendar(), at)
+
+
+def _publish(case: Case, action: str, method: Any, actor: Any, at: dt.datetime, given: Given) -> dict[str, Any]:
+    """Publish the answer as the procedure's question and answer, or count
+    the case on one published before."""
+    if not case.is_publishable:
+        raise NotPossible(_("Only a question or feedback on a procedure's rules is published with its answer."))
+    if case.published_as_id is not None:
+        raise NotPossible(_("This case is already on the procedure's questions and answers."))
+    procedure = given.procedure or case.procedure
+    if action == "attach":
+        published = given.published
+        if published is None:
+            raise Invalid(_("Choose the published question this case asks again."))
+        if procedure is not None and published.procedure_id != procedure.pk:
+            raise Invalid(_("That question is published under another procedure."))
+        method()
+        PublishedQuestion.objects.filter(pk=published.pk).update(asked=F("asked") + 1)
+        case.published_as, case.publish_due_at = published, None
+        return {"published": published.pk, "procedure": published.procedure.code}
+    if not case.consents_to_publish:
+        raise NotPossible(_("The citizen did not agree to publishing: the answer stays private."))
+    if procedure is None:
+        raise Invalid(_("Say which procedure the question is published under."))
+    names = [case.name]
+    question = redact.redact((given.question or "").strip(), names)
+    answer = redact.redact((given.answer or "").strip(), names)
+    if not question or not answer:
+        raise Invalid(_("Write the question and the answer as they will be published."))
+    if len(question) > MAX_PUBLISHED or len(answer) > MAX_PUBLISHED:
+        raise Invalid(_("Keep the question and the answer under %(limit)s characters each.") % {"limit": MAX_PUBLISHED})
+    method()
+    version = case.answer_source if case.answer_source and case.answer_source.procedure_id == procedure.pk else None
+    published = PublishedQuestion.objects.create(
+        procedure=procedure,
+        question=question,
+        answer=answer,
+        version=version or procedure.version_in_force(),
+        published_at=at,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    on_time = case.publish_due_at is None or at <= case.publish_due_at
+    case.published_as = published
+    return {"published": published.pk, "procedure": procedure.code, "on_time": on_time}
 
 
 def _check_office(case: Case, office: Office | None) -> Office:

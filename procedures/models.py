@@ -980,3 +980,38 @@ class ProcedureVersion(models.Model):
 
     def change_labels(self) -> list[str]:
         return change_labels(self.changes)
+
+
+class PublishedQuestion(models.Model):
+    """A question and its answer published beside the procedure in the
+    e-handbook (hỏi đáp): the wording an officer made of a citizen's case,
+    with their consent and without their personal data, citing the version of
+    the record the answer came from. `asked` counts the cases that asked it
+    (the first and each one attached to it since)."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="published_questions", verbose_name=_("procedure")
+    )
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"))
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version of the record cited"),
+    )
+    asked = models.PositiveIntegerField(_("times asked"), default=1)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("published question and answer")
+        verbose_name_plural = _("published questions and answers")
+        ordering = ["procedure", "-asked", "-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code}: {self.question[:60]}"

@@ -107,6 +107,7 @@ def _procedure_page(request, code: str, template: str):
         "channels": list(channels.values()),
         "levels": levels,
         "version": procedure.version_in_force(),
+        "questions_and_answers": procedure.published_questions.select_related("version")[:20],
     }
     return render(request, template, context)
 

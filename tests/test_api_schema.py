@@ -37,6 +37,7 @@ def test_the_schema_lists_every_endpoint_with_the_error_shape(client, db):
         "/api/v1/line/cases/",
         "/api/v1/line/cases/{code}/",
         "/api/v1/line/cases/{code}/actions/",
+        "/api/v1/line/cases/{code}/suggestions/",
         "/api/v1/line/track/",
         "/api/v1/reports/timeliness/",
         "/api/v1/reports/quality/",
