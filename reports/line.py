@@ -51,6 +51,9 @@ from reports.hotspots import MONTHS, Hotspots, Line, themes_of
 from reports.periods import Period, months_back
 
 DECLINED = "declined"
+# Waiting for the citizen's reply to a request for more information: the
+# answer clock is stopped, so the case is not overdue however long it waits.
+AWAITING_INFO = "awaiting_info"
 QUESTION = "question"
 # The trail's actions that classify a case: routed to an office, or declined.
 ROUTING = ("dispatch", "decline")
@@ -89,7 +92,8 @@ def judge(
     elif answered_at is not None:
         found.append("answered_late" if due_at is not None and answered_at > due_at else "answered_on_time")
     else:
-        found.append("open_overdue" if due_at is not None and due_at < at else "open_within")
+        overdue = state != AWAITING_INFO and due_at is not None and due_at < at
+        found.append("open_overdue" if overdue else "open_within")
     if is_satisfied is not None:
         found.append("satisfied" if is_satisfied else "not_satisfied")
     return found

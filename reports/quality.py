@@ -559,8 +559,8 @@ NOT_COMPUTED = (
         "5.1–5.3",
         _("Requests for more information within 5 working days, answers published within 2"),
         _(
-            "The feedback line has no step asking the citizen for more information, and keeps no date on which "
-            "an answer was published."
+            "The feedback line records each request for more information and each answer published, with their "
+            "limits, but the index does not count them yet."
         ),
     ),
 )

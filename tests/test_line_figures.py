@@ -311,3 +311,11 @@ def test_a_clerk_is_refused_and_a_leader_sees_only_their_office(cases, client, c
     client.login(username="lead_b", password=PASSWORD)
     page = client.get(reverse("reports:line") + "?period=2026-01").content.decode()
     assert "Phường Ba Đình" not in page and office_b.name in page
+
+
+def test_a_case_waiting_for_the_citizens_information_is_not_overdue(cases, office_b):
+    # C4 is past its limit; once the office asks the citizen for more
+    # information, its answer clock stops and it counts as within its limit.
+    Case.objects.filter(code="PA-4").update(state="awaiting_info")
+    found = line.figures(JANUARY, [office_b], today=TODAY)
+    assert (found.total["open_within"], found.total["open_overdue"]) == (1, 0)
