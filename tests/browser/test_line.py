@@ -42,6 +42,6 @@ def test_a_citizen_on_a_phone_asks_and_gets_a_code(browser: Browser, live_server
     page.click("text=A question or feedback about this procedure")
     page.fill("#id_text", "Cần bản chính giấy chứng sinh không?")
     page.fill("#id_phone", "0912 345 678")
-    page.click("main button[type=submit]")
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".reference")).to_contain_text("PA-")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
