@@ -842,7 +842,9 @@ def _count_line(counts: dict[int, Counts], offices: list[Office], period: Period
     events = line.cases()._meta.get_field("events").related_model
     routed = events.objects.filter(case=OuterRef("pk"), action__in=line.ROUTING)
     routing_due = Q(Exists(routed)) | Q(decline_due_at__lt=judged_at)
-    answered_due = ~Q(state=line.DECLINED) & (Q(answered_at__isnull=False) | Q(due_at__lt=judged_at))
+    # A case waiting for the citizen's information has its clock stopped: not due, however long it waits.
+    overdue = Q(due_at__lt=judged_at) & ~Q(state=line.AWAITING_INFO)
+    answered_due = ~Q(state=line.DECLINED) & (Q(answered_at__isnull=False) | overdue)
     rows = (
         line.cases()
         .objects.filter(received, answering_office__in=offices)

@@ -319,3 +319,6 @@ def test_a_case_waiting_for_the_citizens_information_is_not_overdue(cases, offic
     Case.objects.filter(code="PA-4").update(state="awaiting_info")
     found = line.figures(JANUARY, [office_b], today=TODAY)
     assert (found.total["open_within"], found.total["open_overdue"]) == (1, 0)
+    # Nor is it due in the index's 5.2: Tây Tựu has nothing due there now.
+    (tay_tuu,) = quality.index(JANUARY, [office_b], today=TODAY).rows
+    assert str(tay_tuu.figures["5.2"]) == "—"
