@@ -67,22 +67,32 @@ def schema_key(*, syncdb: bool) -> str:
 def migrate(*, syncdb: bool = False) -> str:
     """Bring the (empty) benchmark database to the current schema; says
     whether it was "replayed" or "copied"."""
-    from django.core.management import call_command
     from django.db import connection
 
     folder = cache_folder()
     tools = connection.vendor == "sqlite" or (shutil.which("pg_dump") and shutil.which("pg_restore"))
     if folder is None or not tools or connection.vendor not in ("sqlite", "postgresql"):
-        call_command("migrate", verbosity=0, run_syncdb=syncdb)
+        _replay(syncdb)
         return "replayed"
     saved = folder / f"schema-{connection.vendor}-{schema_key(syncdb=syncdb)}.copy"
     if saved.exists():
         _load(saved)
         os.utime(saved)
         return "copied"
-    call_command("migrate", verbosity=0, run_syncdb=syncdb)
+    _replay(syncdb)
     _save(saved)
     return "replayed"
+
+
+def _replay(syncdb: bool) -> None:
+    """Every migration, then (`syncdb`) the tables of the apps without
+    migrations, which may refer to the others' (bench.bare's do): after
+    them, since PostgreSQL checks a foreign key's table when it is made."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if syncdb:
+        call_command("migrate", verbosity=0, run_syncdb=True)
 
 
 def _save(saved: Path) -> None:
