@@ -22,13 +22,26 @@ SHOTS = os.environ.get("SCREENSHOTS")
 
 
 @pytest.fixture
-def gateway(settings, live_server):
+def gateway(settings, live_server, monkeypatch):
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "gatewaysim"]
     settings.ROOT_URLCONF = "tests.simulator_urls"
     settings.PAYMENT_MERCHANTS = {"*": ("SIMMERCH", "browser-test-secret")}
     settings.PAYMENT_GATEWAY_URL = f"{live_server.url}/gateway-sim/paymentv2/vpcpay.html"
     settings.PAYMENT_GATEWAY_API_URL = f"{live_server.url}/gateway-sim/merchant_webapi/api/transaction"
     settings.PAYMENT_SIMULATOR_IPN_URL = f"{live_server.url}/payments/ipn/"
+    # The live server's threads share one in-memory SQLite connection, so
+    # the notification and the browser's return must not run at once (each
+    # would open a transaction on it): the simulator delivers the
+    # notification before it sends the browser back, as gateways often do.
+    # The order the other way round is tested in tests/test_payment_gateway.py.
+    send = simulator.send_notification
+
+    def send_then_return(params, delay=0):
+        thread = send(params, delay)
+        thread.join(30)
+        return thread
+
+    monkeypatch.setattr(simulator, "send_notification", send_then_return)
     yield live_server
     simulator.wait_for_notifications()
     # The server threads that answered the notifications close their database
