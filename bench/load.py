@@ -216,6 +216,10 @@ class Rig:
             "LOAD_COUNTER_URL": f"{redis_url}/2",
             "MEDIA_ROOT": str(self.folder / "media"),
             "PRIVATE_MEDIA_ROOT": str(self.folder / "private"),
+            # The offices' signing keys of its own, issued by the demo and
+            # opened by every process with the same passphrase.
+            "PDF_SIGNING_KEYS_DIR": str(self.folder / "keys"),
+            "PDF_SIGNING_PASSPHRASE": secrets.token_urlsafe(16),
             "STATIC_ROOT": str(self.folder / "static"),
             "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "false",
